@@ -1,0 +1,1 @@
+"""Plotly figure builders: arrays or core results in, ``go.Figure`` out. No streamlit."""

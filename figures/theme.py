@@ -1,0 +1,115 @@
+"""One shared Plotly theme: colour-blind-safe and readable on a projector.
+
+The palette is Okabe & Ito's eight colours, distinguishable under the common
+colour-vision deficiencies. Fonts and line widths are sized for a meeting-room
+projector rather than a laptop screen.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+COLORS: dict[str, str] = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "sky": "#56B4E9",
+    "yellow": "#F0E442",
+    "grey": "#666666",
+    "black": "#000000",
+}
+SEQUENCE: tuple[str, ...] = tuple(
+    COLORS[name] for name in ("blue", "orange", "green", "vermillion", "purple", "sky", "grey")
+)
+# Diverging scale for signed quantities (negative blue, zero white, positive vermillion),
+# and a sequential one for magnitudes; both remain readable in grey-scale.
+DIVERGING = [[0.0, COLORS["blue"]], [0.5, "#F7F7F7"], [1.0, COLORS["vermillion"]]]
+SEQUENTIAL = "Cividis"
+
+FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
+FONT_SIZE = 17
+TITLE_SIZE = 21
+LINE_WIDTH = 3
+MARKER_SIZE = 11
+
+# Hover formats shared by every chart: money in dollars, rates with their units.
+MONEY_FORMAT = "$,.0f"
+RATE_FORMAT = ",.3f"
+
+
+def money_hover(axis: str = "x", label: str = "Spend") -> str:
+    """Return a hover-template fragment that formats ``axis`` as dollars."""
+    return f"{label}: %{{{axis}:{MONEY_FORMAT}}}"
+
+
+def rate_hover(axis: str = "y", label: str = "Rate", unit: str = "") -> str:
+    """Return a hover-template fragment for a rate with its unit, e.g. conversions per $."""
+    suffix = f" {unit}" if unit else ""
+    return f"{label}: %{{{axis}:{RATE_FORMAT}}}{suffix}"
+
+
+def _template() -> go.layout.Template:
+    axis = {
+        "showgrid": True,
+        "gridcolor": "#E3E6EA",
+        "zerolinecolor": "#9AA0A6",
+        "linecolor": "#444444",
+        "ticks": "outside",
+        "title": {"font": {"size": FONT_SIZE + 1}},
+        "tickfont": {"size": FONT_SIZE - 1},
+        "automargin": True,
+    }
+    layout = go.Layout(
+        font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": "#1A1A1A"},
+        title={"font": {"size": TITLE_SIZE}, "x": 0.0, "xanchor": "left"},
+        colorway=list(SEQUENCE),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        xaxis=axis,
+        yaxis=axis,
+        legend={"font": {"size": FONT_SIZE - 1}, "bgcolor": "rgba(255,255,255,0.8)"},
+        hoverlabel={"font": {"size": FONT_SIZE}},
+        margin={"l": 70, "r": 30, "t": 70, "b": 60},
+    )
+    data = {
+        "scatter": [go.Scatter(line={"width": LINE_WIDTH}, marker={"size": MARKER_SIZE})],
+        "bar": [go.Bar(textfont={"size": FONT_SIZE})],
+    }
+    return go.layout.Template(layout=layout, data=data)
+
+
+TEMPLATE: go.layout.Template = _template()
+
+
+def new_figure(**layout: object) -> go.Figure:
+    """Return an empty figure with the shared template and any extra layout settings.
+
+    ``title``, ``xaxis_title`` and ``yaxis_title`` are accepted as plain strings, like
+    ``fig.update_layout``.
+    """
+    fig = go.Figure(layout={"template": TEMPLATE})
+    if layout:
+        fig.update_layout(**layout)
+    return fig
+
+
+def apply_theme(fig: go.Figure) -> go.Figure:
+    """Apply the shared template to a figure built elsewhere and return it."""
+    fig.update_layout(template=TEMPLATE)
+    return fig
+
+
+def presenter_layout(fig: go.Figure, height: int) -> go.Figure:
+    """Enlarge a figure for presenter mode: taller, larger fonts. Returns a new figure."""
+    big = go.Figure(fig)
+    big.update_layout(
+        height=height,
+        font={"size": FONT_SIZE + 5},
+        title={"font": {"size": TITLE_SIZE + 6}},
+        legend={"font": {"size": FONT_SIZE + 3}},
+    )
+    big.update_xaxes(tickfont={"size": FONT_SIZE + 3}, title={"font": {"size": FONT_SIZE + 5}})
+    big.update_yaxes(tickfont={"size": FONT_SIZE + 3}, title={"font": {"size": FONT_SIZE + 5}})
+    return big

@@ -1,0 +1,81 @@
+"""The shared ui pieces, driven through a minimal lesson script with AppTest."""
+
+import pytest
+
+from tests.app.helpers import assert_finite_figures, assert_no_exception, plotly_spec, run_page
+
+SCRIPT = "tests/app/scripts/skeleton_page.py"
+
+
+def values_line(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("values="))
+
+
+def captions(at) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def test_defaults_render_every_skeleton_part():
+    at = run_page(SCRIPT)
+    assert_no_exception(at)
+    assert at.title[0].value.endswith("Skeleton")
+    assert "{'x0': 0.5, 'n': 10, 'shape': 'bowl', 'plane': False}" in values_line(at)
+    assert [e.label for e in at.expander] == ["The mathematics", "In plain words"]
+    assert any(h.value == "What to notice" for h in at.subheader)
+    assert any(h.value == "Check your understanding" for h in at.subheader)
+    assert_finite_figures(at)
+
+
+def test_url_sets_widgets():
+    at = run_page(SCRIPT, query={"x0": "1.5", "n": "20", "shape": "saddle", "plane": "true"})
+    assert "{'x0': 1.5, 'n': 20, 'shape': 'saddle', 'plane': True}" in values_line(at)
+    assert "not a valid value" not in captions(at)
+    # AppTest does not mirror the frontend's URL rewrite; tests/browser checks that part.
+    at.slider(key="x0").set_value(-1.0).run()
+    assert plotly_spec(at, "line")["data"][0]["y"][1] == -1.0
+
+
+@pytest.mark.parametrize(
+    ("key", "raw"),
+    [("x0", "banana"), ("x0", "99"), ("n", "-5"), ("shape", "cube"), ("plane", "maybe"), ("x0", "nan")],
+)
+def test_invalid_url_value_falls_back_with_a_visible_note(key, raw):
+    at = run_page(SCRIPT, query={key: raw})
+    assert_no_exception(at)
+    assert "{'x0': 0.5, 'n': 10, 'shape': 'bowl', 'plane': False}" in values_line(at)
+    assert "not a valid value" in captions(at)
+
+
+def test_hostile_url_value_is_not_rendered_as_markup():
+    at = run_page(SCRIPT, query={"shape": "<script>alert(1)</script>**bold**"})
+    note = captions(at)
+    assert "<script>" not in note and "**bold**" not in note
+    assert "not a valid value" in note
+
+
+def test_presenter_mode_hides_formulas_and_enlarges_charts():
+    at = run_page(SCRIPT, session={"presenter": True})
+    assert_no_exception(at)
+    assert [e.label for e in at.expander] == []
+    assert any("Plain words." in i.value for i in at.info)
+    assert plotly_spec(at, "line")["layout"]["height"] >= 600
+
+
+def test_last_good_keeps_the_previous_result_on_bad_input():
+    at = run_page(SCRIPT)
+    assert any(m.value == "doubled=4.0" for m in at.markdown)
+    at.text_input(key="number").input("two").run()
+    assert_no_exception(at)
+    assert "could not convert" in at.error[0].value
+    assert any(m.value == "doubled=4.0" for m in at.markdown)
+    at.text_input(key="number").input("5").run()
+    assert not at.error and any(m.value == "doubled=10.0" for m in at.markdown)
+
+
+def test_quiz_gives_immediate_feedback():
+    at = run_page(SCRIPT)
+    at.radio(key="quiz_skeleton_1").set_value(0).run()
+    assert "Too small." in at.error[0].value
+    at.radio(key="quiz_skeleton_1").set_value(1).run()
+    assert "Yes." in at.success[0].value
+    assert "Score: 1 of 1" in at.info[-1].value

@@ -1,0 +1,84 @@
+"""Browser-test helpers: start the app, launch flags, wait for reruns, screenshots."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+IDLE = (
+    '[data-testid="stApp"][data-test-script-state="notRunning"]'
+    '[data-test-connection-state="CONNECTED"]'
+)
+
+
+def chromium_path() -> str | None:
+    """The system Chromium if there is one; None means Playwright's own build."""
+    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(script: str = "app.py", cwd: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run`` bound to localhost; return the process and its base URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    return proc, url
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("streamlit did not become healthy within 60 s")
+
+
+def wait_idle(page, timeout: float = 30_000) -> None:
+    """Wait until the script has finished its rerun and the app is connected."""
+    page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def open_lesson(page, server: str, url_path: str = "", query: str = "") -> None:
+    """Open a page (``""`` for home) and wait for its first run to finish."""
+    page.goto(f"{server}/{url_path}{query}")
+    page.wait_for_selector('[data-testid="stApp"]')
+    wait_idle(page)
+
+
+def assert_no_exception(page) -> None:
+    count = page.locator('[data-testid="stException"]').count()
+    assert count == 0, page.locator('[data-testid="stException"]').first.inner_text()
+
+
+def save_screenshot(page, name: str, full_page: bool = True) -> Path:
+    """Save a screenshot under docs/screenshots/ (used by the README)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path

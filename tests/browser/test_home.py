@@ -1,0 +1,67 @@
+"""The home page and the shared pieces in a real Chromium."""
+
+import re
+
+import pytest
+
+from tests.browser.helpers import (
+    assert_no_exception,
+    open_lesson,
+    save_screenshot,
+    start_server,
+    wait_idle,
+)
+from ui.lessons import available
+
+
+def test_home_page_renders_map_and_links(page, server):
+    open_lesson(page, server)
+    assert_no_exception(page)
+    assert page.title() == "Marginal Lab"
+    page.wait_for_selector(".js-plotly-plot")
+    assert page.get_by_text("How the ideas connect").is_visible()
+    for item in available():
+        assert page.get_by_role("link", name=item.title).first.is_visible()
+    save_screenshot(page, "home")
+
+
+@pytest.mark.parametrize("lesson", available(), ids=lambda lesson: lesson.url_path)
+def test_every_lesson_deep_link_loads_without_exception(page, server, lesson):
+    open_lesson(page, server, lesson.url_path)
+    assert_no_exception(page)
+    assert page.title() == f"{lesson.title} · Marginal Lab"
+    page.wait_for_selector(".js-plotly-plot")
+
+
+def test_presenter_mode_persists_across_pages(page, server):
+    lessons = available()
+    if not lessons:
+        pytest.skip("no lesson page installed yet")
+    open_lesson(page, server)
+    toggle = page.get_by_role("checkbox", name="Presenter mode")
+    toggle.check(force=True)
+    wait_idle(page)
+    page.get_by_role("link", name=lessons[0].title).first.click()
+    page.wait_for_url(re.compile(lessons[0].url_path))
+    wait_idle(page)
+    assert page.get_by_role("checkbox", name="Presenter mode").is_checked()
+    assert page.get_by_text("The mathematics").count() == 0
+    assert_no_exception(page)
+
+
+def test_fresh_server_deep_link_gets_page_config(browser):
+    """A deep link opened first on a fresh server still runs the page's own set-up."""
+    lessons = available()
+    if not lessons:
+        pytest.skip("no lesson page installed yet")
+    proc, url = start_server()
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        open_lesson(page, url, lessons[-1].url_path)
+        assert page.title() == f"{lessons[-1].title} · Marginal Lab"
+        assert page.get_by_role("checkbox", name="Presenter mode").count() == 1
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

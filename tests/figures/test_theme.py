@@ -1,0 +1,56 @@
+import plotly.graph_objects as go
+import pytest
+
+from figures import theme
+from figures.lesson_map import CONCEPTS, LINKS, lesson_map
+
+
+def relative_luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_palette_is_okabe_ito_and_distinct():
+    okabe_ito = {"#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"}
+    assert set(theme.SEQUENCE) - {"#666666"} <= okabe_ito
+    assert len(set(theme.SEQUENCE)) == len(theme.SEQUENCE)
+
+
+@pytest.mark.parametrize("name", ["blue", "vermillion", "green", "grey"])
+def test_line_colours_contrast_with_white_background(name):
+    # WCAG graphical-object contrast is 3:1 against the white plot background.
+    contrast = 1.05 / (relative_luminance(theme.COLORS[name]) + 0.05)
+    assert contrast >= 3.0
+
+
+def test_new_figure_uses_projector_sized_fonts():
+    fig = theme.new_figure(title="T", xaxis_title="Spend")
+    assert isinstance(fig, go.Figure)
+    assert fig.layout.template.layout.font.size >= 16
+    assert fig.layout.title.text == "T" and fig.layout.xaxis.title.text == "Spend"
+
+
+def test_presenter_layout_enlarges_without_touching_the_original():
+    fig = theme.new_figure(title="T")
+    big = theme.presenter_layout(fig, 700)
+    assert big.layout.height == 700 and big.layout.font.size > theme.FONT_SIZE
+    assert fig.layout.height is None
+
+
+def test_hover_formats_say_dollars_and_units():
+    assert theme.money_hover("x", "TV") == "TV: %{x:$,.0f}"
+    assert theme.rate_hover("y", "Marginal return", "conversions per $").endswith(
+        "conversions per $"
+    )
+
+
+def test_lesson_map_draws_every_concept_and_link():
+    fig = lesson_map()
+    texts = [a.text for a in fig.layout.annotations]
+    for name, *_ in CONCEPTS:
+        assert f"<b>{name}</b>" in texts
+    for *_, label in LINKS:
+        assert f"<i>{label}</i>" in texts
+    arrows = [a for a in fig.layout.annotations if a.showarrow]
+    assert len(arrows) == len(LINKS)

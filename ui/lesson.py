@@ -1,0 +1,59 @@
+"""The lesson skeleton every page follows.
+
+Idea in one paragraph → interactive explorer → what to notice → formulas (hidden in
+presenter mode) → quiz. Charts go through :func:`chart` so presenter mode can enlarge them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from figures.theme import presenter_layout
+from ui.page import is_presenter
+
+PRESENTER_CHART_HEIGHT = 640
+
+
+def idea(text: str) -> None:
+    """The idea of the lesson in one paragraph, shown first."""
+    st.markdown(f"#### The idea\n{text}")
+
+
+def section(title: str) -> None:
+    """A titled part of the lesson."""
+    st.subheader(title)
+
+
+def chart(fig: go.Figure, key: str, **kwargs: object) -> None:
+    """Show a Plotly figure, enlarged in presenter mode."""
+    if is_presenter():
+        fig = presenter_layout(fig, max(PRESENTER_CHART_HEIGHT, fig.layout.height or 0))
+    st.plotly_chart(fig, key=key, config={"displaylogo": False}, **kwargs)
+
+
+def formulas(*blocks: str, title: str = "The mathematics") -> None:
+    """Derivations and formulas (Markdown with LaTeX); hidden in presenter mode."""
+    if is_presenter():
+        return
+    with st.expander(title, expanded=False):
+        for block in blocks:
+            st.markdown(block)
+
+
+def client_explanation(text: str, title: str = "In plain words") -> None:
+    """A plain-language explanation; emphasised in presenter mode."""
+    if is_presenter():
+        st.subheader(title)
+        st.info(text)
+    else:
+        with st.expander(title, expanded=False):
+            st.markdown(text)
+
+
+def what_to_notice(points: Sequence[str]) -> None:
+    """The handful of observations the learner should take away."""
+    st.subheader("What to notice")
+    st.markdown("\n".join(f"- {point}" for point in points))

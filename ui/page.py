@@ -1,0 +1,56 @@
+"""The one set-up call every page makes first: page config, sidebar, presenter mode."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+PRESENTER_KEY = "presenter"
+
+# Constant CSS only: larger text for a meeting-room projector. Never built from user input.
+_PRESENTER_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] { font-size: 1.2rem; max-width: 96rem; }
+[data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li { font-size: 1.2rem; }
+[data-testid="stMetricValue"] { font-size: 2.6rem; }
+</style>
+"""
+
+
+def is_presenter() -> bool:
+    """Whether presenter mode (client sessions) is on for this browser session."""
+    return bool(st.session_state.get(PRESENTER_KEY, False))
+
+
+def setup_page(title: str, icon: str = "📈", *, home: bool = False) -> bool:
+    """Configure the page and the shared sidebar; return whether presenter mode is on.
+
+    Must be the first Streamlit call of every page script, since each page runs as
+    a script of its own.
+    """
+    st.set_page_config(
+        page_title=f"{title} · Marginal Lab" if not home else "Marginal Lab",
+        page_icon=icon,
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    presenter = _sidebar()
+    if presenter:
+        st.html(_PRESENTER_CSS)
+    st.title(f"{icon} {title}")
+    return presenter
+
+
+def _sidebar() -> bool:
+    with st.sidebar:
+        presenter = st.toggle(
+            "Presenter mode",
+            key=PRESENTER_KEY,
+            persist_state="session",
+            help="For client sessions: hides derivations and formulas, enlarges charts and text. "
+            "Stays on as you move between lessons.",
+        )
+        st.caption(
+            "Every control is kept in the address bar: copy the URL to reopen this lesson "
+            "exactly as it is now."
+        )
+    return presenter
