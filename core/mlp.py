@@ -221,6 +221,27 @@ def _loss_and_dz(z: np.ndarray, y: np.ndarray, loss: str) -> tuple[float, np.nda
     raise ValueError(f"Unknown loss {loss!r}; choose one of {LOSSES}.")
 
 
+def logit_loss(z: np.ndarray, y: np.ndarray, loss: str = "bce") -> float:
+    """Mean data loss of given logits (no penalty), as used inside :func:`loss_and_grads`.
+
+    Parameters
+    ----------
+    z : numpy.ndarray
+        Logits of shape ``(n,)``.
+    y : numpy.ndarray
+        Targets of shape ``(n,)`` or ``(n, 1)``.
+    loss : {"bce", "mse"}, default "bce"
+        Which loss.
+
+    Returns
+    -------
+    float
+        Mean loss.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    return _loss_and_dz(z, _targets(y, z.shape[0]), loss)[0]
+
+
 def _targets(y: np.ndarray, n: int) -> np.ndarray:
     """Labels as a float64 vector of length ``n`` (accepts shape (n,) or (n, 1))."""
     y = np.asarray(y, dtype=np.float64)
