@@ -178,7 +178,8 @@ class Expression:
     @property
     def latex(self) -> str:
         """LaTeX form of the expression (without surrounding ``$``)."""
-        return sympy.latex(self.expr)
+        names = {s: rf"\mathrm{{{s.name}}}" for s in self._symbols if len(s.name) > 1}
+        return sympy.latex(self.expr, symbol_names=names)
 
     @property
     def free_variables(self) -> tuple[str, ...]:
