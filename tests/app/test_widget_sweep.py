@@ -1,0 +1,202 @@
+"""Widget sweep: every page, every control at its minimum, maximum and seeded random values.
+
+One control at a time (the others at their defaults), then all controls together. After each
+rerun: no exception, no NaN or inf in any figure's data, no error element other than the
+page's intended validation messages. Controls that appear only in some state (a slider shown
+for one method) are swept in that state, as soon as they appear.
+
+Cost control (the whole sweep must stay near 3 minutes on 2 cores): one AppTest per page,
+extremes first and random values last, and a per-page budget of reruns and seconds
+(``SWEEP_BUDGET_S``, default 25; ``SWEEP_FULL=1`` lifts both caps). What the budget cut is
+printed, so a shortened sweep is visible, never silent.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from bench import widgets as W
+from tests.app.helpers import ROOT, plotly_specs, run_page
+
+SKELETON = "tests/app/scripts/skeleton_page.py"
+FULL = os.environ.get("SWEEP_FULL") == "1"
+BUDGET_S = float(os.environ.get("SWEEP_BUDGET_S", "25"))
+MAX_RERUNS = 120
+
+# Intended validation messages, per page file stem (regular expressions on the error text).
+ALLOWED_ERRORS: dict[str, tuple[str, ...]] = {}
+# Trace fields where a page deliberately draws NaN gaps (e.g. a formula's undefined region).
+ALLOWED_NAN_FIELDS: dict[str, tuple[str, ...]] = {}
+# Heavy pages: fewer random values and a tighter rerun cap.
+LIMITS: dict[str, dict[str, int]] = {}
+
+
+def pages() -> list[str]:
+    found = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+    return [SKELETON, *found]
+
+
+@dataclass
+class Sweep:
+    """Drives one AppTest through a plan of widget settings and collects what went wrong."""
+
+    at: Any
+    page: str
+    random_count: int = 3
+    max_reruns: int = MAX_RERUNS
+    budget_s: float = BUDGET_S
+    reruns: int = 0
+    skipped: int = 0
+    started: float = field(default_factory=time.perf_counter)
+    failures: dict[str, str] = field(default_factory=dict)
+    seen: dict[str, W.Control] = field(default_factory=dict)
+    pending_reset: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def stem(self) -> str:
+        return Path(self.page).stem
+
+    def out_of_budget(self) -> bool:
+        if FULL:
+            return False
+        elapsed = time.perf_counter() - self.started
+        return self.reruns >= self.max_reruns or elapsed > self.budget_s
+
+    def step(self, assign: dict[str, Any], label: str) -> bool:
+        """Set the given controls (by element id), rerun, check. False if out of budget."""
+        if self.out_of_budget():
+            self.skipped += 1
+            return False
+        wanted = {**self.pending_reset, **assign}
+        self.pending_reset = {}
+        applied = False
+        for control_id, value in wanted.items():
+            node = W.find(self.at, control_id)
+            if node is None:
+                continue
+            try:
+                W.apply(node, value)
+            except Exception as exc:  # a value AppTest refuses is a sweep bug, report it
+                self.fail(label, f"could not set {W.label_of(value)}: {exc!r}")
+                continue
+            applied = applied or control_id in assign
+        if not applied:
+            return True
+        self.at.run()
+        self.reruns += 1
+        self.check(label)
+        self.discover_new(label)
+        return True
+
+    def check(self, label: str) -> None:
+        for exc in self.at.exception:
+            self.fail(label, f"exception: {exc.value}")
+        allowed = ALLOWED_ERRORS.get(self.stem, ())
+        for err in self.at.error:
+            text = str(err.value)
+            if not any(re.search(pattern, text) for pattern in allowed):
+                self.fail(label, f"error element: {text[:200]}")
+        nan_ok = ALLOWED_NAN_FIELDS.get(self.stem, ())
+        for index, spec in enumerate(plotly_specs(self.at)):
+            for path, array in numeric_arrays(spec.get("data", [])):
+                if any(path.endswith(f) for f in nan_ok):
+                    continue
+                bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+                if bad:
+                    self.fail(label, f"chart {index} has {bad} non-finite values at {path}")
+
+    def fail(self, label: str, problem: str) -> None:
+        self.failures.setdefault(problem, label)
+
+    def discover_new(self, context: str) -> None:
+        """Sweep controls that just appeared, in the state that revealed them."""
+        new = [c for c in W.discover(self.at) if c.id not in self.seen]
+        for control in new:
+            self.seen[control.id] = control
+        for control in new:
+            self.sweep_one(control, include_random=True, context=context)
+
+    def sweep_one(self, control: W.Control, include_random: bool, context: str = "") -> None:
+        node = W.find(self.at, control.id)
+        if node is None:
+            return
+        rng = np.random.default_rng(W.seed_for(self.page, control.id))
+        values = W.extremes(node)
+        if include_random:
+            values = W._dedupe(values + W.random_values(node, rng, self.random_count))
+        where = f" (with {context})" if context else ""
+        for value in values:
+            self.step({control.id: value}, f"{control.name}={W.label_of(value)}{where}")
+        self.pending_reset[control.id] = control.initial
+
+    def combos(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        rng = np.random.default_rng(W.seed_for(self.page, "combos"))
+        for name, pick in (("all minimum", 0), ("all maximum", -1)):
+            yield name, {n.id: W.extremes(n)[pick] for n in W.iter_widgets(self.at) if W.extremes(n)}
+        for i in range(self.random_count):
+            picks = {n.id: W.random_values(n, rng, 1) for n in W.iter_widgets(self.at)}
+            yield f"random combination {i + 1}", {k: v[0] for k, v in picks.items() if v}
+
+    def run(self) -> None:
+        for control in W.discover(self.at):
+            self.seen[control.id] = control
+        initial = list(self.seen.values())
+        for control in initial:  # phase 1: each control's extremes, alone
+            self.sweep_one(control, include_random=False)
+        for name, assign in self.combos():  # phase 2: all together
+            self.step(assign, name)
+        self.step({c.id: c.initial for c in initial}, "back to defaults")
+        for control in initial:  # phase 3: seeded random values, alone
+            node = W.find(self.at, control.id)
+            if node is None:
+                continue
+            rng = np.random.default_rng(W.seed_for(self.page, control.id))
+            extremes = W.extremes(node)
+            for value in W.random_values(node, rng, self.random_count):
+                if value not in extremes:
+                    self.step({control.id: value}, f"{control.name}={W.label_of(value)}")
+            self.pending_reset[control.id] = control.initial
+
+
+def numeric_arrays(value: Any, path: str = "") -> Iterator[tuple[str, np.ndarray]]:
+    """Numeric arrays of a decoded figure spec (typed arrays, and floats inside lists)."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind == "f":
+            yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from numeric_arrays(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        floats = [v for v in value if isinstance(v, float)]
+        if floats:
+            yield path, np.asarray(floats)
+        for i, item in enumerate(value):
+            if isinstance(item, (dict, list, np.ndarray)):
+                yield from numeric_arrays(item, f"{path}[{i}]")
+
+
+@pytest.mark.parametrize("page", pages(), ids=lambda p: Path(p).stem)
+def test_widget_sweep(page: str) -> None:
+    at = run_page(page)
+    assert not at.exception, [e.value for e in at.exception]
+    limits = LIMITS.get(Path(page).stem, {})
+    sweep = Sweep(at, page, **limits)
+    sweep.check("first run")
+    sweep.run()
+    elapsed = time.perf_counter() - sweep.started
+    print(
+        f"{Path(page).stem}: {len(sweep.seen)} controls, {sweep.reruns} reruns in {elapsed:.1f} s"
+        + (f", {sweep.skipped} steps cut by the budget" if sweep.skipped else "")
+    )
+    assert sweep.reruns > 0 or not sweep.seen, "no rerun happened: the sweep drove nothing"
+    report = "\n".join(f"- {problem}  [at {label}]" for problem, label in sweep.failures.items())
+    assert not sweep.failures, f"{page}: {len(sweep.failures)} problems:\n{report}"
