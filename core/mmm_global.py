@@ -128,6 +128,34 @@ def _polish(bank, s, lo, hi, total, free):
     return s
 
 
+def _best_transfer(bank, s, i, j, width):
+    """Best amount to move from channel ``j`` to ``i`` on a fine 1-D grid (log + linear)."""
+    t = np.concatenate([np.geomspace(width * 1e-10, width, 300), np.linspace(0, width, 1001)])
+    ci, cj = bank.curves[i], bank.curves[j]
+    gain = ci.response(s[i] + t) + cj.response(np.maximum(s[j] - t, 0.0))
+    k = int(np.argmax(gain))
+    return float(t[k]), float(gain[k] - ci.response(s[i]) - cj.response(s[j]))
+
+
+def _repair(bank, s, lo, hi, total):
+    """Fix KKT violations the grid cannot see (e.g. a tiny optimal spend below one unit)."""
+    tol = 1e-12 * max(total, 1.0)
+    for _ in range(2 * bank.n):
+        m = bank.marginal(s)
+        take = np.where(s < hi - tol, m, -np.inf)
+        give = np.where(s > lo + tol, m, np.inf)
+        i, j = int(np.argmax(take)), int(np.argmin(give))
+        if i == j or not take[i] > give[j] * (1 + 1e-9):
+            break
+        t, improvement = _best_transfer(bank, s, i, j, min(hi[i] - s[i], s[j] - lo[j]))
+        if not improvement > 0:
+            break
+        s = s.copy()
+        s[i], s[j] = s[i] + t, s[j] - t
+        s = _polish(bank, s, lo, hi, total, (s > lo + tol) & (s < hi - tol))
+    return s
+
+
 def global_allocation(
     bank: CurveBank, lo: np.ndarray, hi: np.ndarray, total: float, grid: int = 1000
 ) -> tuple[np.ndarray, float, bool]:
@@ -159,7 +187,9 @@ def global_allocation(
     free = (start > lo + 0.5 * delta) & (start < hi - 0.5 * delta)
     polished = _polish(bank, start, lo, hi, total, free) if free.any() else start
     better = bank.response(polished).sum() >= bank.response(start).sum()
-    spend = polished if better else start
+    spend = _repair(bank, polished if better else start, lo, hi, total)
+    tol = 1e-12 * max(total, 1.0)
+    free = (spend > lo + tol) & (spend < hi - tol)
     spend = spend + (total - spend.sum()) * free / max(free.sum(), 1)
     spend = np.clip(spend, lo, hi)
     m = bank.marginal(spend)

@@ -213,7 +213,8 @@ def target_marginal_budget(
     hi = np.full(bank.n, np.inf) if upper is None else np.asarray(upper, dtype=float)
     if lo.shape != (bank.n,) or hi.shape != (bank.n,) or np.any(lo < 0) or np.any(lo > hi):
         raise ValueError("minimum and maximum spend must satisfy 0 <= minimum <= maximum")
-    branch = np.clip(np.nan_to_num(bank.inverse_marginal(target), nan=0.0), lo, hi)
+    inverse = bank.inverse_marginal(target)
+    branch = np.clip(np.where(np.isnan(inverse), 0.0, inverse), lo, hi)
     unlimited = np.flatnonzero(~np.isfinite(branch))
     if unlimited.size:
         raise ValueError(
