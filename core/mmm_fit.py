@@ -35,7 +35,7 @@ from core.mmm_fit_csv import (
     parse_weekly_text,
     read_source_bytes,
 )
-from core.mmm_fit_math import ModelArrays, decompose, fit_rows, holdout_score
+from core.mmm_fit_math import FitArrays, ModelArrays, decompose, fit_rows, holdout_score
 
 TARGET_NAMES = ("conversions", "sales", "orders", "revenue", "leads", "units", "kpi")
 
@@ -95,7 +95,8 @@ def guess_roles(frame: pd.DataFrame) -> dict:
     if date is None:
         date = next((c for c in frame if pd.api.types.is_datetime64_any_dtype(frame[c])), None)
     numeric = [c for c in frame if c != date and pd.api.types.is_numeric_dtype(frame[c])]
-    target = next((c for c in numeric if c.lower() in TARGET_NAMES), numeric[0] if numeric else None)
+    named = [c for c in numeric if c.lower() in TARGET_NAMES]
+    target = (named or numeric or [None])[0]
     controls = [c for c in numeric if c != target and c.lower().startswith(CONTROL_PREFIX)]
     channels = [c for c in numeric if c not in controls and c != target]
     return {"date": date, "target": target, "channels": channels, "controls": controls}
@@ -117,7 +118,9 @@ class MediaMixFit:
     ``elasticity``, ``ci`` (95 %), ``decay`` and ``decay_ci`` are keyed by channel. ``fitted``,
     ``residuals`` (log scale, about the relative error) and ``contributions`` (conversions per
     week split into base, seasonality, trend & controls and one column per channel, summing to
-    ``fitted``) are indexed by week. ``coef`` holds every coefficient of the least squares.
+    ``fitted``) are indexed by week. ``coef`` holds every coefficient of the least squares;
+    ``model`` and ``arrays`` keep the array-level inputs and results for
+    :func:`core.mmm_fit_curves.response_curves`.
     """
 
     target: str
@@ -142,6 +145,8 @@ class MediaMixFit:
     spend: pd.DataFrame
     smearing: float
     notes: tuple[str, ...]
+    model: ModelArrays
+    arrays: FitArrays
 
 
 def fit_media_mix(
@@ -287,7 +292,9 @@ def _assemble(frame, target, controls, data, index, fit, holdout) -> MediaMixFit
         ci={c: (float(scale * (b[j] - tq * b_se[j])), float(scale * (b[j] + tq * b_se[j])))
             for j, c in enumerate(channels)},
         decay={c: float(fit.theta[j]) for j, c in enumerate(channels)},
-        decay_ci={c: _decay_interval(fit.theta[j], theta_se[j], tq) for j, c in enumerate(channels)},
+        decay_ci={
+            c: _decay_interval(fit.theta[j], theta_se[j], tq) for j, c in enumerate(channels)
+        },
         coef=dict(zip([*data.fixed_names, *channels], map(float, fit.coef), strict=True)),
         offset={c: float(fit.offset[j]) for j, c in enumerate(channels)},
         r2=float(1 - resid @ resid / np.sum((data.y - data.y.mean()) ** 2)),
@@ -303,6 +310,8 @@ def _assemble(frame, target, controls, data, index, fit, holdout) -> MediaMixFit
         spend=pd.DataFrame(data.spend, index=index, columns=list(channels)),
         smearing=float(np.mean(np.exp(resid))),
         notes=tuple(_zero_spend_notes(data, fit)),
+        model=data,
+        arrays=fit,
     )
 
 

@@ -163,6 +163,8 @@ def parse_weekly_text(text: str) -> WeeklyTable:
     notes: list[str] = []
     header, body = _split_header(rows, notes)
     body = _trim_blank_rows(body, notes)
+    if not body:
+        raise ValueError("The file has a header (row 1) but no data rows.")
     cells = _rectangular(header, body)
     table = _typed_columns(header, cells)
     table.notes = notes + table.notes
@@ -189,11 +191,13 @@ def _check_delimiter(first: str) -> None:
 
 
 def _split_header(rows: list[list[str]], notes: list[str]) -> tuple[list[str], list[list[str]]]:
-    start = next(i for i, r in enumerate(rows) if any(c.strip() for c in r))
+    start = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
+    if start is None:
+        raise ValueError("The file has no header: every row is empty.")
     if start:
         notes.append(f"Skipped {start} blank line(s) before the header.")
     header = [c.strip() for c in rows[start]]
-    while header and not header[-1] and all(len(r) <= len(header) - 1 or not r[len(header) - 1].strip() for r in rows[start + 1 :]):
+    while header and not header[-1] and _column_blank(rows[start + 1 :], len(header) - 1):
         header.pop()  # trailing unnamed, empty columns (spreadsheet export artefact)
     if all(_is_number(c) or _parse_date(c) for c in header if c):
         example = ",".join(header[:4])
@@ -207,11 +211,16 @@ def _split_header(rows: list[list[str]], notes: list[str]) -> tuple[list[str], l
     lower = [h.lower() for h in header]
     for j, name in enumerate(lower):
         if lower.index(name) != j:
+            first = lower.index(name) + 1
             raise ValueError(
-                f"Column '{header[j]}' appears twice (columns {lower.index(name) + 1} and {j + 1}): "
+                f"Column '{header[j]}' appears twice (columns {first} and {j + 1}): "
                 "rename or remove one of them."
             )
     return header, rows[start + 1 :]
+
+
+def _column_blank(rows: list[list[str]], j: int) -> bool:
+    return all(len(r) <= j or not r[j].strip() for r in rows)
 
 
 def _trim_blank_rows(body: list[list[str]], notes: list[str]) -> list[list[str]]:
@@ -314,7 +323,8 @@ def _number(cell: str) -> float | str:
 def _range_problems(name: str, col: np.ndarray) -> list[str]:
     out = []
     for i in np.flatnonzero(np.abs(col) > MAX_ABS_VALUE):
-        out.append(f"Row {i + 2}, column '{name}': {col[i]:.3g} is implausibly large (over 1e15).")
+        out.append(f"Row {i + 2}, column '{name}': {col[i]:.3g} is implausibly large "
+                   "(over 1e15).")
     if not name.lower().startswith(CONTROL_PREFIX):
         for i in np.flatnonzero(col < 0):
             out.append(
@@ -390,5 +400,7 @@ def _zero_notes(table: WeeklyTable) -> list[str]:
     for name, col in table.values.items():
         zeros = int(np.sum(col == 0))
         if zeros and not name.lower().startswith(CONTROL_PREFIX):
-            notes.append(f"Column '{name}' is 0 in {zeros} of {col.size} weeks; those weeks are kept.")
+            notes.append(
+                f"Column '{name}' is 0 in {zeros} of {col.size} weeks; those weeks are kept."
+            )
     return notes

@@ -1,0 +1,341 @@
+"""Tests of the media-mix fit: adstock, least squares, decay search, CSV reader and recovery."""
+
+import importlib.util
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.adstock import (
+    decay_grid,
+    fourier_terms,
+    geometric_adstock,
+    log_adstock,
+    ols,
+    search_decays,
+    t_quantile,
+)
+from core.mmm_fit import fit_media_mix, guess_roles, read_weekly_csv
+from core.mmm_fit_curves import response_curves
+from core.mmm_fit_math import log_mean
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "sample_weekly.csv"
+BAD = ROOT / "tests" / "fixtures" / "bad_csv"
+
+
+def _load_generator():
+    spec = importlib.util.spec_from_file_location("make_sample", ROOT / "scripts/make_sample_data.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+GEN = _load_generator()
+
+
+@pytest.fixture(scope="module")
+def sample_fit():
+    frame = read_weekly_csv(SAMPLE)
+    roles = guess_roles(frame)
+    return frame, fit_media_mix(frame, roles["target"], roles["channels"], roles["date"],
+                                roles["controls"])
+
+
+# --- adstock and building blocks -------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    x=st.lists(st.floats(0, 1e6), min_size=1, max_size=30),
+    theta=st.floats(0, 0.95),
+)
+def test_adstock_is_the_discounted_sum(x, theta):
+    x = np.array(x)
+    got = geometric_adstock(x, theta)
+    t = np.arange(x.size)
+    weights = np.where(t[:, None] >= t[None, :], theta ** np.maximum(t[:, None] - t[None, :], 0), 0)
+    np.testing.assert_allclose(got, weights @ x, rtol=1e-10, atol=1e-6)
+
+
+def test_adstock_impulse_and_steady_state():
+    impulse = np.zeros(10)
+    impulse[0] = 1.0
+    np.testing.assert_allclose(geometric_adstock(impulse, 0.5), 0.5 ** np.arange(10))
+    steady = geometric_adstock(np.full(400, 3.0), 0.8)[-1]
+    assert steady == pytest.approx(3.0 / (1 - 0.8))
+    with pytest.raises(ValueError):
+        geometric_adstock(impulse, 1.0)
+
+
+def test_adstock_broadcasts_over_channels_and_grid():
+    x = np.random.default_rng(0).random((20, 3))
+    grid = decay_grid(0.3)
+    stacked = geometric_adstock(x[:, :, None], grid[None, :])
+    assert stacked.shape == (20, 3, grid.size)
+    np.testing.assert_allclose(stacked[:, 1, 2], geometric_adstock(x[:, 1], grid[2]))
+
+
+def test_log_adstock_elasticity_at_average_is_b_over_1_1():
+    # d log(a + 0.1 mean) / d log a at a = mean is 1 / 1.1: the reported elasticity is b / 1.1.
+    stock = geometric_adstock(np.full(50, 10.0), 0.0)
+    offset = 0.1 * stock.mean()
+    a, h = stock.mean(), 1e-6
+    slope = (np.log(a * (1 + h) + offset) - np.log(a * (1 - h) + offset)) / (2 * h)
+    assert slope == pytest.approx(1 / 1.1, rel=1e-8)
+    z = log_adstock(np.array([0.0, 10.0, 0.0]), 0.0)
+    assert np.all(np.isfinite(z))  # zero-spend weeks stay finite
+
+
+def test_fourier_terms_closed_form():
+    t = np.arange(10.0)
+    f = fourier_terms(t, 2, period=52.0)
+    np.testing.assert_allclose(f[:, 2], np.sin(4 * np.pi * t / 52.0))
+    assert fourier_terms(t, 0).shape == (10, 0)
+
+
+@pytest.mark.parametrize("dof", [5, 8, 20, 60, 150])
+def test_t_quantile_matches_scipy(dof):
+    scipy_stats = pytest.importorskip("scipy.stats")
+    assert t_quantile(dof) == pytest.approx(scipy_stats.t.ppf(0.975, dof), abs=5e-3)
+
+
+def test_ols_matches_lstsq_and_textbook_covariance():
+    rng = np.random.default_rng(1)
+    x = np.column_stack([np.ones(40), rng.normal(size=(40, 3))])
+    y = x @ np.array([1.0, 2.0, -1.0, 0.5]) + 0.1 * rng.normal(size=40)
+    ls = ols(x, y)
+    np.testing.assert_allclose(ls.coef, np.linalg.lstsq(x, y, rcond=None)[0], rtol=1e-10)
+    sigma2 = np.sum((y - x @ ls.coef) ** 2) / 36
+    np.testing.assert_allclose(ls.cov, sigma2 * np.linalg.inv(x.T @ x), rtol=1e-8)
+
+
+def test_search_matches_brute_force_on_two_channels():
+    rng = np.random.default_rng(3)
+    n, grid = 80, decay_grid(0.1)
+    spend = rng.lognormal(0, 0.5, size=(n, 2))
+    cand = log_adstock(spend[:, :, None], grid[None, :])
+    fixed = np.ones((n, 1))
+    y = 1 + 0.3 * cand[:, 0, 6] + 0.2 * cand[:, 1, 2] + 0.02 * rng.normal(size=n)
+    idx, sse = search_decays(y, fixed, cand)
+    best = min(
+        (np.sum((y - (xx := np.column_stack([fixed, cand[:, 0, i], cand[:, 1, j]])) @
+                 np.linalg.lstsq(xx, y, rcond=None)[0]) ** 2), i, j)
+        for i in range(grid.size) for j in range(grid.size)
+    )
+    assert (idx[0], idx[1]) == (best[1], best[2])
+    assert sse == pytest.approx(best[0], rel=1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(x=st.floats(0.01, 1e4), y=st.floats(0.01, 1e4))
+def test_log_mean_lies_between_and_is_symmetric(x, y):
+    value = float(log_mean(np.array(x), np.array(y)))
+    assert min(x, y) * (1 - 1e-9) <= value <= max(x, y) * (1 + 1e-9)
+    assert value == pytest.approx(float(log_mean(np.array(y), np.array(x))))
+
+
+# --- fit on the sample data -----------------------------------------------------------------
+
+
+def test_sample_file_is_what_the_script_makes():
+    assert SAMPLE.read_text(encoding="utf-8") == GEN.to_csv(GEN.generate())
+    assert 150 <= len(read_weekly_csv(SAMPLE)) <= 160
+
+
+def test_fit_recovers_true_elasticities_and_strong_decays(sample_fit):
+    _, fit = sample_fit
+    for name, true in GEN.TRUE_ELASTICITY.items():
+        low, high = fit.ci[name]
+        assert low <= true <= high, (name, fit.ci[name], true)
+    for name in GEN.STRONG:
+        assert abs(fit.decay[name] - GEN.TRUE_DECAY[name]) <= 0.15, name
+    assert fit.coef["ctrl_promo"] == pytest.approx(GEN.PROMO_EFFECT, abs=0.03)
+
+
+def test_interval_coverage_over_many_seeds():
+    """The intervals are honest: across seeds they contain the truth about 95 % of the time."""
+    hits, total = 0, 0
+    for seed in range(25):
+        frame = pd.DataFrame(GEN.generate(seed))
+        fit = fit_media_mix(frame, "conversions", GEN.CHANNELS, controls=["ctrl_promo"],
+                            holdout_weeks=0)
+        for name, true in GEN.TRUE_ELASTICITY.items():
+            hits += fit.ci[name][0] <= true <= fit.ci[name][1]
+            total += 1
+    assert 0.85 <= hits / total <= 1.0
+
+
+def test_fit_quality_and_decomposition(sample_fit):
+    frame, fit = sample_fit
+    assert fit.r2 > 0.9 and fit.mape < 0.05
+    assert fit.holdout.weeks == 13 and fit.holdout.mape < 0.08
+    assert 1.5 < fit.durbin_watson < 2.5
+    total = fit.contributions.sum(axis=1)
+    np.testing.assert_allclose(total.to_numpy(), fit.fitted.to_numpy(), rtol=1e-9)
+    for name in GEN.CHANNELS:
+        assert (fit.contributions[name] >= 0).all()
+    assert (fit.contributions["tv"][frame["tv"].to_numpy() > 0] > 0).all()
+    np.testing.assert_allclose(np.log(fit.actual) - np.log(fit.fitted), fit.residuals)
+
+
+def test_without_adstock_the_decays_are_zero(sample_fit):
+    frame, _ = sample_fit
+    fit = fit_media_mix(frame, "conversions", ["tv", "paid_search"], "date", adstock=False)
+    assert set(fit.decay.values()) == {0.0}
+    assert all(lo == hi for lo, hi in fit.decay_ci.values())
+
+
+# --- response curves for the optimizer ------------------------------------------------------
+
+
+def _steady_weekly_conversions(fit, weekly_spend):
+    """Independent path: simulate the fitted model at constant spend for 300 weeks."""
+    arr, model = fit.arrays, fit.model
+    q = model.fixed.shape[1]
+    z = [np.log(geometric_adstock(np.full(300, s), t)[-1] + c)
+         for s, t, c in zip(weekly_spend, arr.theta, arr.offset, strict=True)]
+    season = [k for k, n in enumerate(model.fixed_names) if n.startswith(("sin", "cos"))]
+    other = [k for k in range(1, q) if k not in season]
+    level = arr.coef[0] + np.mean(model.fixed[-13:, other] @ arr.coef[other])
+    return fit.smearing * np.exp(level + arr.coef[q:] @ np.array(z))
+
+
+def test_handoff_marginals_are_partial_derivatives_of_the_fit(sample_fit):
+    _, fit = sample_fit
+    handoff = response_curves(fit, window=13, period_weeks=13)
+    weekly = np.array(handoff.spend) / 13
+    for j, name in enumerate(handoff.names):
+        step = np.zeros_like(weekly)
+        step[j] = 1e-3 * weekly[j]
+        fd = (_steady_weekly_conversions(fit, weekly + step)
+              - _steady_weekly_conversions(fit, weekly - step)) / (2 * step[j])
+        assert handoff.marginal[j] == pytest.approx(fd, rel=1e-5), name
+        curve = handoff.curves[j]
+        assert curve.marginal(handoff.spend[j]) == pytest.approx(handoff.marginal[j], rel=1e-9)
+        assert curve.elasticity == pytest.approx(handoff.elasticity[j])
+        assert handoff.marginal_ci[j][0] < handoff.marginal[j] < handoff.marginal_ci[j][1]
+    value = handoff.as_session_value("sample")
+    assert set(value) == {"names", "spend", "curves", "source"}
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+def _frame(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "conversions": 1000 * rng.lognormal(0, 0.1, n),
+        "tv": 100 * rng.lognormal(0, 0.5, n),
+        "search": 50 * rng.lognormal(0, 0.5, n),
+    })
+
+
+@pytest.mark.parametrize(
+    ("mutate", "channels", "expected"),
+    [
+        (lambda f: f.assign(tv=f["tv"].where(f.index != 7, -1.0)), ["tv", "search"],
+         "Row 9, column 'tv'"),
+        (lambda f: f.assign(conversions=f["conversions"].where(f.index != 3, 0.0)),
+         ["tv", "search"], "Row 5, column 'conversions'"),
+        (lambda f: f.assign(search=f["search"].where(f.index != 4, np.nan)), ["tv", "search"],
+         "Row 6, column 'search'"),
+        (lambda f: f.assign(radio=0.0), ["tv", "radio"], "Column 'radio' has no spend"),
+        (lambda f: f.assign(copy=f["tv"]), ["tv", "copy"], "Column 'copy'"),
+        (lambda f: f.head(7), ["tv", "search"], "Only 7 weeks"),
+        (lambda f: f, ["tv", "nope"], "Column 'nope' is not in the data"),
+        (lambda f: f, [], "at least one channel"),
+    ],
+)
+def test_fit_errors_name_the_row_or_column(mutate, channels, expected):
+    with pytest.raises(ValueError, match=expected.replace("(", r"\(")):
+        fit_media_mix(mutate(_frame()), "conversions", channels)
+
+
+# --- the CSV reader -------------------------------------------------------------------------
+
+CORPUS = {
+    "empty.csv": ["empty"],
+    "whitespace_only.csv": ["empty"],
+    "semicolon.csv": ["Row 1", "semicolons"],
+    "tab_separated.csv": ["Row 1", "tabs"],
+    "no_header.csv": ["Row 1", "header is missing"],
+    "one_column.csv": ["Row 1", "single column"],
+    "text_in_number.csv": ["Row 6, column 'tv'", "not a number"],
+    "huge_value.csv": ["Row 8, column 'tv'", "implausibly large"],
+    "nan_cell.csv": ["Row 5, column 'paid_search'", "missing"],
+    "inf_cell.csv": ["Row 10, column 'tv'", "infinite"],
+    "empty_cell.csv": ["Row 7, column 'paid_search'", "empty"],
+    "negative_spend.csv": ["Row 11, column 'tv'", "negative"],
+    "decimal_comma.csv": ["Row 4, column 'tv'", "decimal comma"],
+    "single_row.csv": ["Only 1 data row", "at least"],
+    "header_only.csv": ["row 1", "no data rows"],
+    "duplicated_columns.csv": ["Column 'tv' appears twice", "columns 3 and 5"],
+    "unnamed_column.csv": ["Row 1, column 5", "no name"],
+    "duplicate_dates.csv": ["Rows 11 and 12", "same date"],
+    "unsorted_dates.csv": ["Row 14, column 'date'", "Sort the rows"],
+    "bad_date.csv": ["Row 9, column 'date'", "not a date"],
+    "ragged_row.csv": ["Row 15", "5 cells"],
+    "blank_middle_row.csv": ["Row 8", "empty"],
+    "cp1252_bytes.csv": ["Row 4, column 'tv'", "not UTF-8"],
+    "utf16.csv": ["UTF-16"],
+    "xlsx_saved_as.csv": ["Excel workbook (.xlsx"],
+    "xls_saved_as.csv": ["Excel workbook (.xls)"],
+    "binary_nul.csv": ["binary"],
+}
+
+
+def test_corpus_is_fully_covered():
+    assert {p.name for p in BAD.glob("*.csv")} == set(CORPUS)
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_each_bad_file_gets_a_specific_message(name):
+    with pytest.raises(ValueError) as err:
+        read_weekly_csv(BAD / name)
+    for fragment in CORPUS[name]:
+        assert fragment.lower() in str(err.value).lower(), str(err.value)
+    with pytest.raises(ValueError):  # same through a file-like upload
+        read_weekly_csv(io.BytesIO((BAD / name).read_bytes()))
+
+
+def test_file_over_the_upload_limit(tmp_path):
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"date,conversions,tv\n" + b"2024-01-01,1,1\n" * 400_000)
+    with pytest.raises(ValueError, match="limit is 5 MB"):
+        read_weekly_csv(big)
+    with pytest.raises(ValueError, match="limit is 5 MB"):
+        read_weekly_csv(io.BytesIO(big.read_bytes()))
+
+
+def test_reader_notes_and_tolerances():
+    text = "\ufeffdate,conversions,tv,ctrl_price\n" + "".join(
+        f"2024-{1 + i // 4:02d}-{1 + 7 * (i % 4):02d},\"$1,{100 + i}\",{0 if i % 3 else 5},-{i}\n"
+        for i in range(12)
+    ) + ",,,\n\n"
+    frame = read_weekly_csv(io.StringIO(text))
+    assert list(frame.columns) == ["date", "conversions", "tv", "ctrl_price"]
+    assert frame["conversions"].iloc[0] == 1100.0  # currency sign and thousands separator
+    assert (frame["ctrl_price"] <= 0).all()  # controls may be negative
+    notes = " ".join(frame.attrs["notes"])
+    assert "Ignored 2 empty row(s)" in notes and "'tv' is 0 in 8 of 12" in notes
+    assert "not evenly weekly" in notes
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 10**6), st.integers(0, 10**7)), min_size=8, max_size=40))
+def test_any_valid_table_round_trips(rows):
+    dates = pd.date_range("2022-01-03", periods=len(rows), freq="7D")
+    text = "week,sales,search\n" + "".join(
+        f"{d.date()},{a},{b}\n" for d, (a, b) in zip(dates, rows, strict=True)
+    )
+    frame = read_weekly_csv(text.encode())
+    assert frame.attrs["date_column"] == "week"
+    np.testing.assert_array_equal(frame["sales"], [a for a, _ in rows])
+    np.testing.assert_array_equal(frame["search"], [b for _, b in rows])
+    assert guess_roles(frame) == {"date": "week", "target": "sales", "channels": ["search"],
+                                  "controls": []}
