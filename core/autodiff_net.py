@@ -74,7 +74,9 @@ def build_tiny_network(
         hidden.append(pre.tanh())
     z = L["v1"] * hidden[0] + L["v2"] * hidden[1] + L["c"]
     z.label = "z"
-    return z.bce_with_logit(y), leaves
+    loss = z.bce_with_logit(y)
+    loss.label = "L"
+    return loss, leaves
 
 
 def tiny_graph(

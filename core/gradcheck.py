@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -112,3 +113,68 @@ def error_versus_step(
         [relative_error(finite_difference_gradient(f, theta, h, method), grad).max()
          for h in steps]
     )
+
+
+def _median_time(fn: Callable[[], object], repeat: int) -> float:
+    """Median wall time of ``repeat`` calls, in seconds."""
+    times = []
+    for _ in range(max(1, repeat)):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times))
+
+
+def measure_gradient_cost(
+    widths: Sequence[int] = (2, 4, 8, 12, 18, 24, 31), n: int = 100, repeat: int = 15,
+    seed: int = 0,
+) -> dict[str, np.ndarray]:
+    r"""Time one loss evaluation, one backprop gradient and one finite-difference gradient.
+
+    Networks are ``2 -> w -> w -> 1`` (tanh, BCE) on ``n`` random points, so the
+    parameter count is :math:`P = w^2 + 5w + 1`. Backpropagation costs a small constant
+    number of forward passes whatever :math:`P`; central differences cost :math:`2P`.
+
+    Parameters
+    ----------
+    widths : sequence of int, default (2, 4, 8, 12, 18, 24, 31)
+        Hidden widths ``w`` to try (31 gives 1 117 parameters).
+    n : int, default 100
+        Number of samples in the batch.
+    repeat : int, default 15
+        Repetitions for the forward and backprop timings (median reported); the
+        finite-difference gradient is timed over ``max(1, repeat // 5)`` runs below
+        300 parameters and once above (it is slow by design).
+    seed : int, default 0
+        Seed for the data and weights.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``n_params``, ``forward_s``, ``backprop_s``, ``fd_s`` and ``fd_over_backprop``,
+        one entry per width.
+    """
+    from core import mlp  # local import keeps gradcheck usable without the MLP
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 2))
+    y = (rng.random(n) > 0.5).astype(np.float64)
+    rows = []
+    for w in widths:
+        sizes = (2, int(w), int(w), 1)
+        params = mlp.init_params(sizes, seed=seed)
+        theta = mlp.flatten(params)
+
+        def loss_of(t, sizes=sizes):
+            return mlp.loss_value(mlp.unflatten(t, sizes), X, y)
+
+        rows.append((
+            theta.size,
+            _median_time(lambda p=params: mlp.loss_value(p, X, y), repeat),
+            _median_time(lambda p=params: mlp.loss_and_grads(p, X, y), repeat),
+            _median_time(lambda f=loss_of, t=theta: finite_difference_gradient(f, t),
+                         max(1, repeat // 5) if theta.size < 300 else 1),
+        ))
+    a = np.array(rows, dtype=np.float64)
+    return {"n_params": a[:, 0].astype(int), "forward_s": a[:, 1], "backprop_s": a[:, 2],
+            "fd_s": a[:, 3], "fd_over_backprop": a[:, 3] / a[:, 2]}

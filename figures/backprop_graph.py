@@ -1,0 +1,129 @@
+"""The computation graph of the tiny network, drawn in Plotly, revealed one backward step at a time."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.autodiff import Graph, Step, backward_steps
+from figures.theme import COLORS, FONT_SIZE, new_figure
+
+NODE_SIZE = 64
+ROW_GAP = 0.16  # vertical offset (axis units) of the gradient label under a node
+
+
+def node_columns(graph: Graph) -> list[int]:
+    """Column of each node: its depth; a leaf sits one column left of its first consumer."""
+    cols = [n.depth for n in graph.nodes]
+    parents: dict[int, list[int]] = {n.id: [] for n in graph.nodes}
+    for e in graph.edges:
+        parents[e.child].append(e.parent)
+    for n in graph.nodes:
+        if not n.op and parents[n.id]:
+            cols[n.id] = min(cols[p] for p in parents[n.id]) - 1
+    return cols
+
+
+def node_positions(graph: Graph) -> np.ndarray:
+    """(x, y) per node: columns left to right, rows ordered by the parents' heights.
+
+    Columns are filled from the root leftwards; each node is placed at the mean height
+    of its consumers and the column is then spread evenly over [0, 1], keeping that order
+    (a barycentre layout, which keeps edges short and mostly uncrossed).
+    """
+    cols = node_columns(graph)
+    parents: dict[int, list[int]] = {n.id: [] for n in graph.nodes}
+    for e in graph.edges:
+        parents[e.child].append(e.parent)
+    y = np.full(len(graph.nodes), 0.5)
+    for col in range(max(cols), min(cols) - 1, -1):
+        members = [i for i in range(len(cols)) if cols[i] == col]
+        wish = {i: np.mean([y[p] for p in parents[i]]) if parents[i] else 0.5 for i in members}
+        ordered = sorted(members, key=lambda i: (-wish[i], i))
+        k = len(ordered)
+        for rank, i in enumerate(ordered):
+            y[i] = 0.5 if k == 1 else 1.0 - rank / (k - 1)
+    return np.c_[np.array(cols, dtype=float) - min(cols), y]
+
+
+def _fmt(v: float) -> str:
+    """Three significant digits with a real minus sign."""
+    return f"{v:.3g}".replace("-", "−")
+
+
+def _fill(grad: float, scale: float) -> str:
+    """Light fill whose hue is the gradient's sign and whose strength its size."""
+    rgb = (213, 94, 0) if grad > 0 else (0, 114, 178)
+    alpha = 0.12 + 0.5 * min(1.0, abs(grad) / scale) if scale > 0 else 0.12
+    return f"rgba({rgb[0]},{rgb[1]},{rgb[2]},{alpha:.2f})"
+
+
+def _edges(fig: go.Figure, graph: Graph, pos: np.ndarray, current: Step | None) -> None:
+    """Arrows from each input to the operation that uses it; the current step's in orange."""
+    hot = {(current.node, p) for p, _, _ in current.terms} if current else set()
+    for e in graph.edges:
+        is_hot = (e.child, e.parent) in hot
+        (x0, y0), (x1, y1) = pos[e.child], pos[e.parent]
+        fig.add_annotation(
+            x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
+            showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=4 if is_hot else 1.6,
+            arrowcolor=COLORS["orange"] if is_hot else "#9AA0A6",
+            standoff=NODE_SIZE / 2 + 2, startstandoff=NODE_SIZE / 2,
+        )
+        if is_hot:
+            fig.add_annotation(
+                x=0.5 * (x0 + x1), y=0.5 * (y0 + y1), text=f"<b>×{_fmt(e.local)}</b>",
+                showarrow=False, font={"size": FONT_SIZE, "color": COLORS["vermillion"]},
+                bgcolor="rgba(255,255,255,0.9)", bordercolor=COLORS["orange"], borderpad=3,
+            )
+
+
+def _hover(graph: Graph, i: int, revealed: bool) -> str:
+    """Hover text of node ``i``."""
+    n = graph.nodes[i]
+    kind = f"operation {n.op}" if n.op else "input / parameter"
+    grad = f"∂L/∂ = {_fmt(n.grad)}" if revealed else "∂L/∂ not computed yet"
+    return f"<b>{n.label}</b> ({kind})<br>value = {_fmt(n.data)}<br>{grad}"
+
+
+def graph_figure(graph: Graph, step: int, title: str | None = None) -> go.Figure:
+    """Computation graph with forward values on the nodes and gradients up to ``step``.
+
+    ``step = 0`` shows the forward pass only; ``step = k`` reveals the gradients of the
+    first ``k`` nodes of the backward order and highlights the k-th: its incoming
+    local derivatives (orange arrows, ``×local`` labels) and the upstream gradients.
+    """
+    steps = backward_steps(graph)
+    step = int(min(max(step, 0), len(steps)))
+    revealed = {s.node for s in steps[:step]}
+    current = steps[step - 1] if step else None
+    pos = node_positions(graph)
+    scale = max((abs(n.grad) for n in graph.nodes if n.id != graph.root), default=1.0)
+    fig = new_figure(title=title, height=640, showlegend=False,
+                     margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10})
+    _edges(fig, graph, pos, current)
+    ids = range(len(graph.nodes))
+    leaf = [not graph.nodes[i].op for i in ids]
+    fills = [_fill(graph.nodes[i].grad, scale) if i in revealed else "white" for i in ids]
+    lines = [COLORS["orange"] if current and i == current.node else
+             (COLORS["blue"] if leaf[i] else "#444444") for i in ids]
+    widths = [6 if current and i == current.node else 2.5 for i in ids]
+    text = [f"<b>{graph.nodes[i].label}</b><br>{_fmt(graph.nodes[i].data)}" for i in ids]
+    fig.add_trace(go.Scatter(
+        x=pos[:, 0], y=pos[:, 1], mode="markers+text", text=text, textposition="middle center",
+        textfont={"size": FONT_SIZE - 2}, hovertext=[_hover(graph, i, i in revealed) for i in ids],
+        hoverinfo="text", name="nodes",
+        marker={"size": NODE_SIZE, "color": fills, "symbol": ["square" if x else "circle" for x in leaf],
+                "line": {"color": lines, "width": widths}},
+    ))
+    shown = [i for i in ids if i in revealed]
+    fig.add_trace(go.Scatter(
+        x=pos[shown, 0], y=pos[shown, 1] - ROW_GAP * 0.62, mode="text", hoverinfo="skip",
+        text=[f"<b>∂ {_fmt(graph.nodes[i].grad)}</b>" for i in shown], name="gradients",
+        textfont={"size": FONT_SIZE - 1,
+                  "color": [COLORS["vermillion"] if graph.nodes[i].grad > 0 else COLORS["blue"]
+                            for i in shown]},
+    ))
+    fig.update_xaxes(visible=False, range=[-0.5, pos[:, 0].max() + 0.5], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[-0.16, 1.1], fixedrange=True)
+    return fig
