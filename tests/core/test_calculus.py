@@ -150,3 +150,17 @@ def test_error_scan_complex_has_no_roundoff_growth():
     tiny = scan.h < 1e-8
     assert np.all(scan.errors["complex"][tiny] < 1e-15)
     assert np.all(scan.errors["forward"][scan.h < 1e-12] > 1e-6)
+
+
+def test_vectorized_error_scan_matches_loop():
+    preset = PRESETS["rosenbrock"]
+    x = np.array([-0.6, 0.8])
+
+    def f(p):  # works for one point (shape (2,)) and for columns of points (shape (2, m))
+        return preset.f(p[0], p[1])
+
+    loop = error_scan(f, x, 1, preset.fy(*x))
+    batch = error_scan(f, x, 1, preset.fy(*x), vectorized=True)
+    for method in METHODS:
+        np.testing.assert_allclose(batch.errors[method], loop.errors[method], rtol=1e-12, atol=0)
+        assert batch.best_h[method] == loop.best_h[method]
