@@ -1,0 +1,190 @@
+"""Browser time: from a slider key press to the chart showing new data, in headless Chromium.
+
+Every figure is measured in the same session as the floor, a one-slider one-chart reference
+app (``bench/reference_app.py``) served by its own ``streamlit run``; the figure that matters
+is each page's median as a ratio to the reference median. A press counts as done when any
+Plotly chart on the page holds a new data array (Streamlit hands Plotly a fresh figure on
+every rerun that changes it); the app is then left to go idle before the next press.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from bench.stats import row, summarize
+from tests.browser.helpers import CHROMIUM_FLAGS, IDLE, ROOT, chromium_path, start_server
+
+MARK_JS = """() => document.querySelectorAll('.js-plotly-plot').forEach(gd => {
+  gd.__benchMark = true; if (gd.data) gd.data.__benchMark = true; })"""
+CHANGED_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).some(
+  gd => !gd.__benchMark || (gd.data && !gd.data.__benchMark))"""
+HAS_CHART_JS = "() => !!document.querySelector('.js-plotly-plot')?.data"
+RANGE_JS = "el => [Number(el.value), Number(el.min), Number(el.max)]"
+PRESS_TIMEOUT_MS = 10_000
+
+
+@contextlib.contextmanager
+def server(script: str) -> Iterator[str]:
+    """A ``streamlit run`` of ``script`` bound to 127.0.0.1, stopped on exit."""
+    proc, url = start_server(script)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[object]:
+    """A headless Chromium (the system one), with HOME pointed at a temporary folder."""
+    from playwright.sync_api import sync_playwright
+
+    home = tempfile.mkdtemp(prefix="bench-chromium-")
+    old_home = os.environ.get("HOME")
+    os.environ["HOME"] = home
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        if old_home is not None:
+            os.environ["HOME"] = old_home
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def url_path(page_file: str) -> str:
+    """The URL path Streamlit derives from a page file name (``2_Gradient_descent``)."""
+    stem = Path(page_file).stem
+    return stem.split("_", 1)[1] if stem[0].isdigit() else stem
+
+
+def _open(page, url: str) -> bool:
+    page.goto(url)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    try:
+        page.wait_for_function(HAS_CHART_JS, timeout=20_000)
+    except Exception:
+        return False
+    page.wait_for_selector(IDLE)
+    return True
+
+
+def _press(page, slider) -> float | None:
+    """One key press on the slider; milliseconds until a chart changed (None on timeout).
+
+    Moves right until the maximum, then left until the minimum, and so on, so that a
+    run of presses mostly asks for values the page has not computed yet.
+    """
+    value, low, high = slider.evaluate(RANGE_JS)
+    going_left = slider.evaluate("el => el.dataset.benchLeft === '1'")
+    if value >= high:
+        going_left = True
+    elif value <= low:
+        going_left = False
+    slider.evaluate(f"el => {{ el.dataset.benchLeft = '{int(going_left)}'; }}")
+    key = "ArrowLeft" if going_left else "ArrowRight"
+    page.evaluate(MARK_JS)
+    start = time.perf_counter()
+    page.keyboard.press(key)
+    try:
+        page.wait_for_function(CHANGED_JS, timeout=PRESS_TIMEOUT_MS, polling="raf")
+    except Exception:
+        return None
+    elapsed = (time.perf_counter() - start) * 1000.0
+    page.wait_for_selector(IDLE, timeout=60_000)
+    return elapsed
+
+
+def _choose_slider(page, hint: str | None):
+    """The first slider whose key press changes a chart (the hinted label first)."""
+    main = page.locator('[data-testid="stMain"]')
+    candidates = main.get_by_role("slider").all()
+    if hint:
+        candidates = [*main.get_by_role("slider", name=hint).all(), *candidates]
+    for slider in candidates[:5]:
+        label = slider.get_attribute("aria-label") or "?"
+        slider.focus()
+        if _press(page, slider) is not None:
+            return slider, label
+    return None, None
+
+
+def measure_url(page, url: str, presses: int, hint: str | None = None) -> tuple[list[float], str, int]:
+    """Times of ``presses`` key presses on one page; the slider used; presses that timed out."""
+    if not _open(page, url):
+        return [], "no chart", 0
+    slider, label = _choose_slider(page, hint)
+    if slider is None:
+        return [], "no slider changes a chart", 0
+    _press(page, slider)  # one more warm-up press
+    samples, timeouts = [], 0
+    for _ in range(presses):
+        slider.focus()
+        elapsed = _press(page, slider)
+        if elapsed is None:
+            timeouts += 1
+            page.wait_for_selector(IDLE, timeout=60_000)
+        else:
+            samples.append(elapsed)
+    return samples, label, timeouts
+
+
+def measure(pages: list[str], quick: bool, hints: dict[str, str] | None = None) -> list[dict]:
+    """Reference app first, then each page; rows carry ``ratio`` to the reference median."""
+    if chromium_path() is None:
+        return [{"what": "browser: skipped", "median_ms": None, "p95_ms": None,
+                 "target_ms": None, "note": "no Chromium found"}]
+    presses = 5 if quick else 25
+    hints = hints or {}
+    rows: list[dict] = []
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        with server("bench/reference_app.py") as ref_url:
+            samples, _, _ = measure_url(page, ref_url, presses)
+        floor, _ = summarize(samples)
+        rows.append(row("browser: reference app (1 slider, 1 contour)", samples,
+                        note="the floor; every page's ratio is to this median", ratio=1.0))
+        if pages:
+            with server("app.py") as app_url:
+                for page_file in pages:
+                    rows.append(_page_row(page, app_url, page_file, presses, hints, floor))
+        context.close()
+    return rows
+
+
+def _page_row(page, app_url: str, page_file: str, presses: int, hints: dict, floor: float) -> dict:
+    path = url_path(page_file)
+    try:
+        samples, label, timeouts = measure_url(page, f"{app_url}/{path}", presses, hints.get(page_file))
+    except Exception as exc:  # report, never abort the table
+        return {"what": f"browser: {path}", "median_ms": None, "p95_ms": None, "target_ms": None,
+                "note": f"failed: {exc!r}"[:160]}
+    median, _ = summarize(samples)
+    ratio = median / floor if samples and floor == floor and floor > 0 else None
+    note = f"slider '{label}', {len(samples)} presses"
+    if timeouts:
+        note += f", {timeouts} with no chart change in {PRESS_TIMEOUT_MS // 1000} s"
+    if ratio is not None:
+        note += f", {ratio:.2f}× the floor"
+    return row(f"browser: {path} key→chart", samples, note=note, ratio=ratio)
+
+
+if __name__ == "__main__":  # quick manual check: python -m bench.browser_time
+    os.chdir(ROOT)
+    for item in measure([], quick=True):
+        print(item)

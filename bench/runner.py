@@ -1,0 +1,203 @@
+"""Discover the benchmark modules, run them, print one table, write JSON.
+
+A lesson benchmark is any ``bench/<name>.py`` (other than the infrastructure modules below)
+that defines ``run(quick: bool) -> list[dict]``. It may also define ``PAGE`` (the page file it
+belongs to, when its name does not say), ``SERVER_TARGET_MS`` (the page's server-time
+target), ``interactions()`` (the scripted widget changes for the server-time figure) and
+``BROWSER_SLIDER`` (the label of the slider to press in the browser figure). Failures are
+rows in the table, never a crash: the benchmark reports and does not fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+
+from bench import server_time
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+RESULTS = BENCH / "results"
+INFRASTRUCTURE = {"runner", "server_time", "browser_time", "reference_app", "widgets", "stats"}
+# Server-time targets stated in the lesson issues, used when the lesson module gives none.
+PAGE_TARGETS_MS = {
+    "1_Partial_derivatives": 50, "2_Gradient_descent": 50, "3_Backpropagation": 60,
+    "4_Media_mix": 50, "6_Attribution": 100,
+}
+
+
+def module_names() -> list[str]:
+    """Names of the candidate lesson benchmark modules in ``bench/``."""
+    return sorted(
+        p.stem for p in BENCH.glob("*.py")
+        if not p.stem.startswith("_") and p.stem not in INFRASTRUCTURE
+    )
+
+
+def discover() -> tuple[dict[str, ModuleType], list[dict]]:
+    """Importable modules that define ``run``; import failures come back as rows."""
+    modules, problems = {}, []
+    for name in module_names():
+        try:
+            module = importlib.import_module(f"bench.{name}")
+        except Exception as exc:
+            problems.append(_failure_row(name, f"import failed: {exc!r}"))
+            continue
+        if callable(getattr(module, "run", None)):
+            modules[name] = module
+    return modules, problems
+
+
+def _normal(text: str) -> str:
+    stem = Path(text).stem
+    stem = stem.split("_", 1)[1] if stem[:1].isdigit() and "_" in stem else stem
+    return stem.lower().replace("-", "_")
+
+
+def module_for_page(page: str, modules: dict[str, ModuleType]) -> ModuleType | None:
+    """The lesson module of a page: its ``PAGE`` attribute, else the same name."""
+    for module in modules.values():
+        if getattr(module, "PAGE", None) and Path(module.PAGE).name == Path(page).name:
+            return module
+    for name, module in modules.items():
+        if not getattr(module, "PAGE", None) and _normal(name) == _normal(page):
+            return module
+    return None
+
+
+def _failure_row(section: str, note: str) -> dict:
+    return {"section": section, "what": section, "median_ms": None, "p95_ms": None,
+            "target_ms": None, "note": note[:200]}
+
+
+def run_module(name: str, module: ModuleType, quick: bool) -> list[dict]:
+    """One lesson module's rows, each tagged with its section; an exception becomes a row."""
+    start = time.perf_counter()
+    try:
+        rows = list(module.run(quick))
+    except Exception as exc:
+        return [_failure_row(name, f"run() raised {exc!r}")]
+    seconds = time.perf_counter() - start
+    return [{"section": name, **r, "module_seconds": round(seconds, 2)} for r in rows]
+
+
+def selected(name: str, only: list[str]) -> bool:
+    return not only or any(o.lower() in name.lower() for o in only)
+
+
+def collect(quick: bool, only: list[str], browser: bool) -> list[dict]:
+    """Every row: lesson modules, then server time per page, then browser time per page."""
+    modules, rows = discover()
+    for name, module in modules.items():
+        if selected(name, only):
+            rows.extend(run_module(name, module, quick))
+    pages = server_time.all_pages()
+    only = [o.lower() for o in only]
+    section_only = [o for o in only if o not in ("server", "browser")]
+    if not only or "server" in only or section_only:
+        chosen = pages if not section_only else [p for p in pages if selected(p, section_only)]
+        rows.extend({"section": "server", **r} for r in server_time.measure(
+            chosen, quick, lambda p: _page_script(p, modules)))
+    if browser and (not only or "browser" in only or section_only):
+        from bench import browser_time
+
+        chosen = pages if not section_only else [p for p in pages if selected(p, section_only)]
+        hints = {p: getattr(module_for_page(p, modules), "BROWSER_SLIDER", None) for p in chosen}
+        rows.extend({"section": "browser", **r}
+                    for r in browser_time.measure(chosen, quick, {k: v for k, v in hints.items() if v}))
+    return rows
+
+
+def _page_script(page: str, modules: dict[str, ModuleType]) -> tuple[list[dict] | None, float | None]:
+    module = module_for_page(page, modules)
+    target = getattr(module, "SERVER_TARGET_MS", None) or PAGE_TARGETS_MS.get(Path(page).stem)
+    script = module.interactions() if module is not None and hasattr(module, "interactions") else None
+    return script, target
+
+
+def _fmt(value: object, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}" if abs(value) < 1e5 else f"{value:.3g}"
+    return str(value)
+
+
+def verdict(r: dict) -> str:
+    """"ok" / "SLOW" against the row's target (median), blank without one."""
+    target, median = r.get("target_ms"), r.get("median_ms")
+    if not isinstance(target, (int, float)) or not isinstance(median, (int, float)) or median != median:
+        return ""
+    return "ok" if median <= target else "SLOW"
+
+
+def table(rows: list[dict]) -> str:
+    """One plain-text table of every row."""
+    head = ("section", "what", "median ms", "p95 ms", "target ms", "", "ratio", "note")
+    body = [
+        (str(r.get("section", "")), str(r.get("what", "")), _fmt(r.get("median_ms"), 2),
+         _fmt(r.get("p95_ms"), 2), _fmt(r.get("target_ms"), 0), verdict(r),
+         _fmt(r.get("ratio"), 2), str(r.get("note", ""))[:90])
+        for r in rows
+    ]
+    widths = [max(len(line[i]) for line in (head, *body)) for i in range(len(head))]
+    right = {2, 3, 4, 6}
+    lines = []
+    for line in (head, *body):
+        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True))]
+        lines.append("  ".join(cells).rstrip())
+    lines.insert(1, "-" * len(lines[0]))
+    return "\n".join(lines)
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def write_json(rows: list[dict], quick: bool, results: Path = RESULTS) -> Path:
+    """Write the rows and the machine's description to ``results/<UTC timestamp>.json``."""
+    now = dt.datetime.now(dt.UTC)
+    results.mkdir(parents=True, exist_ok=True)
+    path = results / f"{now:%Y%m%dT%H%M%SZ}.json"
+    meta = {"timestamp": now.isoformat(), "quick": quick, "commit": _commit(),
+            "python": platform.python_version(), "machine": platform.platform(),
+            "cpus": os.cpu_count()}
+    clean = [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in r.items()}
+             for r in rows]
+    path.write_text(json.dumps({"meta": meta, "rows": clean}, indent=2, default=str), encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, a few seconds per module")
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="only modules / pages whose name contains NAME; 'server' or 'browser' "
+                        "for those sections alone (repeatable)")
+    parser.add_argument("--no-browser", action="store_true", help="skip the headless Chromium timings")
+    args = parser.parse_args(argv)
+    os.chdir(ROOT)
+    start = time.perf_counter()
+    rows = collect(args.quick, args.only, browser=not args.no_browser)
+    print(table(rows))
+    path = write_json(rows, args.quick)
+    print(f"\n{len(rows)} rows in {time.perf_counter() - start:.0f} s; JSON: {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
