@@ -8,12 +8,14 @@ independently of that module so that the recovery test compares two implementati
 
 so each channel's elasticity at average carried-over spend is exactly TRUE_ELASTICITY[i].
 
-Usage: python scripts/make_sample_data.py   (rewrites data/sample_weekly.csv and data/template.csv)
+Usage: python scripts/make_sample_data.py
+(rewrites data/sample_weekly.csv, data/sample_truth.json and data/template.csv)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import numpy as np
@@ -104,11 +106,18 @@ def to_csv(columns: dict[str, np.ndarray]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def truth_json() -> str:
+    """The known truth of the sample, for the page's "true value" markers."""
+    return json.dumps({"seed": SEED, "elasticity": TRUE_ELASTICITY, "decay": TRUE_DECAY,
+                       "promo_effect": PROMO_EFFECT, "noise_sd": NOISE_SD}, indent=2) + "\n"
+
+
 def main() -> None:
     (ROOT / "data").mkdir(exist_ok=True)
     (ROOT / "data" / "sample_weekly.csv").write_text(to_csv(generate()), encoding="utf-8")
     (ROOT / "data" / "template.csv").write_text(TEMPLATE, encoding="utf-8")
-    print("wrote data/sample_weekly.csv and data/template.csv")
+    (ROOT / "data" / "sample_truth.json").write_text(truth_json(), encoding="utf-8")
+    print("wrote data/sample_weekly.csv, data/sample_truth.json and data/template.csv")
 
 
 if __name__ == "__main__":
