@@ -1,0 +1,188 @@
+"""Streamlit glue of the media-mix lesson: the channel table, cached analysis and figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.mmm import (
+    CPG_EXAMPLE,
+    Allocation,
+    CurveBank,
+    Plan,
+    TargetBudget,
+    optimize_budget,
+    reallocation_plan,
+    target_marginal_budget,
+)
+from core.mmm_channels import (
+    COLUMNS,
+    CURVE_KINDS,
+    ChannelSet,
+    channels_from_rows,
+    rows_from_channels,
+)
+from core.mmm_report import linear_vs_exact
+from figures import mediamix as figs
+from ui import state
+
+TABLE_KEY = "mm_rows"  # the table's base data (list of row dicts)
+EDITOR_KEY = "mm_editor"  # the data editor's edits on top of it
+IMPORT_KEY = "mmm_imported"  # hand-off from the "Your media data" page
+
+
+def cpg_rows() -> list[dict]:
+    ex = CPG_EXAMPLE
+    return rows_from_channels(ex.names, ex.spend, ex.curves)
+
+
+def _load(rows: list[dict]) -> None:
+    st.session_state[TABLE_KEY] = rows
+    st.session_state.pop(EDITOR_KEY, None)
+    st.session_state.pop("mm_source", None)
+
+
+def _load_import() -> None:
+    data = st.session_state[IMPORT_KEY]
+    _load(rows_from_channels(data["names"], data["spend"], data["curves"]))
+    st.session_state["mm_source"] = str(data.get("source", "your data"))
+
+
+def _import_button() -> None:
+    data = st.session_state.get(IMPORT_KEY)
+    if not data:
+        return
+    try:
+        rows_from_channels(data["names"], data["spend"], data["curves"])
+    except (KeyError, TypeError, ValueError) as exc:
+        st.warning(f"The curves fitted on your data cannot be used here: {exc}", icon="⚠️")
+        return
+    st.button(
+        "Use the curves fitted on your data", on_click=_load_import, key="mm_import", type="primary"
+    )
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    return frame.rename(columns=COLUMNS)
+
+
+def _column_config() -> dict:
+    money_cfg = {"min_value": 0.0, "format": "dollar", "step": 1000.0}
+    return {
+        COLUMNS["name"]: st.column_config.TextColumn(required=True, max_chars=40),
+        COLUMNS["spend"]: st.column_config.NumberColumn(**money_cfg),
+        COLUMNS["marginal"]: st.column_config.NumberColumn(format="%.3f", step=0.01),
+        COLUMNS["curve"]: st.column_config.SelectboxColumn(
+            options=list(CURVE_KINDS), required=True
+        ),
+        COLUMNS["shape"]: st.column_config.NumberColumn(
+            format="%.2f",
+            step=0.05,
+            help="Power: elasticity b in (0, 1]. Hill: slope k (> 1 = S-curve).",
+        ),
+        COLUMNS["saturation"]: st.column_config.NumberColumn(
+            help="Hill: spend reaching half of the maximum. Exponential: spend reaching 63 %.",
+            **money_cfg,
+        ),
+        COLUMNS["min"]: st.column_config.NumberColumn(**money_cfg),
+        COLUMNS["max"]: st.column_config.NumberColumn(**money_cfg),
+    }
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    back = {label: key for key, label in COLUMNS.items()}
+    rows = []
+    for record in frame.rename(columns=back).to_dict("records"):
+        rows.append(
+            {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in record.items()}
+        )
+    return rows
+
+
+def channel_table() -> ChannelSet | None:
+    """Render the editable channel table; return the last valid channels (or None)."""
+    st.session_state.setdefault(TABLE_KEY, cpg_rows())
+    left, right = st.columns([1, 1])
+    with left:
+        st.button("Reset to the CPG example", on_click=_load, args=(cpg_rows(),), key="mm_reset")
+    with right:
+        _import_button()
+    if "mm_source" in st.session_state:
+        st.caption(f"Curves fitted on: {st.session_state['mm_source']}")
+    else:
+        st.caption(
+            "CPG example. The elasticities (TV 0.4, digital video 0.5, display 0.5, search 0.3) "
+            "are **assumptions**; the marginal returns are the client's measured figures."
+        )
+    edited = st.data_editor(
+        _frame(st.session_state[TABLE_KEY]),
+        key=EDITOR_KEY,
+        num_rows="dynamic",
+        hide_index=True,
+        column_config=_column_config(),
+        width="stretch",
+    )
+    return state.last_good("mm_channels", lambda: channels_from_rows(_records(edited)))
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the page shows, computed once per input."""
+
+    current: np.ndarray
+    plan: Plan
+    optimum: Allocation
+    target: TargetBudget | None
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def analyse(channels: ChannelSet, step: float, max_moved: float, target: float | None) -> Analysis:
+    bank = CurveBank(channels.curves)
+    plan = reallocation_plan(bank, channels.spend, step, max_moved, channels.lower, channels.upper)
+    optimum = optimize_budget(bank, channels.total, channels.lower, channels.upper)
+    goal = None
+    if target is not None:
+        goal = target_marginal_budget(bank, target, channels.lower, channels.upper)
+    return Analysis(bank.response(channels.spend), plan, optimum, goal)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def response_figure(channels: ChannelSet, new_spend: tuple[float, ...] | None):
+    return figs.response_figure(
+        channels.names,
+        channels.spend,
+        channels.curves,
+        None if new_spend is None else np.array(new_spend),
+    )
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def marginal_figure(channels: ChannelSet, level: float, optimum: tuple[float, ...]):
+    return figs.marginal_figure(
+        channels.names, channels.spend, channels.curves, level, np.array(optimum)
+    )
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def allocation_figure(names: tuple[str, ...], series: tuple[tuple[str, tuple[float, ...]], ...]):
+    return figs.allocation_figure(names, {label: np.array(v) for label, v in series})
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def shift_figure(names: tuple[str, ...], shift: tuple[float, ...]):
+    return figs.shift_figure(names, np.array(shift))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def linear_figure(channels: ChannelSet, source: int, dest: int, amount: float):
+    """Linear estimate vs exact change for moving budget from ``source`` to ``dest``."""
+    direction = np.zeros(len(channels.names))
+    direction[source], direction[dest] = -1.0, 1.0
+    grid = np.linspace(0, channels.spend[source], 60)
+    linear, exact = linear_vs_exact(channels.curves, channels.spend, direction, grid)
+    at = linear_vs_exact(channels.curves, channels.spend, direction, [amount])
+    return figs.linear_figure(grid, linear, exact, amount), float(at[0][0]), float(at[1][0])
