@@ -129,6 +129,39 @@ class LrLimits:
         """
         return max(abs(1.0 - lr * lam) for lam in self.eigenvalues)
 
+    def limit_for(self, method: str, momentum: float = 0.9) -> float | None:
+        r"""Largest stable learning rate of ``method`` on this quadratic (None if unknown).
+
+        With :math:`a = \eta\lambda_{\max}` and momentum :math:`m \in [0, 1)`, the linear
+        iteration on the stiffest eigen-direction is stable exactly when
+
+        .. math::
+
+            \text{sgd: } a < 2, \qquad
+            \text{momentum (heavy ball): } a < 2(1 + m), \qquad
+            \text{nesterov: } a < \frac{2(1 + m)}{1 + 2m}
+
+        The adaptive methods (Adagrad, RMSprop, Adam) rescale each step, so no fixed limit
+        applies; they return None.
+
+        Parameters
+        ----------
+        method : str
+            Optimizer name.
+        momentum : float, default 0.9
+            Momentum factor for ``"momentum"`` and ``"nesterov"``.
+
+        Returns
+        -------
+        float or None
+            The limit on the learning rate.
+        """
+        if self.lr_max is None:
+            return None
+        factors = {"sgd": 1.0, "momentum": 1.0 + momentum,
+                   "nesterov": (1.0 + momentum) / (1.0 + 2.0 * momentum)}
+        return self.lr_max * factors[method] if method in factors else None
+
 
 def lr_limits(hessian: np.ndarray) -> LrLimits:
     r"""Stability limit and best fixed learning rate of gradient descent on a quadratic.

@@ -166,3 +166,15 @@ def test_custom_formula_agrees_with_the_built_in_rosenbrock(x, y):
     assert s.loss(p) == pytest.approx(r.loss(p), rel=1e-12, abs=1e-12)
     np.testing.assert_allclose(s.grad(p), r.grad(p), rtol=1e-12, atol=1e-9)
     np.testing.assert_allclose(s.hess(p), r.hess(p), rtol=1e-12, atol=1e-9)
+
+
+@pytest.mark.parametrize("method, m", [("sgd", 0.9), ("momentum", 0.9), ("momentum", 0.5),
+                                       ("nesterov", 0.9), ("nesterov", 0.3)])
+def test_method_limits_separate_convergence_from_divergence(method, m):
+    s = sf.quadratic_bowl(12.0, 20.0)
+    limit = sf.lr_limits(s.hess(np.zeros(2))).limit_for(method, m)
+    below = optimize(s.grad, s.start, method, 0.97 * limit, 3000, loss=s.loss, momentum=m)
+    above = optimize(s.grad, s.start, method, 1.03 * limit, 3000, loss=s.loss, momentum=m)
+    assert below.diverged_at is None and below.losses[-1] < 1e-6
+    assert above.diverged_at is not None
+    assert sf.lr_limits(s.hess(np.zeros(2))).limit_for("adam") is None

@@ -1,0 +1,63 @@
+from functools import partial
+
+import streamlit as st
+
+from figures.descent import Run, descent_figure, escaped_runs
+from figures.descent_charts import loss_figure
+from ui import descent as gd
+from ui import descent_sections as sections
+from ui import lesson, state
+from ui.descent_text import FORMULAS, NOTICE, PLAIN_WORDS, QUESTIONS
+from ui.page import setup_page
+from ui.quiz import quiz
+
+presenter = setup_page("Gradient descent", icon="⛰️")
+lesson.idea(
+    "The gradient collects every partial derivative of the loss into one arrow that points "
+    "uphill. Gradient descent takes a step against it, so **every parameter moves at once**, "
+    "each in proportion to how much it affects the loss. The learning rate sets the step: "
+    "too small and the descent crawls, too large and it overshoots and diverges. Momentum and "
+    "Adam change how the steps are built from the gradients. Clipping caps a gradient that "
+    "suddenly explodes."
+)
+
+lesson.section("Explorer")
+top = st.columns([1, 2, 1])
+surface_id = gd.surface_controls(top[0], top[1])
+steps = int(state.widget(gd.STEPS, top[2]))
+loaded = state.last_good("gd_surface", lambda: (surface_id, *gd.surface_from_id(surface_id)))
+if loaded is None:
+    st.stop()
+surface_id, surface, grid = loaded
+st.caption(f"$f(x, y) = {surface.latex}$ — {surface.note}")
+start = gd.start_sliders(surface, st.columns(2))
+slot_columns = st.columns(3)
+configs = [gd.slot_controls(i, surface, slot_columns[i - 1]) for i in (1, 2, 3)]
+configs = [c for c in configs if c is not None]
+runs = state.last_good("gd_runs", lambda: [
+    Run(c.label, c.color, gd.run_config(surface_id, start, c, steps)) for c in configs
+]) or []
+for run in runs:
+    if run.trajectory.diverged_at:
+        st.error(f"**{run.label}** diverged at step {run.trajectory.diverged_at}: the loss "
+                 "passed 10¹² or overflowed. The path is drawn up to the last finite point.")
+for label, step, far in escaped_runs(surface, runs):
+    st.info(f"**{label}** left the drawn window at step {step} "
+            f"(farthest point ({far[0]:.3g}, {far[1]:.3g})).")
+
+left, right = st.columns([3, 2])
+with left:
+    lesson.chart(descent_figure(surface, grid, runs), key="gd_contour", selection_mode="points",
+                 on_select=partial(gd.set_start_from_click, surface.key, "gd_contour"))
+    st.caption("Click anywhere on the map to start there. ▶ Replay animates the descent; "
+               "the arrow at each point is the downhill direction −∇f at that step.")
+with right:
+    lesson.chart(loss_figure(runs, surface.min_value), key="gd_loss")
+    st.dataframe(gd.summary_rows(runs, surface.min_value), hide_index=True)
+lesson.client_explanation(PLAIN_WORDS)
+
+sections.clipping_section()
+sections.gradient_cost_section()
+lesson.what_to_notice(NOTICE)
+lesson.formulas(*FORMULAS)
+quiz("gd", QUESTIONS)
