@@ -142,12 +142,13 @@ def measure_url(page, url: str, presses: int, hint: str | None = None) -> tuple[
     return samples, label, timeouts
 
 
-def measure(pages: list[str], quick: bool, hints: dict[str, str] | None = None) -> list[dict]:
+def measure(pages: list[str], quick: bool, hints: dict[str, str] | None = None,
+            presses: int | None = None) -> list[dict]:
     """Reference app first, then each page; rows carry ``ratio`` to the reference median."""
     if chromium_path() is None:
         return [{"what": "browser: skipped", "median_ms": None, "p95_ms": None,
                  "target_ms": None, "note": "no Chromium found"}]
-    presses = 5 if quick else 25
+    presses = presses or (5 if quick else 25)
     hints = hints or {}
     rows: list[dict] = []
     with chromium() as browser:

@@ -189,13 +189,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="only modules / pages whose name contains NAME; 'server' or 'browser' "
                         "for those sections alone (repeatable)")
     parser.add_argument("--no-browser", action="store_true", help="skip the headless Chromium timings")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON file")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     start = time.perf_counter()
     rows = collect(args.quick, args.only, browser=not args.no_browser)
     print(table(rows))
-    path = write_json(rows, args.quick)
-    print(f"\n{len(rows)} rows in {time.perf_counter() - start:.0f} s; JSON: {path.relative_to(ROOT)}")
+    path = write_json(rows, args.quick, args.results)
+    print(f"\n{len(rows)} rows in {time.perf_counter() - start:.0f} s; JSON: {path}")
     return 0
 
 

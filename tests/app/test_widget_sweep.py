@@ -37,7 +37,10 @@ ALLOWED_ERRORS: dict[str, tuple[str, ...]] = {}
 # Trace fields where a page deliberately draws NaN gaps (e.g. a formula's undefined region).
 ALLOWED_NAN_FIELDS: dict[str, tuple[str, ...]] = {}
 # Heavy pages: fewer random values and a tighter rerun cap.
-LIMITS: dict[str, dict[str, int]] = {}
+LIMITS: dict[str, dict[str, float]] = {
+    "3_Backpropagation": {"budget_s": 40},  # ~0.5 s per rerun (training, cached by settings)
+    "6_Attribution": {"budget_s": 40},  # ~1 s per rerun
+}
 
 
 def pages() -> list[str]:
@@ -112,7 +115,8 @@ class Sweep:
                     continue
                 bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
                 if bad:
-                    self.fail(label, f"chart {index} has {bad} non-finite values at {path}")
+                    name = f"chart {index} ({chart_title(spec)!r})"
+                    self.fail(label, f"{name} has {bad} non-finite values at data{path}")
 
     def fail(self, label: str, problem: str) -> None:
         self.failures.setdefault(problem, label)
@@ -122,17 +126,15 @@ class Sweep:
         new = [c for c in W.discover(self.at) if c.id not in self.seen]
         for control in new:
             self.seen[control.id] = control
-        for control in new:
-            self.sweep_one(control, include_random=True, context=context)
+        for control in new:  # in context: extremes and one random value (all of them if FULL)
+            self.sweep_one(control, randoms=self.random_count if FULL else 1, context=context)
 
-    def sweep_one(self, control: W.Control, include_random: bool, context: str = "") -> None:
+    def sweep_one(self, control: W.Control, randoms: int, context: str = "") -> None:
         node = W.find(self.at, control.id)
         if node is None:
             return
         rng = np.random.default_rng(W.seed_for(self.page, control.id))
-        values = W.extremes(node)
-        if include_random:
-            values = W._dedupe(values + W.random_values(node, rng, self.random_count))
+        values = W._dedupe(W.extremes(node) + W.random_values(node, rng, randoms))
         where = f" (with {context})" if context else ""
         for value in values:
             self.step({control.id: value}, f"{control.name}={W.label_of(value)}{where}")
@@ -151,7 +153,7 @@ class Sweep:
             self.seen[control.id] = control
         initial = list(self.seen.values())
         for control in initial:  # phase 1: each control's extremes, alone
-            self.sweep_one(control, include_random=False)
+            self.sweep_one(control, randoms=0)
         for name, assign in self.combos():  # phase 2: all together
             self.step(assign, name)
         self.step({c.id: c.initial for c in initial}, "back to defaults")
@@ -165,6 +167,12 @@ class Sweep:
                 if value not in extremes:
                     self.step({control.id: value}, f"{control.name}={W.label_of(value)}")
             self.pending_reset[control.id] = control.initial
+
+
+def chart_title(spec: dict) -> str:
+    title = spec.get("layout", {}).get("title", "")
+    text = title.get("text", "") if isinstance(title, dict) else str(title)
+    return str(text)[:60]
 
 
 def numeric_arrays(value: Any, path: str = "") -> Iterator[tuple[str, np.ndarray]]:
@@ -187,7 +195,8 @@ def numeric_arrays(value: Any, path: str = "") -> Iterator[tuple[str, np.ndarray
 @pytest.mark.parametrize("page", pages(), ids=lambda p: Path(p).stem)
 def test_widget_sweep(page: str) -> None:
     at = run_page(page)
-    assert not at.exception, [e.value for e in at.exception]
+    if at.exception:
+        pytest.fail(f"{page} raised on its first run: {at.exception[0].value}", pytrace=False)
     limits = LIMITS.get(Path(page).stem, {})
     sweep = Sweep(at, page, **limits)
     sweep.check("first run")
@@ -199,4 +208,5 @@ def test_widget_sweep(page: str) -> None:
     )
     assert sweep.reruns > 0 or not sweep.seen, "no rerun happened: the sweep drove nothing"
     report = "\n".join(f"- {problem}  [at {label}]" for problem, label in sweep.failures.items())
-    assert not sweep.failures, f"{page}: {len(sweep.failures)} problems:\n{report}"
+    if sweep.failures:
+        pytest.fail(f"{page}: {len(sweep.failures)} problems:\n{report}", pytrace=False)
