@@ -20,6 +20,7 @@ from figures.theme import COLORS, LINE_WIDTH, MARKER_SIZE, SEQUENTIAL, TEMPLATE
 X_COLOR, Y_COLOR = COLORS["vermillion"], COLORS["sky"]
 GRAD_COLOR, DIR_COLOR, SECANT_COLOR = COLORS["green"], COLORS["purple"], COLORS["orange"]
 BLACK = COLORS["black"]
+CONTOUR_POINTS = 50
 
 
 def fast_figure(data: list[dict], layout: dict) -> go.Figure:
@@ -121,7 +122,8 @@ def surface_figure(
     """3-D surface with the slice planes, their intersection curves and the tangent lines."""
     zr = finite_range(grid.z)
     data = [{
-        "type": "surface", "x": grid.x, "y": grid.y, "z": grid.z, "colorscale": SEQUENTIAL,
+        "type": "surface", "x": grid.x, "y": grid.y, "z": grid.z.astype(np.float32),
+        "colorscale": SEQUENTIAL,
         "opacity": 0.82, "showscale": False, "name": "f(x, y)",
         "hovertemplate": "x=%{x:.2f}<br>y=%{y:.2f}<br>f=%{z:.3g}<extra></extra>",
     }]  # fmt: skip
@@ -196,8 +198,10 @@ def _arrow(x0, y0, dx, dy, color, text) -> dict:
 
 def contour_figure(grid: Grid, point: PointAnalysis, theta_deg: float) -> go.Figure:
     """Contour map with the gradient arrow, the direction u and the contour line at the point."""
+    step = max(1, grid.x.size // CONTOUR_POINTS)  # a contour map needs fewer points
     data = [{
-        "type": "contour", "x": grid.x, "y": grid.y, "z": grid.z, "colorscale": SEQUENTIAL,
+        "type": "contour", "x": grid.x[::step], "y": grid.y[::step],
+        "z": grid.z[::step, ::step].astype(np.float32), "colorscale": SEQUENTIAL,
         "ncontours": 18, "opacity": 0.85, "contours": {"coloring": "fill", "showlines": True},
         "line": {"width": 1}, "colorbar": {"title": {"text": "f"}, "thickness": 16}, "name": "f",
         "hovertemplate": "x=%{x:.2f}<br>y=%{y:.2f}<br>f=%{z:.3g}<extra></extra>",

@@ -167,10 +167,18 @@ def numbers_table(p: cx.PointAnalysis) -> list[dict[str, str]]:
     return rows
 
 
+def markdown_table(rows: list[dict[str, str]]) -> str:
+    """A Markdown table (much cheaper to send than a dataframe) from rows of constant cells."""
+    head = list(rows[0])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row[k] for k in head) + " |" for row in rows]
+    return "\n".join(lines)
+
+
 @st.fragment
 def numbers_section(c: Compiled, p: cx.PointAnalysis) -> None:
     """The numbers panel and the log-log error explorer."""
-    st.dataframe(numbers_table(p), hide_index=True, width="stretch")
+    st.markdown(markdown_table(numbers_table(p)))
     var = state.widget(ERROR_OF)
     i = 0 if var == "x" else 1
     if not np.isfinite(p.exact[i]):
@@ -230,6 +238,8 @@ def sales_section() -> None:
               "digital $100k": 100.0}  # fmt: skip
     curves = {name: SALES.d_tv(tv_axis, level, season) for name, level in levels.items()}
     with right:
-        fig = pn.sales_marginal_figure(tv_axis, curves, (tv, float(SALES.d_tv(tv, digital, season))))
+        fig = pn.sales_marginal_figure(
+            tv_axis, curves, (tv, float(SALES.d_tv(tv, digital, season)))
+        )
         lesson.chart(fig, key="partials_sales")
     st.markdown(sales_sentence(tv, digital, season))
