@@ -447,3 +447,67 @@ def random_map(shape: tuple[int, ...], seed: int = 0) -> np.ndarray:
         Uniform [0, 1) values.
     """
     return np.random.default_rng(seed).random(shape)
+
+
+METHODS = ("integrated_gradients", "smoothgrad", "smooth_ig", "saliency", "gradient_x_input")
+
+
+def attribute(
+    method: str,
+    f: Batched,
+    grad_f: Batched,
+    x: np.ndarray,
+    baseline: np.ndarray,
+    rule: str = "riemann_trapezoid",
+    steps: int = 50,
+    sigma: float = 0.15,
+    samples: int = 50,
+    seed: int = 0,
+    value_range: tuple[float, float] | None = None,
+) -> np.ndarray:
+    """Attributions of one input by any method of this module, by name.
+
+    Parameters
+    ----------
+    method : str
+        One of :data:`METHODS`: ``"integrated_gradients"``, ``"smoothgrad"``, ``"smooth_ig"``
+        (SmoothGrad applied to Integrated Gradients), ``"saliency"`` or ``"gradient_x_input"``.
+    f, grad_f : callable
+        Batched model and gradient.
+    x, baseline : numpy.ndarray
+        Input and baseline (the baseline is unused by saliency, SmoothGrad and gradient × input).
+    rule : str, default "riemann_trapezoid"
+        Integrated Gradients quadrature rule.
+    steps : int, default 50
+        Integrated Gradients steps.
+    sigma : float, default 0.15
+        SmoothGrad noise as a fraction of the input range.
+    samples : int, default 50
+        SmoothGrad samples.
+    seed : int, default 0
+        SmoothGrad seed.
+    value_range : tuple of float or None, default None
+        Input domain for the SmoothGrad range.
+
+    Returns
+    -------
+    numpy.ndarray
+        Attributions, the shape of ``x``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown method.
+    """
+    if method == "integrated_gradients":
+        return integrated_gradients(f, grad_f, x, baseline, steps, rule).attributions
+    if method == "smoothgrad":
+        return smoothgrad(grad_f, x, sigma, samples, seed, value_range)
+    if method == "smooth_ig":
+        return smooth_integrated_gradients(grad_f, x, baseline, steps, rule, sigma, samples, seed,
+                                           value_range)
+    if method == "saliency":
+        return gradient_saliency(grad_f, x)
+    if method == "gradient_x_input":
+        return gradient_x_input(grad_f, x)
+    raise ValueError(f"Unknown attribution method {method!r}; use one of {METHODS}.")

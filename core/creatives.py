@@ -354,3 +354,38 @@ def with_changes(c: Creative, **changes) -> Creative:
         The modified copy.
     """
     return replace(c, **changes)
+
+
+BASELINES = ("black", "blurred", "mean")
+
+
+def baseline_image(kind: str, image: np.ndarray, mean_image: np.ndarray | None = None) -> np.ndarray:
+    """The reference image Integrated Gradients starts its path from.
+
+    Parameters
+    ----------
+    kind : str
+        ``"black"`` (all zeros), ``"blurred"`` (the creative blurred with σ = 3 px, which keeps
+        its colours but removes its shapes) or ``"mean"`` (the average creative).
+    image : numpy.ndarray
+        The creative, shape (32, 32, 3).
+    mean_image : numpy.ndarray or None, default None
+        The average creative; required for ``"mean"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Baseline of the same shape as ``image``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown kind, or ``"mean"`` without a mean image.
+    """
+    if kind == "black":
+        return np.zeros_like(np.asarray(image, dtype=float))
+    if kind == "blurred":
+        return blur(image, 3.0)
+    if kind == "mean" and mean_image is not None:
+        return np.asarray(mean_image, dtype=float)
+    raise ValueError(f"Unknown baseline {kind!r} (or no mean image); use one of {BASELINES}.")
