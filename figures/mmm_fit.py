@@ -26,9 +26,14 @@ def channel_color(index: int) -> str:
     return CHANNEL_COLORS[index % len(CHANNEL_COLORS)]
 
 
+ACRONYMS = {"tv": "TV", "ooh": "OOH", "seo": "SEO", "sem": "SEM", "ctv": "CTV", "dooh": "DOOH"}
+
+
 def pretty(name: str) -> str:
-    """Column name to a label: ``paid_search`` -> ``Paid search``."""
-    text = str(name).replace("_", " ").strip()
+    """Column name to a label: ``paid_search`` -> ``Paid search``, ``tv`` -> ``TV``."""
+    words = str(name).replace("_", " ").strip().split(" ")
+    words = [ACRONYMS.get(w.lower(), w) for w in words]
+    text = " ".join(words)
     return text[:1].upper() + text[1:]
 
 
@@ -97,17 +102,21 @@ def elasticity_figure(channels: Sequence[str], estimate, ci, truth=None):
     est = np.asarray(estimate, float)
     ci = np.asarray(ci, float).reshape(-1, 2)
     fig = new_figure(title="Elasticities with 95 % intervals",
-                     xaxis_title="% more conversions per 1 % more spend", showlegend=truth is not None,
+                     xaxis_title="% more conversions per 1 % more spend",
+                     showlegend=truth is not None,
                      height=110 + 60 * len(names),
                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
-    fig.add_vline(x=0, line={"color": COLORS["black"], "width": 2})
-    fig.add_scatter(
-        x=est, y=names, mode="markers", name="Estimate",
-        marker={"size": 16, "color": [channel_color(i) for i in range(len(names))]},
-        error_x={"type": "data", "symmetric": False, "array": ci[:, 1] - est,
-                 "arrayminus": est - ci[:, 0], "thickness": 4, "width": 10},
-        customdata=ci, hovertemplate="%{y}: %{x:.3f} (95 %: %{customdata[0]:.3f} to "
-        "%{customdata[1]:.3f})<extra></extra>")
+    fig.add_vline(x=0, line={"color": COLORS["grey"], "width": 2})
+    for i, name in enumerate(names):
+        color = channel_color(i)
+        fig.add_scatter(
+            x=[est[i]], y=[name], mode="markers", name=name, showlegend=False,
+            marker={"size": 16, "color": color},
+            error_x={"type": "data", "symmetric": False, "array": [ci[i, 1] - est[i]],
+                     "arrayminus": [est[i] - ci[i, 0]], "thickness": 5, "width": 12,
+                     "color": color},
+            customdata=[ci[i]], hovertemplate="%{y}: %{x:.3f} (95 %: %{customdata[0]:.3f} to "
+            "%{customdata[1]:.3f})<extra></extra>")
     if truth is not None:
         fig.add_scatter(x=np.asarray(truth, float), y=names, mode="markers", name="True value",
                         marker={"symbol": "diamond-open", "size": 18, "color": COLORS["black"],
@@ -122,7 +131,8 @@ def carryover_figure(channels: Sequence[str], decays, weeks: int = 12):
     k = np.arange(weeks + 1)
     fig = new_figure(title="Carry-over: how long a week's spend keeps working",
                      xaxis_title="Weeks after the spend", yaxis_title="Effect still working (%)",
-                     legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
+                     legend={"orientation": "h", "y": -0.22, "yanchor": "top"},
+                     height=520)
     for i, (name, theta) in enumerate(zip(channels, decays, strict=True)):
         fig.add_scatter(x=k, y=100 * float(theta) ** k, mode="lines+markers",
                         name=f"{pretty(name)} (θ = {float(theta):.2f})",
@@ -142,7 +152,8 @@ def marginal_figure(channels: Sequence[str], marginal, ci, per: float = 1000.0):
     fig.add_bar(x=m, y=names, orientation="h",
                 marker={"color": [channel_color(i) for i in range(len(names))]},
                 error_x={"type": "data", "symmetric": False,
-                         "array": np.nan_to_num(ci[:, 1] - m), "arrayminus": np.nan_to_num(m - ci[:, 0]),
+                         "array": np.nan_to_num(ci[:, 1] - m),
+                         "arrayminus": np.nan_to_num(m - ci[:, 0]),
                          "thickness": 3, "width": 8, "color": COLORS["black"]},
                 text=[f"{v:,.0f}" for v in m], textposition="inside", insidetextanchor="start",
                 hovertemplate="%{y}: %{x:,.1f} conversions<extra></extra>")

@@ -19,11 +19,12 @@ SAMPLE = ROOT / "data" / "sample_weekly.csv"
 TRUTH = ROOT / "data" / "sample_truth.json"
 TEMPLATE = ROOT / "data" / "template.csv"
 UPLOAD_KEY = "media_upload"
-SOURCE = state.Choice(
-    "data", "Data", ("sample", "upload"), "sample",
-    labels={"sample": "Sample client (3 years, 6 channels)", "upload": "Upload your own CSV"},
-    horizontal=True,
-)
+# Streamlit writes a radio's *label* into the URL, so the options are their own labels.
+SAMPLE_OPTION, UPLOAD_OPTION = "Sample client", "Upload a CSV"
+SOURCE = state.Choice("data", "Data", (SAMPLE_OPTION, UPLOAD_OPTION), SAMPLE_OPTION,
+                      horizontal=True,
+                      help="The sample client is synthetic, made with known elasticities "
+                      "(3 years, 6 channels).")
 CARRYOVER = state.Toggle(
     "carryover", "Carry-over (adstock)", True,
     help="Search one carry-over rate θ per channel in [0, 0.9]: this week's effect includes "
@@ -94,7 +95,7 @@ def data_input() -> LoadedData | None:
         help="One row per week: a date, conversions, one spend column per channel, and optional "
         "control columns named ctrl_… (promotions, price).",
     )
-    if source == "sample":
+    if source == SAMPLE_OPTION:
         return load_sample()
     uploaded = st.file_uploader(
         "Weekly CSV (comma-separated, UTF-8, max 5 MB)", type=["csv", "txt", "xlsx", "xls"],
@@ -116,7 +117,8 @@ def preview(loaded: LoadedData) -> None:
     if date:
         span = f" from {frame[date].iloc[0]:%d %b %Y} to {frame[date].iloc[-1]:%d %b %Y}"
     st.caption(f"Using the {loaded.label}: {len(frame)} weeks{span}, {frame.shape[1]} columns.")
-    st.dataframe(frame.head(8), hide_index=True, width="stretch")
+    config = {date: st.column_config.DateColumn(format="YYYY-MM-DD")} if date else {}
+    st.dataframe(frame.head(8), hide_index=True, width="stretch", column_config=config)
     if loaded.notes:
         st.info("**What the reader noticed**\n\n" + "\n".join(f"- {n}" for n in loaded.notes))
 

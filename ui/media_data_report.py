@@ -113,7 +113,9 @@ def handoff_section(fit: MediaMixFit, window: int, source: str) -> CurveHandoff 
     )
     ci = [handoff.marginal_ci[i] for i in range(len(handoff.names))]
     lesson.chart(figs.marginal_figure(handoff.names, handoff.marginal, ci), key="mmm_fit_marginal")
-    st.dataframe(curves_table(handoff), hide_index=True, width="stretch")
+    money = st.column_config.NumberColumn(format="dollar")
+    st.dataframe(curves_table(handoff), hide_index=True, width="stretch",
+                 column_config={"recent spend per quarter ($)": money})
     for note in handoff.notes:
         st.caption(f"⚠️ {note}")
     if st.button("Use these curves in the media-mix optimizer", type="primary", icon="➡️",

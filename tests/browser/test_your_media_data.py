@@ -1,0 +1,42 @@
+"""The "Your media data" page in Chromium: sample fit, hand-off link, real file uploads."""
+
+from pathlib import Path
+
+from tests.browser.helpers import assert_no_exception, open_lesson, save_screenshot, wait_idle
+
+ROOT = Path(__file__).resolve().parents[2]
+BAD = ROOT / "tests" / "fixtures" / "bad_csv"
+PLOTS = "document.querySelectorAll('.js-plotly-plot').length"
+
+
+def test_sample_fit_renders_and_hands_curves_to_the_optimizer(page, server):
+    open_lesson(page, server, "Your_media_data")
+    page.wait_for_function(f"{PLOTS} >= 6")
+    assert_no_exception(page)
+    page.get_by_text("Elasticities with 95 % intervals").first.wait_for()
+    save_screenshot(page, "your_media_data")
+    page.get_by_role("button", name="Use these curves in the media-mix optimizer").click()
+    page.get_by_text("Curves ready for the optimizer").wait_for()
+    wait_idle(page)
+    link = page.get_by_role("link", name="Open the media-mix optimizer with these curves")
+    link.wait_for()
+    link.click()
+    page.wait_for_url("**/Media_mix**")
+    wait_idle(page)
+    assert_no_exception(page)
+
+
+def test_uploads_bad_then_good_file(page, server):
+    open_lesson(page, server, "Your_media_data", "?data=Upload+a+CSV")
+    chooser = page.locator('input[type="file"]')
+    chooser.set_input_files(str(BAD / "cp1252_bytes.csv"))
+    page.get_by_text("is not UTF-8 text").wait_for()
+    wait_idle(page)
+    assert_no_exception(page)
+    chooser.set_input_files(str(BAD / "xlsx_saved_as.csv"))
+    page.get_by_text("This is an Excel workbook").wait_for()
+    chooser.set_input_files(str(ROOT / "data" / "sample_weekly.csv"))
+    page.get_by_text("uploaded file 'sample_weekly.csv'").wait_for()
+    page.wait_for_function(f"{PLOTS} >= 6")
+    wait_idle(page)
+    assert_no_exception(page)
