@@ -13,7 +13,7 @@ import streamlit as st
 
 from core import calculus_explorer as cx
 from core.expressions import MAX_CHARS, Expression, parse
-from core.presets import DEFAULT_PRESET, PRESETS, SALES
+from core.presets import PRESETS, SALES
 from figures import partials as pf
 from figures import partials_numbers as pn
 from ui import lesson, state
@@ -27,9 +27,16 @@ SYNTAX_HELP = (
     "sin cos tan exp log sqrt abs tanh sinh cosh arctan sigmoid. Write 2*x, not 2x. "
     f"At most {MAX_CHARS} characters."
 )
-FN_LABELS = {**{k: p.label for k, p in PRESETS.items()}, CUSTOM: "Type your own formula…"}
-
-FUNCTION = state.Choice("fn", "Function", (*PRESETS, CUSTOM), DEFAULT_PRESET, labels=FN_LABELS)
+# Streamlit writes a select box's *displayed* option into the URL, so the options are the short
+# display names themselves (?fn=Saddle) and map to preset keys here.
+FUNCTIONS = {
+    "Paraboloid": "paraboloid", "Saddle": "saddle", "Ripple": "ripple",
+    "Rosenbrock": "rosenbrock", "Gaussian bump": "bump", "Custom formula": CUSTOM,
+}  # fmt: skip
+FUNCTION = state.Choice(
+    "fn", "Function", tuple(FUNCTIONS), "Ripple",
+    help="A preset surface, or type your own formula in x and y.",
+)  # fmt: skip
 POINT = (
     state.Slider("x0", "x₀", *DOMAIN, 0.8, 0.05, help="Where the slice x = x₀ cuts the surface."),
     state.Slider("y0", "y₀", *DOMAIN, 0.5, 0.05, help="Where the slice y = y₀ cuts the surface."),
@@ -44,8 +51,8 @@ SECANT_H = state.Slider(
 )  # fmt: skip
 THETA = state.Slider("theta", "Direction angle θ of u (degrees)", 0, 360, 45, 5)
 ERROR_OF = state.Choice(
-    "err", "Error explorer for", ("x", "y"), "x",
-    labels={"x": "∂f/∂x", "y": "∂f/∂y"}, horizontal=True,
+    "err", "Error explorer for the partial derivative with respect to", ("x", "y"), "x",
+    horizontal=True,
 )  # fmt: skip
 SALES_CONTROLS = (
     state.Slider("tv", "TV spend per week ($ thousands)", 0, 100, 40, 1),
@@ -83,7 +90,7 @@ def surface(text: str, x_range: tuple, y_range: tuple, n: int = GRID_N) -> cx.Gr
 
 def choose_formula(where=st) -> str:
     """Preset picker, or a text box when "custom" is chosen; returns the formula text."""
-    choice = state.widget(FUNCTION, where)
+    choice = FUNCTIONS[state.widget(FUNCTION, where)]
     if choice != CUSTOM:
         preset = PRESETS[choice]
         where.caption(f"f(x, y) = {preset.formula} — {preset.note}")
