@@ -92,7 +92,7 @@ def _contour_trace(xs, ys, z) -> dict:
     grey = COLORS["grey"]
     return {
         "type": "contour", "x": xs, "y": ys, "z": zt, "ncontours": 22, "showscale": False,
-        "colorscale": [[0.0, tint(grey, 0.0)], [1.0, tint(grey, 0.45)]],
+        "colorscale": [[0.0, tint(grey, 0.0)], [1.0, tint(grey, 0.3)]],
         "line": {"color": tint(grey, 0.55), "width": 1}, "hoverinfo": "skip", "name": "loss",
         "showlegend": False,
     }
@@ -155,18 +155,18 @@ def _path_traces(run: Run) -> list[dict]:
     return [path, start]
 
 
-def _current(run: Run, k: int, length: float) -> dict:
+def _current(run: Run, k: int, length: float, surface: Surface) -> dict:
     """The run's point at step ``k`` and an arrow along its downhill direction -g/|g|."""
     traj = run.trajectory
     k = min(k, len(traj.points) - 1)
     p = traj.points[k]
     xs, ys = [float(p[0])], [float(p[1])]
-    if k < len(traj.grads):
-        g = traj.grads[k]
-        n = float(np.hypot(*g))
-        if n > 0:
-            xs.append(float(p[0] - length * g[0] / n))
-            ys.append(float(p[1] - length * g[1] / n))
+    with np.errstate(all="ignore"):
+        g = traj.grads[k] if k < len(traj.grads) else surface.grad(p)
+    n = float(np.hypot(*g))
+    if np.isfinite(n) and n > 0:
+        xs.append(float(p[0] - length * g[0] / n))
+        ys.append(float(p[1] - length * g[1] / n))
     return {
         "type": "scatter", "x": xs, "y": ys, "mode": "lines+markers",
         "line": {"color": run.color, "width": 4},
@@ -195,15 +195,15 @@ def _animation_controls(steps: np.ndarray) -> dict:
     ]
     return {
         "updatemenus": [{
-            "type": "buttons", "direction": "left", "x": 0.0, "y": -0.08, "xanchor": "left",
+            "type": "buttons", "direction": "left", "x": 0.0, "y": -0.13, "xanchor": "left",
             "yanchor": "top", "pad": {"t": 10, "r": 10}, "showactive": False,
             "font": {"size": FONT_SIZE},
             "buttons": [{"label": "▶ Replay", "method": "animate", "args": [None, play]},
                         {"label": "❚❚", "method": "animate", "args": [[None], pause]}],
         }],
         "sliders": [{
-            "active": len(steps) - 1, "x": 0.2, "len": 0.8, "y": -0.06, "yanchor": "top",
-            "currentvalue": {"prefix": "step ", "font": {"size": FONT_SIZE}},
+            "active": len(steps) - 1, "x": 0.25, "len": 0.75, "y": -0.1, "yanchor": "top",
+            "currentvalue": {"prefix": "step ", "font": {"size": FONT_SIZE}, "xanchor": "right"},
             "pad": {"t": 10}, "steps": slider_steps, "font": {"size": FONT_SIZE - 3},
         }],
     }
@@ -242,11 +242,11 @@ def descent_figure(
     steps = _frame_steps(runs) if runs else np.array([0])
     last = int(steps[-1])
     first_current = len(traces)
-    traces += [_current(run, last, arrow_len) for run in runs]
+    traces += [_current(run, last, arrow_len, surface) for run in runs]
     layout = {
         "template": TEMPLATE, "height": height, "hovermode": "closest",
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0.0},
-        "margin": {"t": 40, "b": 130 if replay and runs else 60}, "uirevision": surface.key,
+        "margin": {"t": 40, "b": 150 if replay and runs else 60}, "uirevision": surface.key,
         "xaxis": {"title": {"text": "x"}, "range": list(surface.x_range), "constrain": "domain"},
         "yaxis": {"title": {"text": "y"}, "range": list(surface.y_range), "scaleanchor": "x",
                   "constrain": "domain"},
@@ -258,7 +258,7 @@ def descent_figure(
         current = list(range(first_current, first_current + len(runs)))
         fig.raw_frames = [
             {"name": str(k), "traces": current,
-             "data": [_current(r, int(k), arrow_len) for r in runs]}
+             "data": [_current(r, int(k), arrow_len, surface) for r in runs]}
             for k in steps
         ]
         fig.update_layout(**_animation_controls(steps))
@@ -270,6 +270,8 @@ def escaped_runs(surface: Surface, runs: Sequence[Run]) -> list[tuple[str, int, 
     out = []
     for run in runs:
         pts = run.trajectory.points
+        if run.trajectory.diverged_at is not None:
+            continue  # the divergence message already says it
         inside = ((pts[:, 0] >= surface.x_range[0]) & (pts[:, 0] <= surface.x_range[1])
                   & (pts[:, 1] >= surface.y_range[0]) & (pts[:, 1] <= surface.y_range[1]))
         if not inside.all():

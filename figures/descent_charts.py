@@ -33,6 +33,7 @@ def loss_figure(runs: Sequence[Run], min_value: float | None, height: int = 420)
                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0.0},
                      margin={"t": 40})
     log = False
+    longest = max((len(r.trajectory.points) for r in runs), default=1)
     for run in runs:
         traj = run.trajectory
         if traj.losses is None:
@@ -45,7 +46,8 @@ def loss_figure(runs: Sequence[Run], min_value: float | None, height: int = 420)
             fig.add_scatter(
                 x=steps[-1:], y=values[-1:], mode="markers+text", showlegend=False,
                 marker={"symbol": "x", "size": 16, "color": run.color},
-                text=[f"diverged at step {traj.diverged_at}"], textposition="top left",
+                text=[f"diverged at step {traj.diverged_at}"],
+                textposition="middle right" if len(values) < 0.6 * longest else "middle left",
                 textfont={"color": run.color}, hoverinfo="skip",
             )
     if log:

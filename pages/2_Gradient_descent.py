@@ -22,7 +22,7 @@ lesson.idea(
 )
 
 lesson.section("Explorer")
-top = st.columns([1, 2, 1])
+top = st.columns([1.2, 2, 1])
 surface_id = gd.surface_controls(top[0], top[1])
 steps = int(state.widget(gd.STEPS, top[2]))
 loaded = state.last_good("gd_surface", lambda: (surface_id, *gd.surface_from_id(surface_id)))
@@ -30,28 +30,26 @@ if loaded is None:
     st.stop()
 surface_id, surface, grid = loaded
 st.caption(f"$f(x, y) = {surface.latex}$ — {surface.note}")
-start = gd.start_sliders(surface, st.columns(2))
-slot_columns = st.columns(3)
-configs = [gd.slot_controls(i, surface, slot_columns[i - 1]) for i in (1, 2, 3)]
+controls, charts = st.columns([1, 3])
+with controls:
+    start = gd.start_sliders(surface, [controls, controls])
+    configs = [gd.slot_controls(i, surface, st.container(border=True)) for i in (1, 2, 3)]
 configs = [c for c in configs if c is not None]
 runs = state.last_good("gd_runs", lambda: [
     Run(c.label, c.color, gd.run_config(surface_id, start, c, steps)) for c in configs
 ]) or []
-for run in runs:
-    if run.trajectory.diverged_at:
-        st.error(f"**{run.label}** diverged at step {run.trajectory.diverged_at}: the loss "
-                 "passed 10¹² or overflowed. The path is drawn up to the last finite point.")
-for label, step, far in escaped_runs(surface, runs):
-    st.info(f"**{label}** left the drawn window at step {step} "
-            f"(farthest point ({far[0]:.3g}, {far[1]:.3g})).")
-
-left, right = st.columns([3, 2])
-with left:
+with charts:
+    for run in runs:
+        if run.trajectory.diverged_at:
+            st.error(f"**{run.label}** diverged at step {run.trajectory.diverged_at}: the loss "
+                     "passed 10¹² or overflowed. The path is drawn up to the last finite point.")
+    for label, step, far in escaped_runs(surface, runs):
+        st.info(f"**{label}** left the drawn window at step {step} "
+                f"(farthest point ({far[0]:.3g}, {far[1]:.3g})).")
     lesson.chart(descent_figure(surface, grid, runs), key="gd_contour", selection_mode="points",
                  on_select=partial(gd.set_start_from_click, surface.key, "gd_contour"))
     st.caption("Click anywhere on the map to start there. ▶ Replay animates the descent; "
                "the arrow at each point is the downhill direction −∇f at that step.")
-with right:
     lesson.chart(loss_figure(runs, surface.min_value), key="gd_loss")
     st.dataframe(gd.summary_rows(runs, surface.min_value), hide_index=True)
 lesson.client_explanation(PLAIN_WORDS)

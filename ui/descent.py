@@ -29,7 +29,7 @@ SURFACE_LABELS = {
 # Learning rates that show each method's typical behaviour on each surface (not tuned optima).
 PRESET_LR: dict[str, dict[str, float]] = {
     "bowl": dict(sgd=0.15, momentum=0.03, nesterov=0.05, adagrad=1.0, rmsprop=0.1, adam=0.3),
-    "rosenbrock": dict(sgd=0.002, momentum=0.002, nesterov=0.001, adagrad=0.5, rmsprop=0.01,
+    "rosenbrock": dict(sgd=0.0015, momentum=0.0015, nesterov=0.001, adagrad=0.5, rmsprop=0.01,
                        adam=0.1),
     "himmelblau": dict(sgd=0.01, momentum=0.005, nesterov=0.005, adagrad=0.5, rmsprop=0.05,
                        adam=0.2),
@@ -80,16 +80,19 @@ class Picker:
     labels: dict
     on_change: Any = None
     args: tuple = ()
+    horizontal: bool = False
 
     def accepts(self, raw: str) -> bool:
-        return raw in self.options
+        # Streamlit writes the *displayed* label into the URL (e.g. ?surface=Saddle+point).
+        return raw in {self.labels.get(o, o) for o in self.options}
 
     def render(self, where: Any) -> str:
-        return where.selectbox(
-            self.label, self.options, index=self.options.index(self.default),
-            format_func=lambda o: self.labels.get(o, o), key=self.key, bind="query-params",
-            on_change=self.on_change, args=self.args,
-        )
+        kwargs = {"index": self.options.index(self.default), "key": self.key,
+                  "format_func": lambda o: self.labels.get(o, o), "bind": "query-params",
+                  "on_change": self.on_change, "args": self.args}
+        if self.horizontal:
+            return where.radio(self.label, self.options, horizontal=True, **kwargs)
+        return where.selectbox(self.label, self.options, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -131,8 +134,8 @@ def apply_method_preset(slot: int) -> None:
 
 SURFACE = Picker("surface", "Loss surface", (*SURFACE_KEYS, "custom"), "bowl", SURFACE_LABELS,
                  on_change=apply_surface_preset)
-CONDITION = state.Slider("kappa", "Condition number κ = λmax/λmin", 1.0, 100.0, 10.0, 1.0,
-                         help="How much steeper the steepest direction is than the flattest.")
+CONDITION = state.Slider("kappa", "Condition number κ", 1.0, 100.0, 10.0, 1.0,
+                         help="κ = λmax/λmin: how much steeper the steepest direction is than the flattest.")
 ANGLE = state.Slider("angle", "Rotation of the bowl (degrees)", -90, 90, 30, 5)
 STEPS = state.Slider("steps", "Number of steps", 10, 1000, 100, 10)
 FORMULA_HELP = ("Use x and y, + - * / ^, and functions such as sin, cos, exp, log, sqrt, abs, "
@@ -206,7 +209,7 @@ def stability_note(surface: Surface, method: str, lr: float, momentum: float) ->
         return "", False
     where = "" if surface.quadratic else " near the minimum"
     text = f"Stable{where} for lr < **{limit:.3g}** (from λmax = {max(np.linalg.eigvalsh(hess)):.3g})"
-    return text, lr >= limit
+    return text, lr >= limit * (1 - 1e-9)
 
 
 def slot_controls(slot: int, surface: Surface, where: Any) -> Config | None:
@@ -223,8 +226,11 @@ def slot_controls(slot: int, surface: Surface, where: Any) -> Config | None:
     note, beyond = stability_note(surface, method, lr, extras.get("momentum", 0.9))
     if note:
         where.caption(note)
-    if beyond:
+    if beyond and surface.quadratic:
         where.warning("This learning rate is beyond the stability limit: expect divergence.")
+    elif beyond:
+        where.warning("This learning rate is beyond the stability limit near the minimum: the "
+                      "run cannot settle there (it oscillates away or diverges).")
     return Config(slot, method, lr, **extras)
 
 
@@ -265,9 +271,9 @@ def summary_rows(runs: list, min_value: float | None) -> list[dict]:
         end = traj.points[-1]
         row = {"optimizer": run.label, "steps done": traj.steps_done,
                "end point": f"({end[0]:.3f}, {end[1]:.3f})",
-               "final loss": float(traj.losses[-1])}
+               "final loss": f"{traj.losses[-1]:.4g}"}
         if min_value is not None:
-            row["loss − minimum"] = float(max(traj.losses[-1] - min_value, 0.0))
+            row["loss − minimum"] = f"{max(traj.losses[-1] - min_value, 0.0):.3g}"
         row["status"] = (f"diverged at step {traj.diverged_at}" if traj.diverged_at
                          else "finished")
         rows.append(row)

@@ -1,0 +1,165 @@
+"""AppTest of the gradient-descent page: every control, several optimizers, divergence, clipping."""
+
+import numpy as np
+import pytest
+
+from core.optimizers import optimize
+from core.surfaces import make_surface, quadratic_bowl
+from tests.app.helpers import (
+    assert_finite_figures,
+    assert_no_exception,
+    plotly_spec,
+    plotly_specs,
+    run_page,
+)
+
+PAGE = "pages/2_Gradient_descent.py"
+PATH_TRACE = 4  # contour, arrows, click overlay, minima, then (path, start) per run
+
+
+def paths(spec):
+    return [t for t in spec["data"] if str(t.get("name", "")).startswith(("1:", "2:", "3:"))]
+
+
+def texts(at, kind):
+    return " ".join(str(e.value) for e in getattr(at, kind))
+
+
+@pytest.fixture(scope="module")
+def default_page():
+    return run_page(PAGE)
+
+
+def test_default_page_runs_three_optimizers_matching_the_core(default_page):
+    at = default_page
+    assert_no_exception(at)
+    assert_finite_figures(at)
+    assert len(plotly_specs(at)) == 6
+    spec = plotly_spec(at, "gd_contour")
+    runs = paths(spec)
+    assert [r["name"][:2] for r in runs] == ["1:", "2:", "3:"]
+    assert len({r["line"]["color"] for r in runs}) == 3
+    # the first path is exactly SGD at lr 0.15 on the default bowl (kappa 10, 30 degrees)
+    s = quadratic_bowl(10.0, 30.0)
+    expected = optimize(s.grad, s.start, "sgd", 0.15, 100, loss=s.loss).points
+    np.testing.assert_allclose(np.c_[runs[0]["x"], runs[0]["y"]], expected)
+    assert spec["layout"]["sliders"][0]["steps"][-1]["label"] == "100"  # replay slider
+    assert "Stable for lr <" in texts(at, "caption")
+    assert not at.error
+
+
+def test_frames_survive_presenter_mode():
+    at = run_page(PAGE, session={"presenter": True})
+    assert_no_exception(at)
+    spec = plotly_spec(at, "gd_contour")
+    assert spec["layout"]["height"] >= 640
+    assert len(spec.get("frames", [])) > 10
+
+
+def test_divergent_run_reports_step_and_draws_only_finite_points():
+    at = run_page(PAGE, query={"lr1": "0.3", "on2": "false", "on3": "false"})
+    assert_no_exception(at)
+    assert_finite_figures(at)
+    s = quadratic_bowl(10.0, 30.0)
+    k = optimize(s.grad, s.start, "sgd", 0.3, 100, loss=s.loss).diverged_at
+    assert k is not None
+    assert f"diverged at step {k}" in texts(at, "error")
+    assert "beyond the stability limit" in texts(at, "warning")
+    spec = plotly_spec(at, "gd_contour")
+    assert len(paths(spec)) == 1 and len(paths(spec)[0]["x"]) == k
+    loss = plotly_spec(at, "gd_loss")
+    assert any(f"diverged at step {k}" in str(t.get("text")) for t in loss["data"])
+
+
+def test_surface_change_applies_presets_and_methods_show_their_extras():
+    at = run_page(PAGE)
+    at.selectbox(key="surface").set_value("rosenbrock").run()
+    assert_no_exception(at)
+    assert at.select_slider(key="lr1").value == 0.0015
+    assert at.slider(key="steps").value == 500
+    at.selectbox(key="m1").set_value("rmsprop").run()
+    assert at.select_slider(key="lr1").value == 0.01  # the method's preset on this surface
+    at.slider(key="alpha1").set_value(0.9)
+    at.selectbox(key="m2").set_value("nesterov").run()
+    at.slider(key="mom2").set_value(0.5)
+    at.slider(key="b1_3").set_value(0.8)
+    at.slider(key="b2_3").set_value(0.99).run()
+    assert_no_exception(at)
+    runs = paths(plotly_spec(at, "gd_contour"))
+    assert [r["name"] for r in runs] == ["1: RMSprop, lr 0.01", "2: Nesterov momentum, lr 0.001",
+                                         "3: Adam, lr 0.1"]
+    s = make_surface("rosenbrock")
+    ref = optimize(s.grad, s.start, "adam", 0.1, 500, loss=s.loss, betas=(0.8, 0.99)).points
+    np.testing.assert_allclose(np.c_[runs[2]["x"], runs[2]["y"]], ref)
+    assert_finite_figures(at)
+
+
+def test_bowl_controls_start_point_steps_and_toggles():
+    at = run_page(PAGE)
+    at.slider(key="kappa").set_value(20.0)
+    at.slider(key="angle").set_value(-45)
+    at.slider(key="x0_bowl").set_value(1.0)
+    at.slider(key="y0_bowl").set_value(-2.0)
+    at.slider(key="steps").set_value(50)
+    at.select_slider(key="lr1").set_value(0.07)
+    at.toggle(key="on3").set_value(False).run()
+    assert_no_exception(at)
+    assert "lr < **0.1**" in texts(at, "caption")  # 2 / lambda_max = 2 / 20
+    runs = paths(plotly_spec(at, "gd_contour"))
+    assert len(runs) == 2 and len(runs[0]["x"]) == 51
+    assert (runs[0]["x"][0], runs[0]["y"][0]) == (1.0, -2.0)
+
+
+def test_bad_url_values_get_a_note_not_a_traceback():
+    at = run_page(PAGE, query={"lr1": "banana", "surface": "Volcano", "steps": "-3"})
+    assert_no_exception(at)
+    assert texts(at, "caption").count("not a valid value") == 3
+    assert at.select_slider(key="lr1").value == 0.15
+
+
+def test_custom_formula_error_keeps_last_good_surface():
+    at = run_page(PAGE, query={"surface": "Your own formula", "f": "x^2 + 3*y^2"})
+    assert_no_exception(at)
+    assert not at.error
+    runs = paths(plotly_spec(at, "gd_contour"))
+    assert runs
+    at.text_input(key="f").set_value("x^2 + (").run()
+    assert_no_exception(at)
+    assert at.error  # the parser's message, shown inline
+    assert paths(plotly_spec(at, "gd_contour"))  # last good surface and runs still drawn
+    at.text_input(key="f").set_value("log(x)").run()  # undefined at the default start
+    assert_no_exception(at)
+    assert "start" in texts(at, "error").lower()
+    assert_finite_figures(at, allow_nan_keys=(".z",))
+
+
+def test_clipping_panel_norm_keeps_direction_value_turns_it():
+    at = run_page(PAGE, query={"on2": "false", "on3": "false"})
+    cos = plotly_spec(at, "gd_clip_cosine")["data"]
+    norm_cos, value_cos = np.asarray(cos[0]["y"]), np.asarray(cos[1]["y"])
+    np.testing.assert_allclose(norm_cos, 1.0, atol=1e-12)
+    assert value_cos.min() < 0.99
+    norms = plotly_spec(at, "gd_clip_norms")["data"]
+    assert np.asarray(norms[1]["y"]).max() <= 1.0  # clipped at the default max norm 1
+    assert np.asarray(norms[0]["y"]).max() > 10  # the cliff's raw gradient is far larger
+    at.radio(key="clip").set_value("value").run()
+    at.select_slider(key="clip_at").set_value(5.0)
+    at.select_slider(key="clip_lr").set_value(0.3).run()
+    assert_no_exception(at)
+    names = [t["name"] for t in plotly_spec(at, "gd_clip_paths")["data"] if "name" in t]
+    assert "value clipped at 5" in names
+    at.radio(key="clip").set_value("none").run()
+    assert_no_exception(at)
+    assert_finite_figures(at)
+
+
+def test_gradient_cost_counts_and_quiz():
+    at = run_page(PAGE, query={"on2": "false", "on3": "false"})
+    at.selectbox(key="n_params").set_value("1000").run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Forward differences"] == "1,001 passes"
+    assert metrics["Central differences"] == "2,000 passes"
+    at.radio(key="quiz_gd_1").set_value(1).run()
+    assert any("Right." in str(s.value) for s in at.success)
+    at.radio(key="quiz_gd_2").set_value(1).run()
+    assert any("Not quite." in str(e.value) for e in at.error)

@@ -1,0 +1,35 @@
+"""Gradient descent in Chromium: the log-scale learning-rate slider drives URL, paths and messages."""
+
+from tests.browser.helpers import assert_no_exception, open_lesson, save_screenshot, wait_idle
+
+# Trace order in the contour: contour, arrow field, click overlay, minima, then per run
+# (path, start). The first run's path is trace 4.
+FIRST_PATH_LENGTH = (
+    "(() => { const d = document.querySelector('.js-plotly-plot')?.data;"
+    " const f = document.querySelector('.js-plotly-plot')?._fullData;"
+    " return f?.[4]?._length ?? null; })()"
+)
+
+
+def test_lr_slider_steps_through_log_values_to_divergence(page, server):
+    open_lesson(page, server, "Gradient_descent", "?lr1=0.15&on2=false&on3=false")
+    page.wait_for_selector(".js-plotly-plot")
+    assert page.evaluate(FIRST_PATH_LENGTH) == 101  # 100 steps on the bowl, no divergence
+    assert page.get_by_text("diverged at step").count() == 0
+    save_screenshot(page, "gradient_descent")
+
+    slider = page.get_by_role("slider", name="Learning rate (log scale)").nth(0)
+    slider.focus()
+    page.keyboard.press("ArrowRight")  # 0.15 -> 0.2: exactly the limit 2/λmax for κ = 10
+    page.wait_for_url("**lr1=0.2**")
+    wait_idle(page)
+    page.get_by_text("beyond the stability limit").first.wait_for()
+
+    slider.focus()
+    page.keyboard.press("ArrowRight")  # 0.2 -> 0.3: past the limit, diverges
+    page.wait_for_url("**lr1=0.3**")
+    page.get_by_text("diverged at step").first.wait_for()
+    wait_idle(page)
+    length = page.evaluate(FIRST_PATH_LENGTH)
+    assert length is not None and length < 101  # the path stops at the last finite point
+    assert_no_exception(page)
