@@ -20,7 +20,8 @@ SAMPLE = ROOT / "data" / "sample_weekly.csv"
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("make_sample", ROOT / "scripts/make_sample_data.py")
+    path = ROOT / "scripts" / "make_sample_data.py"
+    spec = importlib.util.spec_from_file_location("make_sample", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -40,7 +41,8 @@ def run(quick: bool) -> list[dict]:
     n_rows, n_ch = len(frame), len(roles["channels"])
     rows = [
         row(f"mmm_fit: fit {n_rows} weeks x {n_ch} channels, search + hold-out", full, 1000,
-            "carry-over grid 0.00..0.90 step 0.01, exact coordinate search, 13-week hold-out refit"),
+            "carry-over grid 0.00..0.90 step 0.01, exact coordinate search, "
+            "13-week hold-out refit"),
         row(f"mmm_fit: fit {n_rows} weeks x {n_ch} channels, no hold-out", bare, 1000,
             "one carry-over search + least squares + intervals + decomposition"),
         row(f"mmm_fit: read_weekly_csv ({n_rows} rows)", reads, None, "parse + validate"),

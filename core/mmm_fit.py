@@ -28,13 +28,8 @@ import numpy as np
 import pandas as pd
 
 from core.adstock import MAX_DECAY, OFFSET_FRACTION, decay_grid, fourier_terms, t_quantile
-from core.mmm_fit_csv import (
-    CONTROL_PREFIX,
-    MIN_DOF,
-    decode_text,
-    parse_weekly_text,
-    read_source_bytes,
-)
+from core.mmm_fit_bytes import decode_text, read_source_bytes
+from core.mmm_fit_csv import CONTROL_PREFIX, MIN_DOF, parse_weekly_text
 from core.mmm_fit_math import FitArrays, ModelArrays, decompose, fit_rows, holdout_score
 
 TARGET_NAMES = ("conversions", "sales", "orders", "revenue", "leads", "units", "kpi")
@@ -273,28 +268,14 @@ def _holdout_size(n: int, n_params: int, requested: int | None) -> int:
 
 
 def _assemble(frame, target, controls, data, index, fit, holdout) -> MediaMixFit:
-    channels, q = data.channels, data.fixed.shape[1]
-    p = q + len(channels)
-    tq = t_quantile(fit.dof)
-    se = np.sqrt(np.diag(fit.cov))
-    scale = 1.0 / (1.0 + OFFSET_FRACTION)  # elasticity at average carried-over spend = b / 1.1
-    b, b_se = fit.coef[q:], se[q:p]
-    theta_se = se[p:]
+    channels = data.channels
     log_fit = fit.design @ fit.coef
     resid = data.y - log_fit
-    actual = np.exp(data.y)
-    parts = decompose(fit, data)
     return MediaMixFit(
         target=target,
         channels=channels,
         controls=controls,
-        elasticity={c: float(scale * b[j]) for j, c in enumerate(channels)},
-        ci={c: (float(scale * (b[j] - tq * b_se[j])), float(scale * (b[j] + tq * b_se[j])))
-            for j, c in enumerate(channels)},
-        decay={c: float(fit.theta[j]) for j, c in enumerate(channels)},
-        decay_ci={
-            c: _decay_interval(fit.theta[j], theta_se[j], tq) for j, c in enumerate(channels)
-        },
+        **_channel_estimates(data, fit),
         coef=dict(zip([*data.fixed_names, *channels], map(float, fit.coef), strict=True)),
         offset={c: float(fit.offset[j]) for j, c in enumerate(channels)},
         r2=float(1 - resid @ resid / np.sum((data.y - data.y.mean()) ** 2)),
@@ -303,16 +284,34 @@ def _assemble(frame, target, controls, data, index, fit, holdout) -> MediaMixFit
         sigma=float(np.sqrt(fit.sigma2)),
         dof=fit.dof,
         durbin_watson=float(np.sum(np.diff(resid) ** 2) / (resid @ resid)),
-        actual=pd.Series(actual, index=index, name=target),
+        actual=pd.Series(np.exp(data.y), index=index, name=target),
         fitted=pd.Series(np.exp(log_fit), index=index, name="fitted"),
         residuals=pd.Series(resid, index=index, name="residual (log)"),
-        contributions=pd.DataFrame(parts, index=index),
+        contributions=pd.DataFrame(decompose(fit, data), index=index),
         spend=pd.DataFrame(data.spend, index=index, columns=list(channels)),
         smearing=float(np.mean(np.exp(resid))),
         notes=tuple(_zero_spend_notes(data, fit)),
         model=data,
         arrays=fit,
     )
+
+
+def _channel_estimates(data, fit) -> dict:
+    """Elasticities (b / 1.1, at average carried-over spend), decays and 95 % intervals."""
+    q, channels = data.fixed.shape[1], data.channels
+    p = q + len(channels)
+    tq = t_quantile(fit.dof)
+    se = np.sqrt(np.diag(fit.cov))
+    scale = 1.0 / (1.0 + OFFSET_FRACTION)
+    b, b_se, theta_se = fit.coef[q:], se[q:p], se[p:]
+    return {
+        "elasticity": {c: float(scale * b[j]) for j, c in enumerate(channels)},
+        "ci": {c: (float(scale * (b[j] - tq * b_se[j])), float(scale * (b[j] + tq * b_se[j])))
+               for j, c in enumerate(channels)},
+        "decay": {c: float(fit.theta[j]) for j, c in enumerate(channels)},
+        "decay_ci": {c: _decay_interval(fit.theta[j], theta_se[j], tq)
+                     for j, c in enumerate(channels)},
+    }
 
 
 def _decay_interval(theta: float, se: float, tq: float) -> tuple[float, float]:

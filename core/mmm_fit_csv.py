@@ -10,15 +10,11 @@ import csv
 import datetime as dt
 import io
 import math
-import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-#: Largest accepted file, the same as ``server.maxUploadSize`` in ``.streamlit/config.toml``.
-MAX_BYTES = 5 * 1024 * 1024
 #: Absolute values above this are rejected as implausible (a quadrillion per week).
 MAX_ABS_VALUE = 1e15
 #: Residual degrees of freedom the fit keeps at the very least.
@@ -26,7 +22,12 @@ MIN_DOF = 5
 #: Columns whose name starts with this are controls (may be negative), e.g. ``ctrl_promo``.
 CONTROL_PREFIX = "ctrl_"
 DATE_NAMES = ("date", "week", "week_start", "week_starting", "week_ending", "period", "ds")
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y")
+DATE_FORMATS = (
+    "%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%y",
+    "%m/%d/%y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+)
+DATE_FORMAT_NAMES = {"%d/%m/%Y": "day/month/year", "%m/%d/%Y": "month/day/year",
+                     "%d/%m/%y": "day/month/year", "%m/%d/%y": "month/day/year"}
 MISSING_TOKENS = ("nan", "na", "n/a", "#n/a", "null", "none", "#value!", "#div/0!", "#ref!")
 _MONEY = re.compile(r"[$€£]?\s*-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 _MAX_LISTED = 8
@@ -41,103 +42,6 @@ class WeeklyTable:
     dates: list[dt.date] | None
     values: dict[str, np.ndarray]
     notes: list[str] = field(default_factory=list)
-
-
-def read_source_bytes(source) -> bytes | str:
-    """Return the raw content of a path, bytes, or file-like object (e.g. a Streamlit upload).
-
-    Parameters
-    ----------
-    source : str, os.PathLike, bytes or file-like
-        Where the CSV comes from.
-
-    Returns
-    -------
-    bytes or str
-        The content (``str`` only for text-mode file objects).
-    """
-    if isinstance(source, (bytes, bytearray)):
-        return bytes(source)
-    if isinstance(source, (str, os.PathLike)):
-        path = Path(source)
-        if not path.is_file():
-            raise ValueError(f"File not found: {path.name}")
-        if path.stat().st_size > MAX_BYTES:
-            raise ValueError(_too_big(path.stat().st_size))
-        return path.read_bytes()
-    if hasattr(source, "getvalue"):
-        return source.getvalue()
-    if hasattr(source, "read"):
-        return source.read()
-    raise ValueError("Expected a file path or an uploaded file")
-
-
-def _too_big(size: int) -> str:
-    return (
-        f"The file is {size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB. "
-        "Weekly data for a few years is only a few kB: check that this is the right file."
-    )
-
-
-def decode_text(data: bytes | str) -> str:
-    """Decode bytes as UTF-8, with specific messages for spreadsheets and other encodings.
-
-    Parameters
-    ----------
-    data : bytes or str
-        Raw file content.
-
-    Returns
-    -------
-    str
-        The text, without a byte-order mark.
-    """
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    if len(data) > MAX_BYTES:
-        raise ValueError(_too_big(len(data)))
-    if not data.strip():
-        raise ValueError("The file is empty: no header and no rows.")
-    _check_magic(data)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if b"\x00" in data:
-        raise ValueError("The file contains NUL bytes: it is a binary file, not a CSV text file.")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise ValueError(_encoding_message(data, err.start)) from None
-
-
-def _check_magic(data: bytes) -> None:
-    """Recognise spreadsheets and UTF-16 text saved under a .csv name."""
-    if data.startswith(b"PK\x03\x04"):
-        raise ValueError(
-            "This is an Excel workbook (.xlsx, a zip archive) saved with a .csv name, not a CSV "
-            "text file. In Excel use File > Save As > 'CSV UTF-8 (comma delimited)'."
-        )
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ValueError(
-            "This is an old Excel workbook (.xls) saved with a .csv name, not a CSV text file. "
-            "In Excel use File > Save As > 'CSV UTF-8 (comma delimited)'."
-        )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ValueError(
-            "The file is UTF-16 text (Excel's 'Unicode Text'), not UTF-8. "
-            "Save it as 'CSV UTF-8 (comma delimited)'."
-        )
-
-
-def _encoding_message(data: bytes, pos: int) -> str:
-    line_start = data.rfind(b"\n", 0, pos) + 1
-    row = data.count(b"\n", 0, pos) + 1
-    col = data[line_start:pos].count(b",") + 1
-    header = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").split(",")
-    where = f"column '{header[col - 1].strip()}'" if col <= len(header) else f"column {col}"
-    return (
-        f"Row {row}, {where}: byte 0x{data[pos]:02X} is not UTF-8 text. The file was probably "
-        "saved in a Windows/Latin-1 encoding; save it as 'CSV UTF-8' and upload it again."
-    )
 
 
 def parse_weekly_text(text: str) -> WeeklyTable:
@@ -272,7 +176,7 @@ def _parse_date(cell: str, fmt: str | None = None) -> dt.date | None:
 
 
 def _typed_columns(header: list[str], cells: list[list[str]]) -> WeeklyTable:
-    date_col, dates, values, problems = None, None, {}, []
+    date_col, dates, values, problems, notes = None, None, {}, [], []
     for j, name in enumerate(header):
         col = [r[j] for r in cells]
         numeric = [_number(c) for c in col]
@@ -281,13 +185,9 @@ def _typed_columns(header: list[str], cells: list[list[str]]) -> WeeklyTable:
             problems += _range_problems(name, values[name])
         elif date_col is None and _looks_like_dates(name, col):
             date_col = name
-            dates = _dates(name, col)
+            dates = _dates(name, col, notes)
         else:
-            problems += [
-                f"Row {i + 2}, column '{name}': {msg}"
-                for i, msg in enumerate(numeric)
-                if isinstance(msg, str)
-            ]
+            problems += _cell_problems(name, col, numeric)
     if problems:
         raise ValueError(_problem_list(problems))
     if len(values) < 2:
@@ -295,7 +195,18 @@ def _typed_columns(header: list[str], cells: list[list[str]]) -> WeeklyTable:
             "Need at least two numeric columns: conversions and one channel's spend "
             f"(found {len(values)}: {', '.join(values) or 'none'})."
         )
-    return WeeklyTable(header, date_col, dates, values)
+    return WeeklyTable(header, date_col, dates, values, notes)
+
+
+def _cell_problems(name: str, col: list[str], parsed: list) -> list[str]:
+    bad = [(i, msg) for i, msg in enumerate(parsed) if isinstance(msg, str)]
+    if len(bad) > max(3, len(col) // 2):
+        i = bad[0][0]
+        return [
+            f"Column '{name}' holds text, not numbers (row {i + 2}: '{col[i][:30]}'). Remove "
+            "the column or keep only numbers in it (only one date column is used)."
+        ]
+    return [f"Row {i + 2}, column '{name}': {msg}" for i, msg in bad]
 
 
 def _number(cell: str) -> float | str:
@@ -347,10 +258,15 @@ def _looks_like_dates(name: str, col: list[str]) -> bool:
     return name.lower() in DATE_NAMES or (bool(col) and _parse_date(col[0]) is not None)
 
 
-def _dates(name: str, col: list[str]) -> list[dt.date]:
+def _dates(name: str, col: list[str], notes: list[str]) -> list[dt.date]:
     formats = [f for f in DATE_FORMATS if all(_parse_date(c, f) for c in col)]
     if not formats:
-        fmt = next((f for f in DATE_FORMATS if _parse_date(col[0], f)), DATE_FORMATS[0])
+        fmt = next((f for f in DATE_FORMATS if _parse_date(col[0], f)), None)
+        if fmt is None:
+            raise ValueError(
+                f"Row 2, column '{name}': '{col[0][:30]}' is not a date. "
+                "Write dates as YYYY-MM-DD, e.g. 2024-01-01."
+            )
         bad = [
             f"Row {i + 2}, column '{name}': '{c[:30]}' is not a date like the first row's "
             f"('{col[0]}')."
@@ -358,7 +274,15 @@ def _dates(name: str, col: list[str]) -> list[dt.date]:
             if _parse_date(c, fmt) is None
         ]
         raise ValueError(_problem_list(bad))
-    return [_parse_date(c, formats[0]) for c in col]
+    best = max(formats, key=lambda f: _weekly_share([_parse_date(c, f) for c in col]))
+    if best in DATE_FORMAT_NAMES:
+        notes.append(f"Dates in column '{name}' read as {DATE_FORMAT_NAMES[best]}.")
+    return [_parse_date(c, best) for c in col]
+
+
+def _weekly_share(dates: list[dt.date]) -> float:
+    gaps = [(b - a).days == 7 for a, b in zip(dates, dates[1:], strict=False)]
+    return sum(gaps) / max(len(gaps), 1)
 
 
 def _check_row_count(table: WeeklyTable, n_rows: int) -> None:

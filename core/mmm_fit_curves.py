@@ -31,6 +31,7 @@ class CurveHandoff:
     marginal: list[float]  # conversions per dollar
     marginal_ci: list[tuple[float, float]]
     elasticity: list[float]
+    contribution: list[float]  # conversions per period the decomposition credits to the channel
     curves: list[PowerCurve]
     period_weeks: int
     window: int
@@ -47,13 +48,16 @@ class CurveHandoff:
         Returns
         -------
         dict
-            ``{"names", "spend", "curves", "source"}``.
+            ``{"names", "spend", "curves", "source"}`` plus ``"contribution"``: conversions per
+        period credited to each channel by the decomposition (the curves' own heights all
+        equal total conversions, see the module docstring).
         """
         return {
             "names": list(self.names),
             "spend": list(self.spend),
             "curves": list(self.curves),
             "source": source,
+            "contribution": list(self.contribution),
         }
 
 
@@ -113,6 +117,9 @@ def response_curves(fit, window: int = 13, period_weeks: int = 13) -> CurveHando
         marginal_ci=[(float(m * lo), float(m * hi)) for m, (lo, hi) in zip(marginal, ratio,
                                                                            strict=True)],
         elasticity=[float(e) for e in elasticity],
+        contribution=[
+            float(period_weeks * fit.contributions[n].to_numpy()[-window:].mean()) for n in names
+        ],
         curves=curves,
         period_weeks=period_weeks,
         window=window,

@@ -162,7 +162,7 @@ def marginal_figure(channels: Sequence[str], marginal, ci, per: float = 1000.0):
 
 
 def empty_figure(message: str) -> go.Figure:
-    """A blank chart carrying a message (used when there is nothing to draw)."""
+    """Return a blank chart carrying a message (when there is nothing to draw)."""
     fig = new_figure(xaxis_visible=False, yaxis_visible=False)
     fig.add_annotation(text=message, showarrow=False, font={"size": FONT_SIZE + 2})
     return fig

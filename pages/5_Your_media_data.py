@@ -58,9 +58,10 @@ channel, chosen by an exact coordinate search on a 0.01 grid (each candidate sco
 projecting it on the other columns).""",
     r"""**Weeks without spend:** $c_i = 0.1\,\bar a_i$ keeps $\log(a + c)$ finite, so no week is
 dropped. The elasticity at average spend is
-$e_i = \dfrac{\partial \log y}{\partial \log a_i}\Big|_{\bar a_i} = \dfrac{b_i \bar a_i}{\bar a_i + c_i}
-= \dfrac{b_i}{1.1}.$""",
-    r"""**Marginal return** at steady recent spend $\bar s_i$ (adstock $\bar a_i = \bar s_i/(1-\theta_i)$):
+$e_i = \dfrac{\partial \log y}{\partial \log a_i}\Big|_{\bar a_i}
+= \dfrac{b_i \bar a_i}{\bar a_i + c_i} = \dfrac{b_i}{1.1}.$""",
+    r"""**Marginal return** at steady recent spend $\bar s_i$
+(adstock $\bar a_i = \bar s_i/(1-\theta_i)$):
 $$\frac{\partial y}{\partial s_i} = \hat y\,\frac{b_i}{\bar a_i + c_i}\,\frac{1}{1-\theta_i}$$
 the $1/(1-\theta_i)$ counts the later weeks an extra dollar keeps working in.
 **Intervals:** $\hat\sigma^2 (J^\top J)^{-1}$ with $J = [X,\ b_j\,\partial z_j/\partial\theta_j]$,

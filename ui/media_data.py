@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from core.mmm_fit import MediaMixFit, fit_media_mix, guess_roles, read_weekly_csv
-from core.mmm_fit_csv import MAX_BYTES
+from core.mmm_fit_bytes import MAX_BYTES
 from ui import state
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +74,7 @@ def read_and_report(uploaded) -> LoadedData:
 
 
 def load_sample() -> LoadedData:
-    """The sample data set shipped in ``data/``."""
+    """Load the sample data set shipped in ``data/``."""
     frame, notes = _read_bytes(SAMPLE.read_bytes())
     frame = frame.copy()
     frame.attrs.update({"notes": list(notes), "date_column": "date"})
@@ -82,7 +82,7 @@ def load_sample() -> LoadedData:
 
 
 def sample_truth() -> dict:
-    """The true elasticities and decays the sample was generated with."""
+    """Return the true elasticities and decays the sample was generated with."""
     return json.loads(TRUTH.read_text(encoding="utf-8"))
 
 

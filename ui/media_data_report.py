@@ -27,7 +27,8 @@ def metrics(fit: MediaMixFit) -> None:
     """Fit quality in four numbers."""
     cols = st.columns(4)
     cols[0].metric("R² (log conversions)", f"{fit.r2:.3f}",
-                   help="Share of the week-to-week variation of log conversions the model explains.")
+                   help="Share of the week-to-week variation of log conversions the model "
+                   "explains.")
     cols[1].metric("Typical error, fitted weeks", f"{100 * fit.mape:.1f} %")
     if fit.holdout:
         cols[2].metric(f"Error on the last {fit.holdout.weeks} weeks, unseen",
@@ -63,10 +64,12 @@ def diagnostics(fit: MediaMixFit, truth: dict | None) -> None:
     metrics(fit)
     x = _x(fit)
     hold = fit.holdout.weeks if fit.holdout else 0
-    lesson.chart(figs.actual_vs_fitted(x, fit.actual, fit.fitted, hold, fit.target), key="mmm_fit_avf")
+    lesson.chart(figs.actual_vs_fitted(x, fit.actual, fit.fitted, hold, fit.target),
+                 key="mmm_fit_avf")
     lesson.chart(figs.residuals_figure(x, fit.residuals, fit.sigma), key="mmm_fit_resid")
     parts = {k: fit.contributions[k].to_numpy() for k in fit.contributions.columns}
-    lesson.chart(figs.decomposition_figure(x, parts, fit.channels, fit.target), key="mmm_fit_decomp")
+    lesson.chart(figs.decomposition_figure(x, parts, fit.channels, fit.target),
+                 key="mmm_fit_decomp")
     left, right = st.columns(2)
     true = None
     if truth:
@@ -87,7 +90,7 @@ def diagnostics(fit: MediaMixFit, truth: dict | None) -> None:
 
 
 def curves_table(handoff: CurveHandoff) -> pd.DataFrame:
-    """The numbers handed to the optimizer, per channel."""
+    """Tabulate the numbers handed to the optimizer, per channel."""
     return pd.DataFrame({
         "channel": [figs.pretty(n) for n in handoff.names],
         "recent spend per quarter ($)": [round(s) for s in handoff.spend],
@@ -120,8 +123,12 @@ def handoff_section(fit: MediaMixFit, window: int, source: str) -> CurveHandoff 
         st.caption(f"⚠️ {note}")
     if st.button("Use these curves in the media-mix optimizer", type="primary", icon="➡️",
                  key="mmm_use_curves"):
-        st.session_state[IMPORT_KEY] = handoff.as_session_value(
+        value = handoff.as_session_value(
             f"fitted to {source}, calibrated at the last {handoff.window} weeks' average spend")
+        labels = [figs.pretty(n) for n in value["names"]]
+        if len(set(labels)) == len(labels):
+            value["names"] = labels
+        st.session_state[IMPORT_KEY] = value
     if IMPORT_KEY in st.session_state:
         _link_to_media_mix()
     return handoff

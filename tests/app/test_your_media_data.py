@@ -7,6 +7,7 @@ import pytest
 
 from core.mmm import PowerCurve
 from core.mmm_fit import fit_media_mix, guess_roles, read_weekly_csv
+from core.mmm_fit_curves import response_curves
 from tests.app.helpers import assert_finite_figures, assert_no_exception, plotly_spec, run_page
 from tests.core.test_mmm_fit import CORPUS
 from ui.media_data import UPLOAD_OPTION, read_and_report
@@ -56,9 +57,10 @@ def test_use_these_curves_sets_the_handoff(at, reference_fit):
     at.button(key="mmm_use_curves").click().run()
     assert_no_exception(at)
     imported = at.session_state["mmm_imported"]
-    assert imported["names"] == list(reference_fit.channels)
+    assert imported["names"] == ["TV", "Digital video", "Paid search", "Social", "Display",
+                                 "Radio"]
     assert all(isinstance(c, PowerCurve) for c in imported["curves"])
-    assert len(imported["spend"]) == len(imported["curves"]) == 6
+    assert len(imported["spend"]) == len(imported["curves"]) == len(imported["contribution"]) == 6
     assert "last 13 weeks" in imported["source"]
     for curve, spend in zip(imported["curves"], imported["spend"], strict=True):
         assert curve.marginal(spend) > 0
@@ -175,3 +177,16 @@ def test_read_and_report_directly():
     assert len(loaded.frame) == 156 and not loaded.is_sample
     with pytest.raises(ValueError, match="Could not use 'bad.csv'. The file is empty"):
         read_and_report(_Upload("bad.csv", b""))
+
+
+def test_media_mix_page_accepts_the_handoff(reference_fit):
+    """Contract with issue 6: the media-mix page loads the curves this page stores."""
+    if not (ROOT / "pages/4_Media_mix.py").is_file():
+        pytest.skip("media-mix page not installed")
+    imported = response_curves(reference_fit).as_session_value("test data")
+    mix = run_page("pages/4_Media_mix.py", session={"mmm_imported": imported})
+    assert_no_exception(mix)
+    mix.button(key="mm_import").click().run()
+    assert_no_exception(mix)
+    assert not mix.error
+    assert "paid_search" in str(mix.session_state["mm_rows"])

@@ -29,7 +29,8 @@ BAD = ROOT / "tests" / "fixtures" / "bad_csv"
 
 
 def _load_generator():
-    spec = importlib.util.spec_from_file_location("make_sample", ROOT / "scripts/make_sample_data.py")
+    path = ROOT / "scripts" / "make_sample_data.py"
+    spec = importlib.util.spec_from_file_location("make_sample", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -220,7 +221,12 @@ def test_handoff_marginals_are_partial_derivatives_of_the_fit(sample_fit):
         assert curve.elasticity == pytest.approx(handoff.elasticity[j])
         assert handoff.marginal_ci[j][0] < handoff.marginal[j] < handoff.marginal_ci[j][1]
     value = handoff.as_session_value("sample")
-    assert set(value) == {"names", "spend", "curves", "source"}
+    assert set(value) == {"names", "spend", "curves", "source", "contribution"}
+    recent = fit.contributions.iloc[-13:][list(fit.channels)].mean().to_numpy() * 13
+    np.testing.assert_allclose(value["contribution"], recent)
+    total = 13 * _steady_weekly_conversions(fit, weekly)
+    for curve, spend in zip(handoff.curves, handoff.spend, strict=True):
+        assert curve.response(spend) == pytest.approx(total, rel=1e-9)
 
 
 # --- errors ---------------------------------------------------------------------------------
@@ -339,3 +345,40 @@ def test_any_valid_table_round_trips(rows):
     np.testing.assert_array_equal(frame["search"], [b for _, b in rows])
     assert guess_roles(frame) == {"date": "week", "target": "sales", "channels": ["search"],
                                   "controls": []}
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected_note"),
+    [
+        ([f"{m:02d}/{d:02d}/2024" for m, d in [(1, 1), (1, 8), (1, 15), (1, 22), (1, 29),
+                                                (2, 5), (2, 12), (2, 19), (2, 26), (3, 4)]],
+         "month/day/year"),
+        ([f"{d:02d}/{m:02d}/2024" for m, d in [(1, 1), (1, 8), (1, 15), (1, 22), (1, 29),
+                                                (2, 5), (2, 12), (2, 19), (2, 26), (3, 4)]],
+         "day/month/year"),
+        ([f"2024-01-{d:02d} 00:00:00" for d in (1, 8, 15, 22, 29)] +
+         [f"2024-02-{d:02d} 00:00:00" for d in (5, 12, 19, 26)] + ["2024-03-04 00:00:00"], None),
+    ],
+)
+def test_common_date_formats_are_read(dates, expected_note):
+    rows = [f"{d},{100 + i},{10 * i}\n" for i, d in enumerate(dates)]
+    text = "date,conversions,tv\n" + "".join(rows)
+    frame = read_weekly_csv(text.encode())
+    gaps = np.diff(frame["date"].to_numpy()).astype("timedelta64[D]").astype(int)
+    assert (gaps == 7).all()
+    notes = " ".join(frame.attrs["notes"])
+    assert expected_note is None or expected_note in notes
+
+
+def test_text_column_gets_one_message():
+    text = "date,conversions,tv,comment\n" + "".join(
+        f"2024-01-{1 + 7 * i:02d},{100 + i},{10 * i},launch {i}\n" for i in range(5)
+    ) + "".join(f"2024-02-{5 + 7 * i:02d},{100 + i},{10 * i},x\n" for i in range(3))
+    with pytest.raises(ValueError, match=r"Column 'comment' holds text, not numbers \(row 2"):
+        read_weekly_csv(text.encode())
+
+
+def test_first_date_not_a_date():
+    text = "week,conversions,tv\n" + "".join(f"2024-W{i:02d},{100 + i},{i}\n" for i in range(1, 12))
+    with pytest.raises(ValueError, match="Row 2, column 'week': '2024-W01' is not a date"):
+        read_weekly_csv(text.encode())
