@@ -133,7 +133,7 @@ class Value:
         """
         z, y = self.data, float(target)
         value = max(z, 0.0) - y * z + math.log1p(math.exp(-abs(z)))
-        return Value(value, (self,), (_sigmoid(z) - y,), f"BCE(y={y:g})")
+        return Value(value, (self,), (_sigmoid(z) - y,), "BCE")
 
     __radd__ = __add__
     __rmul__ = __mul__

@@ -37,6 +37,12 @@ def _merged(params: Mapping[str, float] | None) -> dict[str, float]:
     return out
 
 
+def _named(v: Value, label: str) -> Value:
+    """Give an intermediate node a display name (for the graph and the step equations)."""
+    v.label = label
+    return v
+
+
 def build_tiny_network(
     x: tuple[float, float] = (1.0, -0.5), y: float = 1.0,
     params: Mapping[str, float] | None = None,
@@ -69,13 +75,14 @@ def build_tiny_network(
     leaves.update({n: Value(p[n], label=PRETTY[n]) for n in PARAM_NAMES})
     L = leaves
     hidden = []
-    for j in ("1", "2"):
-        pre = L["w1" + j] * L["x1"] + L["w2" + j] * L["x2"] + L["b" + j]
-        hidden.append(pre.tanh())
-    z = L["v1"] * hidden[0] + L["v2"] * hidden[1] + L["c"]
-    z.label = "z"
-    loss = z.bce_with_logit(y)
-    loss.label = "L"
+    for j, sub in (("1", "₁"), ("2", "₂")):
+        p1 = _named(L["w1" + j] * L["x1"], f"w₁{sub}x₁")
+        p2 = _named(L["w2" + j] * L["x2"], f"w₂{sub}x₂")
+        a = _named(_named(p1 + p2, f"s{sub}") + L["b" + j], f"a{sub}")
+        hidden.append(_named(a.tanh(), f"h{sub}"))
+    out = _named(L["v1"] * hidden[0], "v₁h₁") + _named(L["v2"] * hidden[1], "v₂h₂")
+    z = _named(_named(out, "s₃") + L["c"], "z")
+    loss = _named(z.bce_with_logit(y), "L")
     return loss, leaves
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.autodiff import Graph, Step, backward_steps
-from figures.theme import COLORS, FONT_SIZE, new_figure
+from figures.theme import COLORS, FONT_SIZE, TEMPLATE
 
 NODE_SIZE = 64
 ROW_GAP = 0.16  # vertical offset (axis units) of the gradient label under a node
@@ -54,28 +54,38 @@ def _fmt(v: float) -> str:
 def _fill(grad: float, scale: float) -> str:
     """Light fill whose hue is the gradient's sign and whose strength its size."""
     rgb = (213, 94, 0) if grad > 0 else (0, 114, 178)
-    alpha = 0.12 + 0.5 * min(1.0, abs(grad) / scale) if scale > 0 else 0.12
+    alpha = 0.1 + 0.35 * min(1.0, abs(grad) / scale) if scale > 0 else 0.1
     return f"rgba({rgb[0]},{rgb[1]},{rgb[2]},{alpha:.2f})"
 
 
-def _edges(fig: go.Figure, graph: Graph, pos: np.ndarray, current: Step | None) -> None:
-    """Arrows from each input to the operation that uses it; the current step's in orange."""
+def _edges(graph: Graph, pos: np.ndarray, current: Step | None) -> list[dict]:
+    """Arrow annotations from each input to the operation that uses it; current step orange.
+
+    Returned as plain dicts and added in one ``update_layout`` call (adding 30+ annotations
+    one by one costs Plotly hundreds of milliseconds).
+    """
     hot = {(current.node, p) for p, _, _ in current.terms} if current else set()
+    out = []
     for e in graph.edges:
         is_hot = (e.child, e.parent) in hot
         (x0, y0), (x1, y1) = pos[e.child], pos[e.parent]
-        fig.add_annotation(
-            x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
-            showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=4 if is_hot else 1.6,
-            arrowcolor=COLORS["orange"] if is_hot else "#9AA0A6",
-            standoff=NODE_SIZE / 2 + 2, startstandoff=NODE_SIZE / 2,
-        )
-        if is_hot:
-            fig.add_annotation(
-                x=0.5 * (x0 + x1), y=0.5 * (y0 + y1), text=f"<b>×{_fmt(e.local)}</b>",
-                showarrow=False, font={"size": FONT_SIZE, "color": COLORS["vermillion"]},
-                bgcolor="rgba(255,255,255,0.9)", bordercolor=COLORS["orange"], borderpad=3,
-            )
+        out.append({
+            "x": x1, "y": y1, "ax": x0, "ay": y0, "xref": "x", "yref": "y", "axref": "x",
+            "ayref": "y", "text": "", "showarrow": True, "arrowhead": 2, "arrowsize": 1.2,
+            "arrowwidth": 4 if is_hot else 1.6,
+            "arrowcolor": COLORS["orange"] if is_hot else "#9AA0A6",
+            "standoff": NODE_SIZE / 2 + 2, "startstandoff": NODE_SIZE / 2,
+        })
+    for e in graph.edges:  # labels last, so they sit above every arrow
+        if (e.child, e.parent) in hot:
+            (x0, y0), (x1, y1) = pos[e.child], pos[e.parent]
+            out.append({
+                "x": 0.5 * (x0 + x1), "y": 0.5 * (y0 + y1), "text": f"<b>×{_fmt(e.local)}</b>",
+                "showarrow": False, "font": {"size": FONT_SIZE, "color": COLORS["vermillion"]},
+                "bgcolor": "rgba(255,255,255,0.9)", "bordercolor": COLORS["orange"],
+                "borderpad": 3,
+            })
+    return out
 
 
 def _hover(graph: Graph, i: int, revealed: bool) -> str:
@@ -86,44 +96,75 @@ def _hover(graph: Graph, i: int, revealed: bool) -> str:
     return f"<b>{n.label}</b> ({kind})<br>value = {_fmt(n.data)}<br>{grad}"
 
 
+def _node_traces(graph: Graph, pos: np.ndarray, revealed: set[int],
+                 current: Step | None) -> list[dict]:
+    """Node markers (value inside) and, for revealed nodes, the gradient underneath."""
+    ids = range(len(graph.nodes))
+    scale = max((abs(n.grad) for n in graph.nodes if n.id != graph.root), default=1.0)
+    upstream = {p for p, _, _ in current.terms} if current else set()
+    leaf = [not graph.nodes[i].op for i in ids]
+
+    def outline(i: int) -> tuple[str, float]:
+        if current and i == current.node:
+            return COLORS["orange"], 6.0
+        if i in upstream:
+            return COLORS["orange"], 3.5
+        return (COLORS["blue"] if leaf[i] else "#444444"), 2.5
+
+    lines = [outline(i) for i in ids]
+    nodes = {
+        "type": "scatter", "x": pos[:, 0], "y": pos[:, 1], "mode": "markers+text",
+        "text": [f"<b>{graph.nodes[i].op or graph.nodes[i].label}</b><br>"
+                 f"{_fmt(graph.nodes[i].data)}" for i in ids],
+        "textposition": "middle center", "textfont": {"size": FONT_SIZE - 2, "color": "#1A1A1A"},
+        "hovertext": [_hover(graph, i, i in revealed) for i in ids], "hoverinfo": "text",
+        "name": "nodes",
+        "marker": {"size": NODE_SIZE, "symbol": ["square" if x else "circle" for x in leaf],
+                   "color": [_fill(graph.nodes[i].grad, scale) if i in revealed else "white"
+                             for i in ids],
+                   "line": {"color": [c for c, _ in lines], "width": [w for _, w in lines]}},
+    }
+    shown = [i for i in ids if i in revealed]
+    grads = {
+        "type": "scatter", "x": pos[shown, 0], "y": pos[shown, 1] - ROW_GAP * 0.62,
+        "mode": "text", "hoverinfo": "skip", "name": "gradients",
+        "text": [f"<b>∂ {_fmt(graph.nodes[i].grad)}</b>" for i in shown],
+        "textfont": {"size": FONT_SIZE - 1,
+                     "color": [COLORS["vermillion"] if graph.nodes[i].grad > 0 else COLORS["blue"]
+                               for i in shown]},
+    }
+    named = [i for i in ids if not leaf[i] and graph.nodes[i].label != graph.nodes[i].op]
+    names = {
+        "type": "scatter", "x": pos[named, 0], "y": pos[named, 1] + ROW_GAP * 0.55,
+        "mode": "text", "hoverinfo": "skip", "name": "names",
+        "text": [graph.nodes[i].label for i in named],
+        "textfont": {"size": FONT_SIZE - 2, "color": COLORS["grey"]},
+    }
+    return [nodes, grads, names]
+
+
 def graph_figure(graph: Graph, step: int, title: str | None = None) -> go.Figure:
     """Computation graph with forward values on the nodes and gradients up to ``step``.
 
     ``step = 0`` shows the forward pass only; ``step = k`` reveals the gradients of the
-    first ``k`` nodes of the backward order and highlights the k-th: its incoming
-    local derivatives (orange arrows, ``×local`` labels) and the upstream gradients.
+    first ``k`` nodes of the backward order and highlights the k-th (thick orange outline),
+    its consumers whose upstream gradients it uses (thin orange outline), and the local
+    derivatives on the arrows between them (``×local`` labels).
     """
     steps = backward_steps(graph)
     step = int(min(max(step, 0), len(steps)))
     revealed = {s.node for s in steps[:step]}
     current = steps[step - 1] if step else None
     pos = node_positions(graph)
-    scale = max((abs(n.grad) for n in graph.nodes if n.id != graph.root), default=1.0)
-    fig = new_figure(title=title, height=640, showlegend=False,
-                     margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10})
-    _edges(fig, graph, pos, current)
-    ids = range(len(graph.nodes))
-    leaf = [not graph.nodes[i].op for i in ids]
-    fills = [_fill(graph.nodes[i].grad, scale) if i in revealed else "white" for i in ids]
-    lines = [COLORS["orange"] if current and i == current.node else
-             (COLORS["blue"] if leaf[i] else "#444444") for i in ids]
-    widths = [6 if current and i == current.node else 2.5 for i in ids]
-    text = [f"<b>{graph.nodes[i].label}</b><br>{_fmt(graph.nodes[i].data)}" for i in ids]
-    fig.add_trace(go.Scatter(
-        x=pos[:, 0], y=pos[:, 1], mode="markers+text", text=text, textposition="middle center",
-        textfont={"size": FONT_SIZE - 2}, hovertext=[_hover(graph, i, i in revealed) for i in ids],
-        hoverinfo="text", name="nodes",
-        marker={"size": NODE_SIZE, "color": fills, "symbol": ["square" if x else "circle" for x in leaf],
-                "line": {"color": lines, "width": widths}},
-    ))
-    shown = [i for i in ids if i in revealed]
-    fig.add_trace(go.Scatter(
-        x=pos[shown, 0], y=pos[shown, 1] - ROW_GAP * 0.62, mode="text", hoverinfo="skip",
-        text=[f"<b>∂ {_fmt(graph.nodes[i].grad)}</b>" for i in shown], name="gradients",
-        textfont={"size": FONT_SIZE - 1,
-                  "color": [COLORS["vermillion"] if graph.nodes[i].grad > 0 else COLORS["blue"]
-                            for i in shown]},
-    ))
-    fig.update_xaxes(visible=False, range=[-0.5, pos[:, 0].max() + 0.5], fixedrange=True)
-    fig.update_yaxes(visible=False, range=[-0.16, 1.1], fixedrange=True)
-    return fig
+    layout = {
+        "template": TEMPLATE, "height": 640, "showlegend": False,
+        "margin": {"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
+        "annotations": _edges(graph, pos, current),
+        "xaxis": {"visible": False, "range": [-0.5, float(pos[:, 0].max()) + 0.5],
+                  "fixedrange": True},
+        "yaxis": {"visible": False, "range": [-0.16, 1.14], "fixedrange": True},
+    }
+    if title:
+        layout["title"] = {"text": title}
+    return go.Figure(data=_node_traces(graph, pos, revealed, current), layout=layout,
+                     _validate=False)
