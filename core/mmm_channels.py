@@ -24,13 +24,13 @@ CURVE_KINDS = ("Power (log-log)", "Hill (S-curve)", "Exponential")
 # Row keys and the column labels shown in the table.
 COLUMNS = {
     "name": "Channel",
-    "spend": "Current spend ($)",
-    "marginal": "Marginal return (conv. per $)",
+    "spend": "Spend ($)",
+    "marginal": "Marginal return",
     "curve": "Curve",
     "shape": "Elasticity / slope",
-    "saturation": "Saturation spend ($)",
-    "min": "Min spend ($)",
-    "max": "Max spend ($)",
+    "saturation": "Saturation ($)",
+    "min": "Min ($)",
+    "max": "Max ($)",
 }
 
 
@@ -131,8 +131,6 @@ def _row(row: Mapping, i: int):
     high = math.inf if high is None else high
     if low < 0 or high < low:
         raise ValueError(f"row {i + 1} ({name}): need 0 ≤ min spend ≤ max spend")
-    if not low <= spend <= high:
-        raise ValueError(f"row {i + 1} ({name}): current spend lies outside its min / max spend")
     return name, spend, marginal, curve, low, high
 
 
@@ -167,6 +165,13 @@ def channels_from_rows(rows: Sequence[Mapping]) -> ChannelSet:
     columns = list(zip(*parsed, strict=True))
     spend, lower, upper = (np.array(columns[k], dtype=float) for k in (1, 4, 5))
     resolve_bounds(len(names), spend.sum(), lower, upper)
+    outside = np.flatnonzero((spend < lower) | (spend > upper))
+    if outside.size:
+        i = int(outside[0])
+        raise ValueError(
+            f"row {i + 1} ({names[i]}): current spend lies outside its min / max spend; "
+            "the plan starts from today's spend, so widen the bounds or update the spend"
+        )
     return ChannelSet(
         names=tuple(names),
         spend=spend,

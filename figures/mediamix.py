@@ -59,7 +59,7 @@ def response_figure(
             line={"color": color},
             hovertemplate=f"{label}<br>Spend: %{{x:$,.0f}}<br>Conversions: %{{y:,.0f}}<extra></extra>",
         )
-        half = 0.35 * s
+        half = 0.6 * s
         tx = np.array([s - half, s + half])
         fig.add_scatter(
             x=tx,
@@ -67,10 +67,11 @@ def response_figure(
             mode="lines",
             legendgroup=label,
             showlegend=False,
-            line={"color": color, "dash": "dash", "width": 2.5},
+            line={"color": COLORS["black"], "dash": "dot", "width": 3},
+            opacity=0.75,
             hoverinfo="skip",
         )
-        text = f"{label}: +{count(1000 * m)} per extra $1K"
+        text = f"{label}: each extra $1K brings ≈ {count(1000 * m)}"
         fig.add_scatter(
             x=[s],
             y=[r],
@@ -183,10 +184,13 @@ def allocation_figure(names: Sequence[str], series: Mapping[str, np.ndarray]) ->
             marker_color=shades[k % len(shades)],
             text=[money(v) for v in values],
             textposition="outside",
+            textfont={"size": 14},
             hovertemplate="%{x}: %{y:$,.0f}<extra>" + html.escape(what) + "</extra>",
         )
     fig.update_yaxes(**SPEND_AXIS)
-    fig.update_layout(legend={"orientation": "h", "y": 1.12, "x": 0})
+    fig.update_layout(
+        legend={"orientation": "h", "y": -0.15, "x": 0}, uniformtext={"minsize": 13, "mode": "show"}
+    )
     return fig
 
 
@@ -204,10 +208,12 @@ def shift_figure(
         orientation="h",
         marker_color=colors,
         text=text,
-        textposition="auto",
+        textposition="outside",
+        textfont={"size": 16},
+        cliponaxis=False,
         hovertemplate="%{y}: %{x:$,.0f}<extra></extra>",
     )
-    limit = max(float(np.max(np.abs(shift))), 1.0) * 1.25
+    limit = max(float(np.max(np.abs(shift))), 1.0) * 1.6
     fig.update_xaxes(range=[-limit, limit], zeroline=True, zerolinewidth=3, **SPEND_AXIS)
     fig.update_yaxes(autorange="reversed")
     return fig

@@ -35,7 +35,7 @@ SCENARIO = state.Choice(
     },
 )
 STEP = state.Slider("step", "Move budget in steps of ($K)", 10, 500, 100, 10)
-MOVED = state.Slider("moved", "Move at most this quarter ($K)", 0, 5000, 500, 50)
+MOVED = state.Slider("moved", "Move at most this quarter ($K)", 0, 2000, 500, 50)
 TARGET = state.Slider("target", "Target marginal return (conversions per $)", 0.05, 3.0, 0.5, 0.05)
 
 lesson.section("2. Plan settings")

@@ -74,8 +74,12 @@ def _column_config() -> dict:
     money_cfg = {"min_value": 0.0, "format": "dollar", "step": 1000.0}
     return {
         COLUMNS["name"]: st.column_config.TextColumn(required=True, max_chars=40),
-        COLUMNS["spend"]: st.column_config.NumberColumn(**money_cfg),
-        COLUMNS["marginal"]: st.column_config.NumberColumn(format="%.3f", step=0.01),
+        COLUMNS["spend"]: st.column_config.NumberColumn(
+            help="Current spend this quarter.", **money_cfg
+        ),
+        COLUMNS["marginal"]: st.column_config.NumberColumn(
+            format="%.3f", step=0.01, help="Conversions per extra $ at current spend (measured)."
+        ),
         COLUMNS["curve"]: st.column_config.SelectboxColumn(
             options=list(CURVE_KINDS), required=True
         ),
@@ -88,8 +92,12 @@ def _column_config() -> dict:
             help="Hill: spend reaching half of the maximum. Exponential: spend reaching 63 %.",
             **money_cfg,
         ),
-        COLUMNS["min"]: st.column_config.NumberColumn(**money_cfg),
-        COLUMNS["max"]: st.column_config.NumberColumn(**money_cfg),
+        COLUMNS["min"]: st.column_config.NumberColumn(
+            help="Minimum spend (blank: 0).", **money_cfg
+        ),
+        COLUMNS["max"]: st.column_config.NumberColumn(
+            help="Maximum spend (blank: none).", **money_cfg
+        ),
     }
 
 

@@ -1,0 +1,201 @@
+"""AppTest of the media-mix lesson: every widget, bad table input, hand-off, downloads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.mmm import PowerCurve
+from tests.app.helpers import assert_finite_figures, plotly_spec, plotly_specs, run_page
+
+PAGE = "pages/4_Media_mix.py"
+EDITOR = "mm_editor"
+CHARTS = ("mm_response", "mm_marginal", "mm_allocation", "mm_shift", "mm_linear")
+
+
+def _edits(edited=None, added=(), deleted=()):
+    return {"edited_rows": edited or {}, "added_rows": list(added), "deleted_rows": list(deleted)}
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _moves(at):
+    return next(d.value for d in at.dataframe if "From" in d.value.columns)
+
+
+def _errors(at) -> list[str]:
+    return [e.value for e in at.error]
+
+
+@pytest.fixture
+def at():
+    app = run_page(PAGE)
+    assert not app.exception
+    return app
+
+
+def test_default_is_the_cpg_example(at):
+    metrics = _metrics(at)
+    assert metrics["Plan: extra conversions"] == "240,611"
+    assert metrics["Budget moved by the plan"] == "$500K"
+    moves = _moves(at)
+    assert list(zip(moves["From"], moves["To"], strict=True)) == (
+        [("Television", "Paid search")] * 3 + [("Television", "Digital video")] * 2
+    )
+    specs = plotly_specs(at)
+    assert len(specs) == len(CHARTS)
+    assert_finite_figures(at)
+    shift = plotly_spec(at, "mm_shift")["data"][0]
+    np.testing.assert_allclose(shift["x"], [-500_000, 200_000, 0, 300_000])
+    marginal = plotly_spec(at, "mm_marginal")
+    current = [t["y"][0] for t in marginal["data"] if t.get("mode") == "markers"][::2]
+    np.testing.assert_allclose(current, [0.42, 0.89, 0.61, 1.23], rtol=1e-12)
+
+
+def test_tangent_labels_are_in_money_terms(at):
+    texts = [a["text"] for a in plotly_spec(at, "mm_response")["layout"]["annotations"]]
+    assert "Television: each extra $1K brings ≈ 420" in texts
+    assert "Paid search: each extra $1K brings ≈ 1,230" in texts
+
+
+def test_url_sets_the_cap_and_step():
+    at = run_page(PAGE, query={"moved": "300", "step": "50"})
+    assert _metrics(at)["Budget moved by the plan"] == "$300K"
+    assert len(_moves(at)) == 6
+
+
+def test_sliders_change_the_plan(at):
+    at.slider(key="moved").set_value(200).run()
+    assert _metrics(at)["Budget moved by the plan"] == "$200K"
+    at.slider(key="step").set_value(250).run()
+    assert _metrics(at)["Budget moved by the plan"] == "$0"  # 250K does not fit under 200K
+
+
+def test_target_scenario_shows_the_flexible_budget(at):
+    at.radio(key="scenario").set_value("target").run()
+    assert not at.exception
+    assert any("To bring every channel" in i.value for i in at.info)
+    before = [i.value for i in at.info if "To bring" in i.value][0]
+    at.slider(key="target").set_value(1.0).run()
+    after = [i.value for i in at.info if "To bring" in i.value][0]
+    assert before != after
+    names = [t["name"] for t in plotly_spec(at, "mm_allocation")["data"]]
+    assert names == ["Today", "Plan", "Balanced", "Target return"]
+
+
+def test_linear_vs_exact_controls(at):
+    at.selectbox(key="mm_from").set_value(0)
+    at.selectbox(key="mm_to").set_value(3)
+    at.slider(key="mm_amount").set_value(1_000_000).run()
+    linear, exact = (t["y"] for t in plotly_spec(at, "mm_linear")["data"][:2])
+    assert linear[-1] > exact[-1]  # the tangent overstates large moves
+    text = [m.value for m in at.markdown if "Estimate from today's" in m.value][0]
+    assert "+810,000" in text  # (1.23 - 0.42) * 1,000,000
+    at.selectbox(key="mm_to").set_value(0).run()
+    assert any("two different channels" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    ("edits", "message"),
+    [
+        (_edits({0: {"Spend ($)": -5.0}}), "must be positive"),
+        (_edits({0: {"Spend ($)": 0.0}}), "must be positive"),
+        (_edits({1: {"Marginal return": None}}), "a number is needed"),
+        (_edits({1: {"Spend ($)": "abc"}}), "a number is needed"),
+        (_edits({2: {"Elasticity / slope": 1.5}}), "at most 1"),
+        (_edits({1: {"Channel": "Television"}}), "must be unique"),
+        (_edits(deleted=[0, 1, 2, 3]), "table is empty"),
+        (
+            _edits(
+                {
+                    0: {"Min ($)": 2_100_000.0},
+                    1: {"Min ($)": 800_000.0},
+                    2: {"Min ($)": 600_000.0},
+                    3: {"Min ($)": 500_000.0},
+                }
+            ),
+            "minimum spends add up",
+        ),
+        (
+            _edits({k: {"Max ($)": 900_000.0} for k in range(1, 4)} | {0: {"Max ($)": 900_000.0}}),
+            "maximum spends add up",
+        ),
+        (_edits({0: {"Max ($)": 1_000_000.0}}), "outside its min / max"),
+        (_edits({0: {"Curve": "Hill (S-curve)"}}), "Saturation"),
+    ],
+)
+def test_bad_table_input_keeps_the_last_good_result(at, edits, message):
+    at.session_state[EDITOR] = edits
+    at.run()
+    assert not at.exception
+    assert any(message in e for e in _errors(at)), _errors(at)
+    assert _metrics(at)["Plan: extra conversions"] == "240,611"  # last good result stays
+    assert len(plotly_specs(at)) == len(CHARTS)
+
+
+def test_valid_edits_and_reset(at):
+    at.session_state[EDITOR] = _edits(
+        {0: {"Marginal return": 1.5}},
+        added=[
+            {
+                "Channel": "Social",
+                "Spend ($)": 300_000.0,
+                "Marginal return": 2.0,
+                "Curve": "Hill (S-curve)",
+                "Elasticity / slope": 2.5,
+                "Saturation ($)": 400_000.0,
+            }
+        ],
+    )
+    at.run()
+    assert not _errors(at) and not at.exception
+    assert _metrics(at)["Plan: extra conversions"] != "240,611"
+    assert len(plotly_spec(at, "mm_shift")["data"][0]["x"]) == 5
+    at.button(key="mm_reset").click().run()
+    assert _metrics(at)["Plan: extra conversions"] == "240,611"
+
+
+def test_handoff_from_your_data_page():
+    imported = {
+        "names": ["TV", "Search", "Social"],
+        "spend": [1_000_000.0, 500_000.0, 250_000.0],
+        "curves": [PowerCurve(30.0, 0.45), PowerCurve(400.0, 0.25), PowerCurve(60.0, 0.5)],
+        "source": "weekly_sample.csv, 156 weeks",
+    }
+    at = run_page(PAGE, session={"mmm_imported": imported})
+    assert _metrics(at)["Plan: extra conversions"] == "240,611"  # CPG stays the default
+    at.button(key="mm_import").click().run()
+    assert not at.exception and not _errors(at)
+    assert any("weekly_sample.csv" in c.value for c in at.caption)
+    spec = plotly_spec(at, "mm_marginal")
+    current = [t["y"][0] for t in spec["data"] if t.get("mode") == "markers"][::2]
+    expected = [
+        float(c.marginal(s)) for c, s in zip(imported["curves"], imported["spend"], strict=True)
+    ]
+    np.testing.assert_allclose(current, expected, rtol=1e-12)
+    at.button(key="mm_reset").click().run()
+    assert _metrics(at)["Plan: extra conversions"] == "240,611"
+
+
+def test_broken_handoff_is_a_warning_not_a_crash():
+    at = run_page(PAGE, session={"mmm_imported": {"names": ["TV"], "spend": [1.0]}})
+    assert not at.exception
+    assert any("cannot be used" in w.value for w in at.warning)
+
+
+def test_presenter_mode_shows_the_explanation_without_formulas(at):
+    at.toggle(key="presenter").set_value(True).run()
+    info = [i.value for i in at.info]
+    assert any("Television" in v and "extra conversions" in v for v in info)
+    assert not any("$$" in v or "\\frac" in v for v in info)
+    assert not [e for e in at.expander if e.label == "The mathematics"]
+
+
+def test_downloads_and_quiz(at):
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download the plan (CSV)", "Download the report (HTML, works offline)"]
+    at.radio(key="quiz_mediamix_1").set_value(1)
+    at.radio(key="quiz_mediamix_2").set_value(0).run()
+    assert any("Score: 2 of 2" in i.value for i in at.info)
