@@ -99,27 +99,24 @@ def _contour_trace(xs, ys, z) -> dict:
 
 
 def _arrow_trace(surface: Surface) -> dict:
-    """Unit downhill directions -grad f / |grad f| on a coarse grid."""
+    """Downhill directions -grad f on a coarse grid, as rotated arrow markers.
+
+    Plotly's marker ``angle`` is in degrees clockwise from "up" on screen; the axes have equal
+    scales (``scaleanchor``), so the screen angle of (dx, dy) is ``atan2(dx, dy)``.
+    """
     xs = np.linspace(*surface.x_range, ARROW_GRID + 2)[1:-1]
     ys = np.linspace(*surface.y_range, ARROW_GRID + 2)[1:-1]
     gx_grid, gy_grid = np.meshgrid(xs, ys)
     with np.errstate(all="ignore"):
-        gx, gy = (np.asarray(v, dtype=float) for v in surface.gradient(gx_grid, gy_grid))
-    gx, gy = np.broadcast_to(gx, gx_grid.shape), np.broadcast_to(gy, gx_grid.shape)
+        gx, gy = (np.broadcast_to(np.asarray(v, dtype=float), gx_grid.shape)
+                  for v in surface.gradient(gx_grid, gy_grid))
     norm = np.hypot(gx, gy)
     ok = np.isfinite(norm) & (norm > 0)
-    length = 0.38 * min(xs[1] - xs[0], ys[1] - ys[0])
-    px, py, sizes = [], [], []
-    for x, y, dx, dy, n in zip(gx_grid[ok], gy_grid[ok], gx[ok], gy[ok], norm[ok], strict=True):
-        px += [float(x), float(x - length * dx / n), None]
-        py += [float(y), float(y - length * dy / n), None]
-        sizes += [0, 9, 0]
     return {
-        "type": "scatter", "x": px, "y": py, "mode": "lines+markers", "hoverinfo": "skip",
-        "line": {"color": tint(COLORS["grey"], 0.6), "width": 1.5},
-        "marker": {"symbol": "arrow", "angleref": "previous", "size": sizes,
-                   "color": tint(COLORS["grey"], 0.8)},
-        "name": "downhill (−∇f)", "showlegend": True,
+        "type": "scatter", "x": gx_grid[ok], "y": gy_grid[ok], "mode": "markers",
+        "marker": {"symbol": "arrow", "size": 13, "angle": np.degrees(np.arctan2(-gx, -gy))[ok],
+                   "color": tint(COLORS["grey"], 0.55), "line": {"width": 0}},
+        "hoverinfo": "skip", "name": "downhill direction (−∇f)", "showlegend": True,
     }
 
 

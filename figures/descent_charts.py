@@ -1,4 +1,8 @@
-"""Line charts of the gradient-descent lesson: loss per step, clipping, gradient cost."""
+"""Line charts of the gradient-descent lesson: loss per step, clipping, gradient cost.
+
+Built as plain trace/layout dicts with the shared template and without Plotly's per-property
+validation (a few ms per chart instead of tens); the figure tests validate every chart fully.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,46 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.optimizers import Trajectory, gradient_cosines
+from core.optimizers import Trajectory, gradient_cosines, gradient_evaluation_counts
 from figures.descent import Run
-from figures.theme import COLORS, new_figure
+from figures.theme import COLORS, TEMPLATE
+
+LEGEND_TOP = {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0.0}
+
+
+def fast_figure(data: list[dict], height: int, x_title: str, y_title: str, **layout) -> go.Figure:
+    """A themed figure from trace dicts, skipping per-property validation."""
+    base = {
+        "template": TEMPLATE, "height": height, "hovermode": "x unified", "legend": LEGEND_TOP,
+        "margin": {"t": 40}, "xaxis": {"title": {"text": x_title}},
+        "yaxis": {"title": {"text": y_title}},
+    }
+    for key in ("xaxis", "yaxis"):
+        base[key].update(layout.pop(key, {}))
+    return go.Figure(data=data, layout={**base, **layout}, _validate=False)
+
+
+def _line(x, y, name: str, color: str, **extra) -> dict:
+    return {"type": "scatter", "x": x, "y": y, "mode": "lines", "name": name,
+            "line": {"color": color, "width": 3}, **extra}
+
+
+def _guide(axis: str, value: float, text: str, position: str, log: bool = False
+           ) -> tuple[dict, dict]:
+    """A dotted reference line across the plot and its label (shape + annotation dicts).
+
+    On a log axis Plotly expects shape and annotation positions as log10 of the value.
+    """
+    other = "y" if axis == "x" else "x"
+    value = float(np.log10(value)) if log else value
+    shape = {"type": "line", "xref": "x" if axis == "x" else "paper",
+             "yref": "y" if axis == "y" else "paper", f"{axis}0": value, f"{axis}1": value,
+             f"{other}0": 0, f"{other}1": 1,
+             "line": {"color": COLORS["grey"], "dash": "dot", "width": 2}}
+    note = {"text": text, "showarrow": False, axis: value, f"{axis}ref": axis,
+            other: 1 if axis == "y" else 0.98, f"{other}ref": "paper",
+            "xanchor": position, "yanchor": "bottom", "font": {"color": COLORS["grey"]}}
+    return shape, note
 
 
 def loss_gap(losses: np.ndarray, min_value: float | None) -> tuple[np.ndarray, bool]:
@@ -23,96 +64,89 @@ def loss_gap(losses: np.ndarray, min_value: float | None) -> tuple[np.ndarray, b
     return np.maximum(np.asarray(losses, dtype=float) - min_value, 1e-16), True
 
 
+def _divergence_mark(run: Run, values: np.ndarray, longest: int) -> dict:
+    return {
+        "type": "scatter", "x": [len(values) - 1], "y": [float(values[-1])],
+        "mode": "markers+text", "showlegend": False, "hoverinfo": "skip",
+        "marker": {"symbol": "x", "size": 16, "color": run.color},
+        "text": [f"diverged at step {run.trajectory.diverged_at}"],
+        "textposition": "middle right" if len(values) < 0.6 * longest else "middle left",
+        "textfont": {"color": run.color},
+    }
+
+
 def loss_figure(runs: Sequence[Run], min_value: float | None, height: int = 420) -> go.Figure:
     """Loss (minus the known minimum, log axis) against step, one line per run.
 
     A run that diverged ends in a cross at its last finite point, labelled with the step.
     """
-    title = "loss − minimum (log scale)" if min_value is not None else "loss"
-    fig = new_figure(height=height, xaxis_title="step", yaxis_title=title, hovermode="x unified",
-                     legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0.0},
-                     margin={"t": 40})
-    log = False
+    data, log = [], min_value is not None
     longest = max((len(r.trajectory.points) for r in runs), default=1)
     for run in runs:
-        traj = run.trajectory
-        if traj.losses is None:
+        if run.trajectory.losses is None:
             continue
-        values, log = loss_gap(traj.losses, min_value)
-        steps = np.arange(len(values))
-        fig.add_scatter(x=steps, y=values, mode="lines", name=run.label,
-                        line={"color": run.color}, hovertemplate="%{y:.3g}")
-        if traj.diverged_at is not None:
-            fig.add_scatter(
-                x=steps[-1:], y=values[-1:], mode="markers+text", showlegend=False,
-                marker={"symbol": "x", "size": 16, "color": run.color},
-                text=[f"diverged at step {traj.diverged_at}"],
-                textposition="middle right" if len(values) < 0.6 * longest else "middle left",
-                textfont={"color": run.color}, hoverinfo="skip",
-            )
-    if log:
-        fig.update_yaxes(type="log", exponentformat="power")
-    return fig
+        values, log = loss_gap(run.trajectory.losses, min_value)
+        data.append(_line(np.arange(len(values)), values, run.label, run.color,
+                          hovertemplate="%{y:.3g}"))
+        if run.trajectory.diverged_at is not None:
+            data.append(_divergence_mark(run, values, longest))
+    title = "loss − minimum (log scale)" if log else "loss"
+    yaxis = {"type": "log", "exponentformat": "power"} if log else {}
+    return fast_figure(data, height, "step", title, yaxis=yaxis)
 
 
 def clip_norm_figure(
     traj: Trajectory, threshold: float | None, mode: str, height: int = 380
 ) -> go.Figure:
     """Gradient norm per step before and after clipping (log axis), with the threshold."""
-    fig = new_figure(height=height, xaxis_title="step", yaxis_title="gradient norm ‖g‖",
-                     hovermode="x unified", margin={"t": 40},
-                     legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0.0})
     steps = np.arange(1, len(traj.grad_norms) + 1)
-    raw = np.maximum(traj.grad_norms, 1e-16)
-    used = np.maximum(traj.used_norms, 1e-16)
-    fig.add_scatter(x=steps, y=raw, mode="lines", name="before clipping",
-                    line={"color": COLORS["vermillion"]}, hovertemplate="%{y:.3g}")
-    fig.add_scatter(x=steps, y=used, mode="lines", name="after clipping (used)",
-                    line={"color": COLORS["blue"], "dash": "dash"}, hovertemplate="%{y:.3g}")
+    data = [
+        _line(steps, np.maximum(traj.grad_norms, 1e-16), "before clipping", COLORS["vermillion"],
+              hovertemplate="%{y:.3g}"),
+        _line(steps, np.maximum(traj.used_norms, 1e-16), "after clipping (used)", COLORS["blue"],
+              hovertemplate="%{y:.3g}"),
+    ]
+    data[1]["line"]["dash"] = "dash"
+    extra = {}
     if threshold is not None and mode == "norm":
-        fig.add_hline(y=threshold, line={"color": COLORS["grey"], "dash": "dot", "width": 2},
-                      annotation_text=f"max norm {threshold:g}", annotation_position="top right")
-    fig.update_yaxes(type="log", exponentformat="power")
-    return fig
+        shape, note = _guide("y", threshold, f"max norm {threshold:g}", "right", log=True)
+        extra = {"shapes": [shape], "annotations": [note]}
+    return fast_figure(data, height, "step", "gradient norm ‖g‖",
+                       yaxis={"type": "log", "exponentformat": "power"}, **extra)
 
 
 def clip_cosine_figure(trajs: Sequence[tuple[str, str, Trajectory]], height: int = 340) -> go.Figure:
     """Cosine between raw and clipped gradient per step, one line per clipping mode."""
-    fig = new_figure(height=height, xaxis_title="step",
-                     yaxis_title="cos(raw, clipped)", hovermode="x unified", margin={"t": 40},
-                     legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0.0})
-    low = 1.0
+    data, low = [], 1.0
     for label, color, traj in trajs:
         cos = gradient_cosines(traj.grads, traj.used_grads)
         low = min(low, float(cos.min())) if cos.size else low
-        fig.add_scatter(x=np.arange(1, len(cos) + 1), y=cos, mode="lines+markers", name=label,
-                        line={"color": color}, marker={"size": 6}, hovertemplate="%{y:.4f}")
-    fig.update_yaxes(range=[min(0.0, low - 0.05), 1.05])
-    return fig
+        trace = _line(np.arange(1, len(cos) + 1), cos, label, color, hovertemplate="%{y:.4f}")
+        trace.update(mode="lines+markers", marker={"size": 6, "color": color})
+        data.append(trace)
+    return fast_figure(data, height, "step", "cos(raw, clipped)",
+                       yaxis={"range": [min(0.0, low - 0.05), 1.05]})
 
 
 def gradient_cost_figure(ns: np.ndarray, n_now: int, height: int = 400) -> go.Figure:
     """Loss evaluations for one gradient: forward (n+1) and central (2n) differences vs backprop.
 
     Backpropagation costs one forward and one backward pass, about three forward passes in
-    total, independent of ``n``.
+    total, independent of ``n`` (:func:`core.optimizers.gradient_evaluation_counts`).
     """
-    fig = new_figure(height=height, xaxis_title="number of parameters n",
-                     yaxis_title="cost in forward passes", hovermode="x unified",
-                     legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0.0},
-                     margin={"t": 40})
-    ns = np.asarray(ns, dtype=float)
+    ns = [int(n) for n in ns]
+    counts = [gradient_evaluation_counts(n) for n in ns]
     series = (
-        ("forward differences: n + 1", ns + 1, COLORS["orange"], "solid"),
-        ("central differences: 2n", 2 * ns, COLORS["vermillion"], "dash"),
-        ("backpropagation: ≈ 3 (1 forward + 1 backward)", np.full_like(ns, 3.0), COLORS["blue"],
-         "solid"),
+        ("forward differences: n + 1", "forward", COLORS["orange"], "solid"),
+        ("central differences: 2n", "central", COLORS["vermillion"], "dash"),
+        ("backpropagation: ≈ 3 (1 forward + 1 backward)", "backprop", COLORS["blue"], "solid"),
     )
-    for name, y, color, dash in series:
-        fig.add_scatter(x=ns, y=y, mode="lines", name=name, line={"color": color, "dash": dash},
-                        hovertemplate="%{y:,.0f}")
-    fig.add_vline(x=n_now, line={"color": COLORS["grey"], "dash": "dot", "width": 2},
-                  annotation_text=f"n = {n_now:,}", annotation_position="top left")
-    fig.update_xaxes(type="log", exponentformat="power")
-    fig.update_yaxes(type="log", exponentformat="power")
-    return fig
+    data = []
+    for name, key, color, dash in series:
+        trace = _line(ns, [c[key] for c in counts], name, color, hovertemplate="%{y:,.0f}")
+        trace["line"]["dash"] = dash
+        data.append(trace)
+    shape, note = _guide("x", n_now, f"n = {n_now:,}", "right", log=True)
+    log = {"type": "log", "exponentformat": "power"}
+    return fast_figure(data, height, "number of parameters n", "cost in forward passes",
+                       xaxis=dict(log), yaxis=dict(log), shapes=[shape], annotations=[note])

@@ -1,0 +1,98 @@
+"""Benchmark of the gradient-descent lesson (issue 4).
+
+Target: 3 optimizers × 500 steps plus the contour figure in at most 50 ms of server time
+(median). Measured here without Streamlit (optimizers + contour grid + figure + JSON that
+Streamlit sends) and, by ``bench.server_time``, as AppTest reruns of the page with the
+scripted ``interactions`` below.
+"""
+
+from __future__ import annotations
+
+import plotly.io as pio
+
+from bench.stats import row, time_ms
+from core.optimizers import init_state, optimize, step
+from core.surfaces import make_surface
+from figures.descent import Run, descent_figure
+from figures.descent_charts import loss_figure
+from figures.theme import SEQUENCE
+
+PAGE = "pages/2_Gradient_descent.py"
+SERVER_TARGET_MS = 50
+BROWSER_SLIDER = "Learning rate (log scale)"
+RUNS = (("sgd", 0.0015), ("momentum", 0.0015), ("adam", 0.1))
+
+
+def interactions() -> list[dict]:
+    """What a trainer does: move learning rates, switch methods and surfaces, steps, start."""
+    return [
+        {"lr1": 0.2},
+        {"lr1": 0.3},
+        {"lr1": 0.1},
+        {"m2": "nesterov"},
+        {"lr3": 0.05},
+        {"steps": 500},
+        {"kappa": 30.0},
+        {"angle": -20},
+        {"x0_bowl": 1.5},
+        {"m2": "momentum"},
+        {"steps": 100},
+        {"lr2": 0.01},
+    ]
+
+
+def _three_runs(surface, steps: int) -> list[Run]:
+    return [Run(f"{i + 1}: {m}", SEQUENCE[i], optimize(surface.grad, surface.start, m, lr, steps,
+                                                       loss=surface.loss))
+            for i, (m, lr) in enumerate(RUNS)]
+
+
+def _explorer(key: str, steps: int) -> int:
+    """Everything the explorer recomputes from scratch: runs, grid, both figures, JSON."""
+    surface = make_surface(key)
+    runs = _three_runs(surface, steps)
+    contour = descent_figure(surface, surface.grid(101), runs)
+    loss = loss_figure(runs, surface.min_value)
+    return len(pio.to_json(contour.to_dict(), validate=False)) + len(
+        pio.to_json(loss.to_dict(), validate=False))
+
+
+def run(quick: bool) -> list[dict]:
+    repeats = 5 if quick else 40
+    surface = make_surface("rosenbrock")
+    grid = surface.grid(101)
+    runs = _three_runs(surface, 500)
+    _explorer("rosenbrock", 500)  # warm-up
+    size_kb = _explorer("rosenbrock", 500) / 1000
+    rows = [
+        row("descent: 3 optimizers × 500 steps + contour (uncached)",
+            [time_ms(lambda: _explorer("rosenbrock", 500)) for _ in range(repeats)],
+            SERVER_TARGET_MS,
+            f"Rosenbrock, SGD/momentum/Adam, 101² grid, replay frames, JSON {size_kb:.0f} kB"),
+        row("descent: 3 optimizers × 500 steps only",
+            [time_ms(lambda: _three_runs(surface, 500)) for _ in range(repeats)], None,
+            "optimize() with loss tracking and divergence checks"),
+        row("descent: contour figure + JSON (runs cached)",
+            [time_ms(lambda: pio.to_json(descent_figure(surface, grid, runs).to_dict(),
+                                         validate=False)) for _ in range(repeats)], None,
+            "what a replay/colour change costs"),
+    ]
+    rows.append(_step_row(repeats))
+    return rows
+
+
+def _step_row(repeats: int):
+    import numpy as np
+
+    n = 10_000
+    rng = np.random.default_rng(0)
+    x, g = rng.normal(size=n), rng.normal(size=n)
+
+    def hundred_adam_steps():
+        state, p = init_state("adam", n), x
+        for t in range(1, 101):
+            p, state = step("adam", p, g, state, 1e-3, t)
+
+    return row("descent: 100 Adam steps on 10 000 parameters",
+               [time_ms(hundred_adam_steps) for _ in range(repeats)], None,
+               "the flat-vector step() the backprop lesson reuses")
