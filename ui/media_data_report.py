@@ -29,12 +29,13 @@ def metrics(fit: MediaMixFit) -> None:
     cols[0].metric("R² (log conversions)", f"{fit.r2:.3f}",
                    help="Share of the week-to-week variation of log conversions the model "
                    "explains.")
-    cols[1].metric("Typical error, fitted weeks", f"{100 * fit.mape:.1f} %")
+    cols[1].metric("Error, fitted weeks", f"{100 * fit.mape:.1f} %",
+                   help="Average size of the gap between actual and fitted conversions.")
     if fit.holdout:
-        cols[2].metric(f"Error on the last {fit.holdout.weeks} weeks, unseen",
-                       f"{100 * fit.holdout.mape:.1f} %",
-                       help="The model is refitted without these weeks (carry-over search "
-                       "included) and then predicts them: an honest out-of-sample check.")
+        cols[2].metric("Error, unseen weeks", f"{100 * fit.holdout.mape:.1f} %",
+                       help=f"The model is refitted without the last {fit.holdout.weeks} weeks "
+                       "(carry-over search included) and then predicts them: an honest "
+                       "out-of-sample check.")
     else:
         cols[2].metric("Out-of-sample error", "n/a", help="Too few weeks to hold some out.")
     cols[3].metric("Durbin-Watson", f"{fit.durbin_watson:.2f}",

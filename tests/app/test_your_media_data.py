@@ -162,6 +162,19 @@ def test_oversized_upload_is_refused(upload_at):
     upload_at.file_uploader(key="media_upload").set_value(("big.csv", big, "text/csv")).run()
     assert_no_exception(upload_at)
     assert "limit is 5 MB" in _errors(upload_at)
+    # the last good data and fit stay on screen
+    assert plotly_spec(upload_at, "mmm_fit_elasticity")["data"]
+    assert any("last valid result" in c.value for c in upload_at.caption)
+
+
+def test_upload_without_a_date_column_uses_week_numbers(upload_at):
+    frame = read_weekly_csv(SAMPLE).drop(columns="date")
+    data = frame.to_csv(index=False).encode()
+    upload_at.file_uploader(key="media_upload").set_value(("nodate.csv", data, "text/csv")).run()
+    assert_no_exception(upload_at)
+    assert not upload_at.error
+    x = plotly_spec(upload_at, "mmm_fit_avf")["data"][0]["x"]
+    np.testing.assert_array_equal(x, np.arange(156))
 
 
 class _Upload:

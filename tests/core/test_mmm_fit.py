@@ -140,6 +140,27 @@ def test_log_mean_lies_between_and_is_symmetric(x, y):
     assert value == pytest.approx(float(log_mean(np.array(y), np.array(x))))
 
 
+@settings(max_examples=8, deadline=None)
+@given(
+    theta=st.tuples(st.integers(0, 90), st.integers(0, 90)),
+    b=st.tuples(st.floats(0.05, 0.6), st.floats(0.05, 0.6)),
+    seed=st.integers(0, 1000),
+)
+def test_noise_free_data_are_recovered_exactly(theta, b, seed):
+    """Without noise the search lands on the true grid point and the coefficients are exact."""
+    rng = np.random.default_rng(seed)
+    n = 120
+    spend = rng.lognormal(0, 0.6, size=(n, 2)) * np.array([1000.0, 300.0])
+    thetas = np.array(theta) / 100
+    z = np.column_stack([log_adstock(spend[:, j], thetas[j]) for j in range(2)])
+    frame = pd.DataFrame({"y": np.exp(2.0 + z @ np.array(b)), "a": spend[:, 0], "b": spend[:, 1]})
+    fit = fit_media_mix(frame, "y", ["a", "b"], seasonality=0, holdout_weeks=0)
+    for j, name in enumerate(["a", "b"]):
+        if b[j] * np.std(z[:, j]) > 1e-3:
+            assert fit.decay[name] == pytest.approx(thetas[j], abs=1e-9)
+            assert fit.elasticity[name] == pytest.approx(b[j] / 1.1, rel=1e-6)
+
+
 # --- fit on the sample data -----------------------------------------------------------------
 
 
