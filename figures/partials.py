@@ -111,7 +111,7 @@ def _scene(labels: tuple[str, str], zr: tuple[float, float]) -> dict:
         "yaxis": {**axis, "title": {"text": labels[1], "font": {"size": 18}}},
         "zaxis": {**axis, "title": {"text": "f", "font": {"size": 18}}, "range": list(zr)},
         "aspectmode": "manual", "aspectratio": {"x": 1, "y": 1, "z": 0.75},
-        "camera": {"eye": {"x": 1.6, "y": -1.6, "z": 1.0}},
+        "camera": {"eye": {"x": 1.45, "y": -1.45, "z": 0.9}},
     }  # fmt: skip
 
 
@@ -141,8 +141,9 @@ def surface_figure(
             "mode": "markers", "name": "(x₀, y₀)", "marker": {"size": 7, "color": BLACK},
         })  # fmt: skip
     layout = {
-        "height": 620, "margin": {"l": 0, "r": 0, "t": 30, "b": 0}, "uirevision": revision,
-        "legend": {"x": 0.0, "y": 1.0, "font": {"size": 15}}, "scene": _scene(labels, zr),
+        "height": 660, "margin": {"l": 0, "r": 0, "t": 10, "b": 70}, "uirevision": revision,
+        "legend": {"orientation": "h", "x": 0.0, "y": 0.0, "yanchor": "top", "font": {"size": 15}},
+        "scene": _scene(labels, zr),
     }  # fmt: skip
     return fast_figure(data, layout)
 
@@ -221,7 +222,7 @@ def contour_figure(grid: Grid, point: PointAnalysis, theta_deg: float) -> go.Fig
     data.append(_dot([point.x0], [point.y0], "(x₀, y₀)", BLACK))
     layout = {
         "title": title("Contour map: ∇f points uphill, across the contour lines"),
-        "height": 520, "annotations": annotations, "showlegend": True,
+        "height": 580, "annotations": annotations, "showlegend": True,
         "legend": {"orientation": "h", "y": -0.15},
         "xaxis": {"title": axis_title("x"), "range": [float(grid.x[0]), float(grid.x[-1])]},
         "yaxis": {"title": axis_title("y"), "range": [float(grid.y[0]), float(grid.y[-1])],

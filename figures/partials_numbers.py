@@ -37,7 +37,8 @@ def error_figure(scan: ErrorScan, label: str = "∂f/∂x") -> go.Figure:
         shown = np.where(np.isfinite(errors), np.maximum(errors, EXACT_FLOOR), np.nan)
         data.append({
             "type": "scatter", "x": scan.h, "y": shown, "mode": "lines",
-            "line": {"color": color}, "name": f"{name}{_slope_text(scan, method)}",
+            "line": {"color": color, "width": 6 if method == "forward" else 3},
+            "name": f"{name}{_slope_text(scan, method)}",
             "hovertemplate": "h=%{x:.1e}<br>error=%{y:.1e}<extra></extra>",
         })  # fmt: skip
         data.append({

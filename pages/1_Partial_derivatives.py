@@ -29,7 +29,7 @@ with formulas_col:
     up.show_derivatives(compiled)
 
 lesson.section("2 · The surface, two slices and their tangent lines")
-controls, chart_col, numbers_col = st.columns([0.9, 2.6, 1.1])
+controls, chart_col = st.columns([1, 3.2])
 with controls:
     x0, y0 = state.widgets(up.POINT).values()
     planes, tangent_plane = state.widgets(up.SHOW).values()
@@ -42,8 +42,7 @@ with chart_col:
         grid, point, planes=planes, tangent_plane=tangent_plane, revision=compiled.text
     )
     lesson.chart(fig, key="partials_surface")
-with numbers_col:
-    up.point_metrics(point)
+up.point_metrics(point)
 lesson.client_explanation(
     "Stand on the surface at the black dot. Walk due east (along x) and the vermillion line is "
     "the slope you feel: that is ∂f/∂x. Walk due north and the sky-blue line gives ∂f/∂y. Each "

@@ -42,8 +42,8 @@ POINT = (
     state.Slider("y0", "y₀", *DOMAIN, 0.5, 0.05, help="Where the slice y = y₀ cuts the surface."),
 )
 SHOW = (
-    state.Toggle("planes", "Show the slice planes", True),
-    state.Toggle("tplane", "Show the tangent plane", False),
+    state.Toggle("planes", "Slice planes", True, help="The vertical planes x = x₀ and y = y₀."),
+    state.Toggle("tplane", "Tangent plane", False, help="z = f₀ + ∂f/∂x·Δx + ∂f/∂y·Δy"),
 )
 SECANT_H = state.Slider(
     "logh", "Secant width h (log₁₀ h)", -3.0, 0.0, -0.3, 0.1, fmt="%.1f",
@@ -109,13 +109,12 @@ def show_derivatives(c: Compiled, where=st) -> None:
 
 
 def point_metrics(p: cx.PointAnalysis, where=st) -> None:
-    """f, the two partials and |∇f| at the point as large numbers."""
-    cols = where.columns(2)
+    """f, the two partials and |∇f| at the point as large numbers, in one row."""
+    cols = where.columns(4)
     cols[0].metric("f(x₀, y₀)", _fmt(p.f0))
-    cols[1].metric("|∇f|", _fmt(float(np.hypot(*p.exact))))
-    cols = where.columns(2)
-    cols[0].metric("∂f/∂x", _fmt(p.exact[0]), help="Slope of the vermillion tangent.")
-    cols[1].metric("∂f/∂y", _fmt(p.exact[1]), help="Slope of the sky-blue tangent.")
+    cols[1].metric("∂f/∂x", _fmt(p.exact[0]), help="Slope of the vermillion tangent line.")
+    cols[2].metric("∂f/∂y", _fmt(p.exact[1]), help="Slope of the sky-blue tangent line.")
+    cols[3].metric("|∇f|", _fmt(float(np.hypot(*p.exact))), help="Steepest slope at the point.")
     if not np.isfinite(p.f0):
         where.warning("f is undefined at this point (for example log of a negative number).")
 
@@ -157,21 +156,30 @@ def direction_section(grid: cx.Grid, p: cx.PointAnalysis) -> None:
     )
 
 
-METHOD_NAMES = {"forward": "forward diff.", "central": "central diff.", "complex": "complex step"}
+METHOD_NAMES = {
+    "forward": "forward difference", "central": "central difference", "complex": "complex step"
+}  # fmt: skip
 
 
 def numbers_table(p: cx.PointAnalysis) -> list[dict[str, str]]:
-    """Rows of the numbers panel: each partial as exact and as each numerical estimate."""
-    rows = []
-    for i, name in enumerate(("∂f/∂x", "∂f/∂y")):
-        row = {"quantity": name, "exact (symbolic)": _fmt(p.exact[i], 15)}
-        for method, label in METHOD_NAMES.items():
+    """Rows of the numbers panel: each method's value of both partials and its error."""
+    rows = [{"method": "exact (symbolic)", "∂f/∂x": _fmt(p.exact[0], 15), "error ∂f/∂x": "",
+             "∂f/∂y": _fmt(p.exact[1], 15), "error ∂f/∂y": ""}]  # fmt: skip
+    for method, label in METHOD_NAMES.items():
+        row = {"method": label}
+        for i, name in enumerate(("∂f/∂x", "∂f/∂y")):
             estimate = p.estimates[method][i]
             error = abs(estimate - p.exact[i])
-            row[label] = _fmt(estimate, 15)
-            row[f"error of {label}"] = f"{error:.1e}" if np.isfinite(error) else "–"
+            row[name] = _fmt(estimate, 15)
+            row[f"error {name}"] = _error_text(error)
         rows.append(row)
     return rows
+
+
+def _error_text(error: float) -> str:
+    if not np.isfinite(error):
+        return "–"
+    return "0 (exact)" if error == 0 else f"{error:.1e}"
 
 
 def markdown_table(rows: list[dict[str, str]]) -> str:
@@ -194,7 +202,7 @@ def numbers_section(c: Compiled, p: cx.PointAnalysis) -> None:
     scan = cx.scan_point(c.f, p.x0, p.y0, float(p.exact[i]), i=i)
     lesson.chart(pn.error_figure(scan, f"∂f/∂{var}"), key="partials_error")
     best = ", ".join(
-        f"{METHOD_NAMES[m]} h ≈ {scan.best_h[m]:.0e} (error {scan.best_error[m]:.0e})"
+        f"{METHOD_NAMES[m]} h ≈ {scan.best_h[m]:.0e} (error {_error_text(scan.best_error[m])})"
         for m in scan.errors
     )
     st.caption(
@@ -226,20 +234,19 @@ def sales_section() -> None:
     left, right = st.columns([1, 1.6])
     with left:
         tv, digital, season = state.widgets(SALES_CONTROLS).values()
+        d_tv = float(SALES.d_tv(tv, digital, season))
+        more = float(SALES.d_tv(tv, min(digital + 10, 100.0), season))
         cols = st.columns(2)
         cols[0].metric("Forecast sales / week", f"${float(SALES.sales(tv, digital, season)):,.0f}k")
-        cols[1].metric("∂sales/∂TV", f"${float(SALES.d_tv(tv, digital, season)):.2f} per $1")
+        cols[1].metric("∂sales/∂TV, per $1", f"${d_tv:.2f}", help="Extra sales per extra $1 of TV.")
         cols = st.columns(2)
         cols[0].metric(
-            "∂sales/∂digital", f"${float(SALES.d_digital(tv, digital, season)):.2f} per $1"
+            "∂sales/∂digital, per $1", f"${float(SALES.d_digital(tv, digital, season)):.2f}"
         )
-        more = float(SALES.d_tv(tv, min(digital + 10, 100.0), season))
         cols[1].metric(
-            "∂sales/∂TV if digital +$10k",
-            f"${more:.2f} per $1",
-            delta=f"{more - float(SALES.d_tv(tv, digital, season)):+.3f}",
+            "∂sales/∂TV, digital +$10k", f"${more:.2f}", delta=f"{more - d_tv:+.3f}",
             help="The synergy: the TV marginal moves when the held-fixed digital spend moves.",
-        )
+        )  # fmt: skip
     tv_axis = np.linspace(0.0, 100.0, 201)
     levels = {"digital $0": 0.0, f"digital ${digital:.0f}k (yours)": digital,
               "digital $100k": 100.0}  # fmt: skip

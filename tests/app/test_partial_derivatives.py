@@ -147,7 +147,8 @@ def test_error_explorer_variable(at):
 
 def test_numbers_table(at):
     table = next(m.value for m in at.markdown if "complex step" in m.value and "|" in m.value)
-    assert "exact (symbolic)" in table and "∂f/∂y" in table
+    assert "exact (symbolic)" in table and "error ∂f/∂y" in table
+    assert "central difference" in table and "forward difference" in table
 
 
 def test_sales_sliders_and_plain_words(at):
@@ -155,7 +156,7 @@ def test_sales_sliders_and_plain_words(at):
     at.slider(key="digital").set_value(60).run()
     at.slider(key="season").set_value(1.2).run()
     expected = float(SALES.d_tv(20, 60, 1.2))
-    assert metric(at, "∂sales/∂TV") == f"${expected:.2f} per $1"
+    assert metric(at, "∂sales/∂TV, per $1") == f"${expected:.2f}"
     words = next(m.value for m in at.markdown if "holding digital and seasonality fixed" in m.value)
     assert f"${expected:.2f} of extra forecast sales" in words.replace("\\$", "$")
     spec = plotly_spec(at, "partials_sales")
