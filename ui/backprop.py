@@ -44,23 +44,23 @@ FD_SWEEP = tuple(10.0**k for k in range(-13, 0))
 
 # ---- Part C: playground ------------------------------------------------------------------------
 D = training.PLAYGROUND_DEFAULTS
-DATASET_LABELS = {"circles": "Circles", "xor": "XOR", "moons": "Two moons", "spiral": "Spiral",
-                  "blobs": "Gaussian blobs"}
-LOSS_LABELS = {"bce": "Cross-entropy", "mse": "Squared error"}
-OPT_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
+# Options are shown as they are: a select box bound to the URL stores the displayed text, so
+# no format_func labels here (the URL must read ?bp_loss=cross-entropy, and work when pasted).
+LOSSES = {"cross-entropy": "bce", "squared error": "mse"}
+OPTIMIZERS = {"SGD": "sgd", "momentum": "momentum", "Adam": "adam"}
 LR_OPTIONS = ("0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3")
 BATCH_OPTIONS = ("full", "64", "32", "16")
 L2_OPTIONS = ("0", "0.0001", "0.001", "0.01", "0.1")
 INIT_OPTIONS = ("0.5", "1", "2", "3", "4")
 CLIP_OPTIONS = ("0.1", "1", "10")
 PLAYGROUND = (
-    Choice(K + "data", "Dataset", DATASETS, D["dataset"], labels=DATASET_LABELS),
+    Choice(K + "data", "Dataset", DATASETS, D["dataset"]),
     Slider(K + "noise", "Noise", 0.0, 0.5, D["noise"], 0.01),
     Slider(K + "layers", "Hidden layers", 0, 6, D["layers"], 1),
     Slider(K + "neurons", "Neurons per layer", 1, 12, D["neurons"], 1),
     Choice(K + "act", "Activation", mlp.ACTIVATIONS, D["activation"]),
-    Choice(K + "loss", "Loss", mlp.LOSSES, D["loss"], labels=LOSS_LABELS),
-    Choice(K + "opt", "Optimizer", training.OPTIMIZERS, D["optimizer"], labels=OPT_LABELS),
+    Choice(K + "loss", "Loss", tuple(LOSSES), "cross-entropy"),
+    Choice(K + "opt", "Optimizer", tuple(OPTIMIZERS), "Adam"),
     Choice(K + "lr", "Learning rate", LR_OPTIONS, "0.03"),
     Choice(K + "batch", "Batch size", BATCH_OPTIONS, "full",
            help="“full” uses all training points for every step."),
@@ -75,10 +75,11 @@ PLAYGROUND = (
 )
 REPLAY = Slider(K + "replay", "Replay training (% of epochs)", 0, 100, 100, 1)
 
-_EXPLODE = {"act": "relu", "layers": 6, "init": "3", "loss": "mse", "opt": "sgd", "lr": "0.03"}
+_EXPLODE = {"act": "relu", "layers": 6, "init": "3", "loss": "squared error", "opt": "SGD",
+            "lr": "0.03"}
 SCENARIOS = {
     "Defaults": {},
-    "Vanishing: deep sigmoid": {"act": "sigmoid", "layers": 6, "opt": "sgd", "lr": "0.3"},
+    "Vanishing: deep sigmoid": {"act": "sigmoid", "layers": 6, "opt": "SGD", "lr": "0.3"},
     "Exploding: large weights": _EXPLODE,
     "…tamed by clipping": {**_EXPLODE, "clip": True},
 }
@@ -98,7 +99,8 @@ def playground_config(values: dict) -> dict:
     return {
         "dataset": values["data"], "noise": float(values["noise"]),
         "layers": int(values["layers"]), "neurons": int(values["neurons"]),
-        "activation": values["act"], "loss": values["loss"], "optimizer": values["opt"],
+        "activation": values["act"], "loss": LOSSES[values["loss"]],
+        "optimizer": OPTIMIZERS[values["opt"]],
         "lr": float(values["lr"]),
         "batch_size": 0 if values["batch"] == "full" else int(values["batch"]),
         "l2": float(values["l2"]), "epochs": int(values["epochs"]),
