@@ -137,3 +137,25 @@ def test_accuracy_and_proba():
     assert mlp.accuracy(params, X, np.array([1, 0])) == 0.0
     p = mlp.predict_proba(params, X, loss="mse")
     np.testing.assert_allclose(p, [0.0, 1.0])
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.sampled_from(("tanh", "sigmoid", "linear")),
+    st.sampled_from(mlp.LOSSES),
+    st.lists(st.integers(1, 6), min_size=0, max_size=3),
+    st.integers(0, 10_000),
+    st.floats(0.0, 0.5),
+)
+def test_random_networks_match_finite_differences(activation, loss, hidden, seed, l2):
+    rng = np.random.default_rng(seed)
+    params = mlp.init_params((2, *hidden, 1), seed=seed, scale=1.5)
+    params = [(W, rng.normal(0, 0.5, b.shape)) for W, b in params]
+    X = rng.normal(size=(9, 2))
+    y = (rng.random(9) > 0.5).astype(float)
+    _, grads = mlp.loss_and_grads(params, X, y, activation, loss, l2)
+    fd = _fd_grads(params, X, y, activation, loss, l2)
+    g = mlp.flatten(grads)
+    big = np.abs(fd) > 1e-7  # entries this small are below what float64 FD can resolve
+    assert _rel_err(g[big], fd[big]) < 1e-6
+    np.testing.assert_allclose(g[~big], fd[~big], atol=1e-8)
