@@ -256,8 +256,16 @@ def _check_column(frame, name, spend, target) -> None:
 def _week_index(frame, date) -> np.ndarray:
     if not date:
         return np.arange(len(frame), dtype=float)
-    days = pd.DatetimeIndex(frame[date]) - pd.Timestamp(frame[date].iloc[0])
-    return np.asarray(days.days, dtype=float) / 7.0
+    try:
+        stamps = pd.DatetimeIndex(pd.to_datetime(frame[date]))
+    except (TypeError, ValueError):
+        raise ValueError(f"Column '{date}' does not hold dates.") from None
+    steps = np.diff(stamps.asi8)
+    if stamps.hasnans or (steps <= 0).any():
+        i = int(np.argmax(steps <= 0)) + 1 if not stamps.hasnans else int(np.argmax(stamps.isna()))
+        raise ValueError(f"Row {i + 2}, column '{date}': dates must be present and increase "
+                         "from row to row (one row per week, oldest first).")
+    return np.asarray((stamps - stamps[0]).days, dtype=float) / 7.0
 
 
 

@@ -15,6 +15,8 @@ def test_sample_fit_renders_and_hands_curves_to_the_optimizer(page, server):
     assert_no_exception(page)
     page.get_by_text("Elasticities with 95 % intervals").first.wait_for()
     save_screenshot(page, "your_media_data")
+    page.locator(".js-plotly-plot").nth(2).scroll_into_view_if_needed()  # decomposition
+    save_screenshot(page, "your_media_data_fit", full_page=False)
     page.get_by_role("button", name="Use these curves in the media-mix optimizer").click()
     page.get_by_text("Curves ready for the optimizer").wait_for()
     wait_idle(page)

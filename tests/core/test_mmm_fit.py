@@ -1,5 +1,6 @@
 """Tests of the media-mix fit: adstock, least squares, decay search, CSV reader and recovery."""
 
+import contextlib
 import importlib.util
 import io
 from pathlib import Path
@@ -276,11 +277,47 @@ def _frame(n=60, seed=0):
         (lambda f: f.head(7), ["tv", "search"], "Only 7 weeks"),
         (lambda f: f, ["tv", "nope"], "Column 'nope' is not in the data"),
         (lambda f: f, [], "at least one channel"),
+        (lambda f: f.assign(day=pd.date_range("2024-01-01", periods=60, freq="7D")[::-1]),
+         ["tv", "search"], "Row 3, column 'day': dates must be present and increase"),
     ],
 )
 def test_fit_errors_name_the_row_or_column(mutate, channels, expected):
+    frame = mutate(_frame())
+    date = "day" if "day" in frame else None
     with pytest.raises(ValueError, match=expected.replace("(", r"\(")):
-        fit_media_mix(mutate(_frame()), "conversions", channels)
+        fit_media_mix(frame, "conversions", channels, date)
+
+
+def test_channel_without_effect_is_handed_over_with_a_note():
+    frame = _frame(n=80, seed=4)
+    rng = np.random.default_rng(9)
+    frame["noise"] = 100 * rng.lognormal(0, 0.5, 80)
+    frame["conversions"] = np.exp(7 + 0.2 * np.log(frame["tv"]) - 0.05 * np.log(frame["noise"]))
+    fit = fit_media_mix(frame, "conversions", ["tv", "noise"], holdout_weeks=0)
+    assert fit.elasticity["noise"] < 0
+    handoff = response_curves(fit)
+    j = handoff.names.index("noise")
+    assert handoff.elasticity[j] == pytest.approx(0.01)
+    assert any("'noise'" in n and "clipped" in n for n in handoff.notes)
+    assert any("no positive effect" in n for n in handoff.notes)
+    assert np.isnan(handoff.marginal_ci[j][0])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=400))
+def test_random_bytes_never_crash_the_reader(data):
+    with contextlib.suppress(ValueError):
+        read_weekly_csv(data)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="0123456789,;.-e\n\"abcdate $", max_size=300))
+def test_random_csv_like_text_never_crashes_the_reader(text):
+    try:
+        frame = read_weekly_csv(text.encode())
+    except ValueError:
+        return
+    assert len(frame) >= 1
 
 
 # --- the CSV reader -------------------------------------------------------------------------
