@@ -55,7 +55,35 @@ def run(quick: bool) -> list[dict]:
         times = [time_ms(lambda: fit_media_mix(big, "conversions", cols, controls=["ctrl_promo"]))
                  for _ in range(repeats)]
         rows.append(row("mmm_fit: fit on another seed (same size)", times, 1000, "seed 1"))
+        rows += _scipy_comparison(fit)
     return rows
+
+
+def _scipy_comparison(fit) -> list[dict]:
+    """Reference: scipy L-BFGS-B on the profile SSE over the six decays (dev-only dependency)."""
+    try:
+        from scipy import optimize
+    except ImportError:
+        return []
+    import numpy as np
+
+    from core.adstock import log_adstock
+
+    model = fit.model
+
+    def sse(theta):
+        x = np.column_stack([model.fixed, log_adstock(model.spend, np.asarray(theta))])
+        resid = model.y - x @ np.linalg.lstsq(x, model.y, rcond=None)[0]
+        return float(resid @ resid)
+
+    start = np.full(len(fit.channels), 0.45)
+    bounds = [(0.0, 0.9)] * len(fit.channels)
+    result = {}
+    times = [time_ms(lambda: result.update(
+        r=optimize.minimize(sse, start, method="L-BFGS-B", bounds=bounds))) for _ in range(5)]
+    ratio = sse(fit.arrays.theta) / result["r"].fun
+    return [row("reference: scipy L-BFGS-B over the decays (one start)", times, None,
+                f"our grid search SSE / scipy SSE = {ratio:.5f}")]
 
 
 if __name__ == "__main__":

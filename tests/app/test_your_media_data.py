@@ -203,3 +203,22 @@ def test_media_mix_page_accepts_the_handoff(reference_fit):
     assert_no_exception(mix)
     assert not mix.error
     assert "paid_search" in str(mix.session_state["mm_rows"])
+
+
+def test_controls_picker_changes_the_fit(at):
+    controls = next(m for m in at.multiselect if m.label == "Controls")
+    r2_with = at.metric[0].value
+    controls.set_value([]).run()
+    assert_no_exception(at)
+    assert float(at.metric[0].value) < float(r2_with)  # the promotion effect goes unexplained
+    controls.set_value(["ctrl_promo"]).run()
+    assert at.metric[0].value == r2_with
+
+
+def test_url_parameters_set_the_controls():
+    at = run_page(PAGE, query={"carryover": "false", "window": "20", "trend": "true"})
+    assert_no_exception(at)
+    assert at.toggle(key="carryover").value is False
+    assert at.toggle(key="trend").value is True
+    assert at.slider(key="window").value == 20
+    assert (at.dataframe[1].value["carry-over θ"] == 0).all()

@@ -440,3 +440,23 @@ def test_first_date_not_a_date():
     text = "week,conversions,tv\n" + "".join(f"2024-W{i:02d},{100 + i},{i}\n" for i in range(1, 12))
     with pytest.raises(ValueError, match="Row 2, column 'week': '2024-W01' is not a date"):
         read_weekly_csv(text.encode())
+
+
+def test_search_is_at_least_as_good_as_a_continuous_optimizer(sample_fit):
+    """Independent method: scipy minimises the profile SSE over all six decays from 2 starts."""
+    optimize = pytest.importorskip("scipy.optimize")
+    _, fit = sample_fit
+    model = fit.model
+    fixed, y, spend = model.fixed, model.y, model.spend
+
+    def sse(theta):
+        x = np.column_stack([fixed, log_adstock(spend, np.asarray(theta))])
+        resid = y - x @ np.linalg.lstsq(x, y, rcond=None)[0]
+        return float(resid @ resid)
+
+    ours = sse(fit.arrays.theta)
+    starts = [np.full(6, 0.45), np.random.default_rng(0).uniform(0, 0.9, 6)]
+    best = min(
+        optimize.minimize(sse, s, method="L-BFGS-B", bounds=[(0, 0.9)] * 6).fun for s in starts
+    )
+    assert ours <= best * (1 + 2e-3)
