@@ -6,6 +6,7 @@ Channel colours follow the channel's position so that each chart uses the same c
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import numpy as np
@@ -29,12 +30,19 @@ def channel_color(index: int) -> str:
 ACRONYMS = {"tv": "TV", "ooh": "OOH", "seo": "SEO", "sem": "SEM", "ctv": "CTV", "dooh": "DOOH"}
 
 
-def pretty(name: str) -> str:
-    """Column name to a label: ``paid_search`` -> ``Paid search``, ``tv`` -> ``TV``."""
+def label(name: str) -> str:
+    """Column name to a plain-text label: ``paid_search`` -> ``Paid search``, ``tv`` -> ``TV``."""
     words = str(name).replace("_", " ").strip().split(" ")
-    words = [ACRONYMS.get(w.lower(), w) for w in words]
-    text = " ".join(words)
+    text = " ".join(ACRONYMS.get(w.lower(), w) for w in words)
     return text[:1].upper() + text[1:]
+
+
+def pretty(name: str) -> str:
+    """Label for Plotly text: :func:`label` with ``<``, ``>`` and ``&`` as entities.
+
+    Plotly renders a subset of HTML in text, and a column name comes from the user's file.
+    """
+    return html.escape(label(name), quote=False)
 
 
 def actual_vs_fitted(dates, actual, fitted, holdout_weeks: int = 0, target: str = "conversions"):

@@ -50,7 +50,7 @@ def estimates_table(fit: MediaMixFit) -> pd.DataFrame:
         lo, hi = fit.ci[name]
         dlo, dhi = fit.decay_ci[name]
         rows.append({
-            "channel": figs.pretty(name),
+            "channel": figs.label(name),
             "elasticity": round(fit.elasticity[name], 3),
             "95 % interval": f"{lo:.3f} to {hi:.3f}",
             "carry-over θ": round(fit.decay[name], 2),
@@ -93,7 +93,7 @@ def diagnostics(fit: MediaMixFit, truth: dict | None) -> None:
 def curves_table(handoff: CurveHandoff) -> pd.DataFrame:
     """Tabulate the numbers handed to the optimizer, per channel."""
     return pd.DataFrame({
-        "channel": [figs.pretty(n) for n in handoff.names],
+        "channel": [figs.label(n) for n in handoff.names],
         "recent spend per quarter ($)": [round(s) for s in handoff.spend],
         "conversions per extra $1,000": [round(1000 * m, 1) for m in handoff.marginal],
         "elasticity at recent spend": [round(e, 3) for e in handoff.elasticity],
@@ -126,7 +126,7 @@ def handoff_section(fit: MediaMixFit, window: int, source: str) -> CurveHandoff 
                  key="mmm_use_curves"):
         value = handoff.as_session_value(
             f"fitted to {source}, calibrated at the last {handoff.window} weeks' average spend")
-        labels = [figs.pretty(n) for n in value["names"]]
+        labels = [figs.label(n) for n in value["names"]]
         if len(set(labels)) == len(labels):
             value["names"] = labels
         st.session_state[IMPORT_KEY] = value
@@ -151,19 +151,19 @@ def _link_to_media_mix() -> None:
 
 def client_text(fit: MediaMixFit, handoff: CurveHandoff | None) -> str:
     """Plain-language summary built from the current numbers."""
-    names = [figs.pretty(c) for c in fit.channels]
+    names = [figs.label(c) for c in fit.channels]
     best = max(fit.channels, key=lambda c: fit.elasticity[c])
     lines = [
         f"We fitted your {len(fit.actual)} weeks of history. The model explains the week-to-week "
         f"ups and downs well (typical error {100 * fit.mape:.0f} %"
         + (f"; {100 * fit.holdout.mape:.0f} % on the last {fit.holdout.weeks} weeks it had not "
            "seen" if fit.holdout else "") + ").",
-        f"{figs.pretty(best)} responds most to extra spend: 1 % more spend there brings about "
+        f"{figs.label(best)} responds most to extra spend: 1 % more spend there brings about "
         f"{fit.elasticity[best]:.2f} % more conversions.",
     ]
     slow = max(fit.channels, key=lambda c: fit.decay[c])
     if fit.decay[slow] > 0:
-        lines.append(f"{figs.pretty(slow)}'s effect lingers: about {100 * fit.decay[slow]:.0f} % "
+        lines.append(f"{figs.label(slow)}'s effect lingers: about {100 * fit.decay[slow]:.0f} % "
                      "of a week's impact is still there the next week.")
     if handoff:
         order = np.argsort(handoff.marginal)[::-1]

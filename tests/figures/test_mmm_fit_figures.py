@@ -29,6 +29,7 @@ def _colors(fig):
 def test_pretty_labels():
     assert figs.pretty("paid_search") == "Paid search"
     assert figs.pretty("tv") == "TV" and figs.pretty("ctv_ads") == "CTV ads"
+    assert figs.pretty("<b>x</b>") == "&lt;b&gt;x&lt;/b&gt;"  # Plotly renders some HTML
 
 
 def test_actual_vs_fitted_carries_the_series_and_holdout():
