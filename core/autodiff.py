@@ -235,7 +235,8 @@ def trace(root: Value, run_backward: bool = True) -> Graph:
     -------
     Graph
         Nodes (topological order, ``depth`` = longest path from a leaf), edges and the
-        backward order (root first).
+        backward order: the root first, then by longest distance to the root (a valid
+        reverse topological order that sweeps the graph layer by layer).
     """
     if run_backward:
         root.backward()
@@ -252,7 +253,14 @@ def trace(root: Value, run_backward: bool = True) -> Graph:
         for i, v in enumerate(order)
         for c, loc in zip(v.children, v.local, strict=True)
     )
-    return Graph(nodes, edges, len(order) - 1, tuple(range(len(order) - 1, -1, -1)))
+    # Backward order: by longest distance to the root, so the sweep moves right to left one
+    # "layer" at a time. Along every edge the child is strictly farther than its parent, so
+    # each node still comes after all the nodes that use it.
+    height = [0] * len(order)
+    for e in sorted(edges, key=lambda e: -e.parent):
+        height[e.child] = max(height[e.child], height[e.parent] + 1)
+    backward = tuple(sorted(range(len(order)), key=lambda i: (height[i], -i)))
+    return Graph(nodes, edges, len(order) - 1, backward)
 
 
 @dataclass(frozen=True)

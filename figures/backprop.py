@@ -93,14 +93,15 @@ def boundary_figure(
     return fast_figure(data, layout)
 
 
-def _vline(x: float, text: str, log_x: bool = False) -> dict:
-    """Layout pieces of a dashed vertical marker with a label."""
+def _vline(x: float, text: str, log_x: bool = False, right: bool = False) -> dict:
+    """Layout pieces of a dashed vertical marker with a label (left of it when ``right``)."""
     return {
         "shapes": [{"type": "line", "x0": x, "x1": x, "y0": 0, "y1": 1, "xref": "x",
                     "yref": "paper",
                     "line": {"color": COLORS["grey"], "dash": "dash", "width": 2}}],
         "annotations": [{"x": float(np.log10(x)) if log_x else x, "y": 1, "xref": "x",
-                         "yref": "paper", "text": text, "showarrow": False, "xanchor": "left",
+                         "yref": "paper", "text": text, "showarrow": False,
+                         "xanchor": "right" if right else "left",
                          "yanchor": "top", "font": {"size": FONT_SIZE - 2},
                          "bgcolor": "rgba(255,255,255,0.8)"}],
     }
@@ -119,7 +120,8 @@ def loss_figure(result: TrainResult, epoch: int) -> go.Figure:
             _line(epochs, result.test_loss, "test", COLORS["orange"], "dot")]
     layout = {"title": _title("Loss per epoch"), "height": 340, "legend": TOP_LEGEND,
               "xaxis": {"title": _title("epoch"), "range": [0, max(result.epochs_done, 1)]},
-              "yaxis": {"title": _title("loss"), **LOG_AXIS}, **_vline(epoch, f" epoch {epoch}")}
+              "yaxis": {"title": _title("loss"), **LOG_AXIS},
+              **_vline(epoch, f" epoch {epoch} ", right=epoch > result.epochs_done / 2)}
     return fast_figure(data, layout)
 
 
@@ -138,7 +140,7 @@ def grad_norm_figure(result: TrainResult, epoch: int, clip_norm: float | None) -
               SEQUENCE[k % len(SEQUENCE)], width=3.5 if k in (0, n_layers - 1) else 2)
         for k in range(n_layers)
     ]
-    marks = _vline(max(epoch, 1), f" epoch {epoch}")
+    marks = _vline(max(epoch, 1), f" epoch {epoch} ", right=epoch > result.epochs_done / 2)
     if clip_norm is not None:
         marks["shapes"].append({
             "type": "line", "x0": 0, "x1": 1, "y0": clip_norm, "y1": clip_norm, "xref": "paper",

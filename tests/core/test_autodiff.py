@@ -187,3 +187,10 @@ def test_tiny_network_matches_plain_float_finite_differences():
     assert len(graph.nodes) == 26
     with pytest.raises(ValueError):
         autodiff_net.tiny_graph(params={"nope": 1.0})
+
+
+def test_backward_order_sweeps_layer_by_layer():
+    graph, _ = autodiff_net.tiny_graph()
+    labels = [graph.nodes[i].label for i in graph.backward_order]
+    assert labels[:4] == ["L", "z", "c", "s₃"] or labels[:4] == ["L", "z", "s₃", "c"]
+    assert set(labels[-4:]) <= {"x₁", "x₂", "w₁₁", "w₂₁", "w₁₂", "w₂₂"}
