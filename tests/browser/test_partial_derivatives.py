@@ -13,7 +13,7 @@ def slice_name(page) -> str | None:
 
 
 def test_x0_slider_moves_the_slice_and_screenshot(page, server):
-    open_lesson(page, server, "Partial_derivatives", "?fn=Ripple&x0=0.8&y0=0.5")
+    open_lesson(page, server, "Partial_derivatives", "?fn=Ripple&x0=0.8&y0=0.5&tplane=true")
     assert_no_exception(page)
     page.wait_for_function(f"!!({SLICE_X})")
     assert slice_name(page) == "slice x = 0.80"
@@ -26,12 +26,15 @@ def test_x0_slider_moves_the_slice_and_screenshot(page, server):
     assert_no_exception(page)
     # The trace data itself moved too (Plotly keeps NumPy arrays as base64 typed arrays).
     x = page.evaluate(
-        f"Array.from(document.querySelectorAll('.js-plotly-plot')[0]._fullData"
-        f".find(t => t.name.startsWith('slice x')).x).slice(0, 3)"
+        "Array.from(document.querySelectorAll('.js-plotly-plot')[0]._fullData"
+        ".find(t => t.name.startsWith('slice x')).x).slice(0, 3)"
     )
     assert x == [0.85, 0.85, 0.85]
     # The metric shows the new exact partial ∂f/∂x = cos(x0) cos(y0).
     page.get_by_text(f"{math.cos(0.85) * math.cos(0.5):.4g}", exact=True).first.wait_for()
+
+    page.wait_for_timeout(1000)  # let WebGL finish drawing before the screenshot
+    save_screenshot(page, "partial_derivatives", full_page=False)
 
     # A bad formula shows an inline error and keeps the plot.
     open_lesson(page, server, "Partial_derivatives", "?fn=Custom+formula&formula=x%5E2%2By")
@@ -43,8 +46,3 @@ def test_x0_slider_moves_the_slice_and_screenshot(page, server):
     wait_idle(page)
     assert page.evaluate(f"!!({SLICE_X})")
     assert_no_exception(page)
-
-    open_lesson(page, server, "Partial_derivatives", "?fn=Ripple&x0=0.8&y0=0.5&tplane=true")
-    page.wait_for_function(f"!!({SLICE_X})")
-    page.wait_for_timeout(1500)  # let WebGL finish drawing before the screenshot
-    save_screenshot(page, "partial_derivatives")
