@@ -104,6 +104,7 @@ class HoldoutScore:
     weeks: int
     mape: float
     rmse_log: float
+    predicted: tuple[float, ...] = ()  # conversions of the held-out weeks, from the refit
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,10 @@ def fit_media_mix(
     grid = decay_grid() if adstock else np.zeros(1)
     fit = fit_rows(data, data.y.size, grid)
     n_hold = _holdout_size(data.y.size, data.fixed.shape[1] + len(channels), holdout_weeks)
-    holdout = HoldoutScore(n_hold, *holdout_score(data, n_hold, grid)) if n_hold else None
+    holdout = None
+    if n_hold:
+        mape, rmse, pred = holdout_score(data, n_hold, grid)
+        holdout = HoldoutScore(n_hold, mape, rmse, tuple(map(float, pred)))
     return _assemble(frame, target, controls, data, index, fit, holdout)
 
 

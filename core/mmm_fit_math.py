@@ -164,7 +164,7 @@ def covariance_with_decay(data, m, theta, coef, sigma2, searched=True) -> np.nda
     return cov
 
 
-def holdout_score(data: ModelArrays, h: int, grid: np.ndarray) -> tuple[float, float]:
+def holdout_score(data: ModelArrays, h: int, grid: np.ndarray) -> tuple[float, float, np.ndarray]:
     """Refit (search included) without the last ``h`` weeks and score their prediction.
 
     Parameters
@@ -178,15 +178,39 @@ def holdout_score(data: ModelArrays, h: int, grid: np.ndarray) -> tuple[float, f
 
     Returns
     -------
-    tuple of float
-        Mean absolute percentage error of conversions (as a fraction) and RMSE of log
-        conversions over the held-out weeks.
+    tuple of (float, float, numpy.ndarray)
+        Mean absolute percentage error of conversions (as a fraction), RMSE of log
+        conversions over the held-out weeks, and the predicted conversions of those weeks.
     """
     m = data.y.size - h
     fit = fit_rows(data, m, grid)
-    err = data.y[m:] - fit.design[m:] @ fit.coef
+    log_pred = fit.design[m:] @ fit.coef
+    err = data.y[m:] - log_pred
     mape = float(np.mean(np.abs(np.expm1(-err))))  # |actual - predicted| / actual
-    return mape, float(np.sqrt(np.mean(err**2)))
+    return mape, float(np.sqrt(np.mean(err**2))), np.exp(log_pred)
+
+
+def channel_correlations(fit: FitArrays, data: ModelArrays) -> np.ndarray:
+    r"""Correlations between the channels' regressors :math:`\log(a_{i,t} + c_i)`.
+
+    Parameters
+    ----------
+    fit : FitArrays
+        The fit (its design holds the chosen carry-over columns).
+    data : ModelArrays
+        The model inputs.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(C, C)`` correlation matrix; a constant column gives NaN entries.
+    """
+    q = data.fixed.shape[1]
+    z = fit.design[:, q:]
+    z = z - z.mean(axis=0)
+    norm = np.sqrt(np.einsum("ij,ij->j", z, z))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (z.T @ z) / np.outer(norm, norm)
 
 
 def log_mean(x: np.ndarray, y: np.ndarray) -> np.ndarray:

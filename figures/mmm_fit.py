@@ -45,8 +45,13 @@ def pretty(name: str) -> str:
     return html.escape(label(name), quote=False)
 
 
-def actual_vs_fitted(dates, actual, fitted, holdout_weeks: int = 0, target: str = "conversions"):
-    """Actual and fitted conversions per week; the hold-out weeks are shaded."""
+def actual_vs_fitted(dates, actual, fitted, holdout_weeks: int = 0, target: str = "conversions",
+                     forecast=None):
+    """Actual and fitted conversions per week; the hold-out weeks are shaded.
+
+    ``forecast`` (optional) is the prediction of the hold-out weeks by the model refitted
+    without them, drawn over the shaded weeks.
+    """
     fig = new_figure(
         title=f"Actual vs fitted {target} per week",
         xaxis_title="Week",
@@ -60,6 +65,12 @@ def actual_vs_fitted(dates, actual, fitted, holdout_weeks: int = 0, target: str 
     fig.add_scatter(x=dates, y=np.asarray(fitted, float), name="Fitted", mode="lines",
                     line={"color": COLORS["blue"], "width": 3, "dash": "dot"},
                     hovertemplate="%{y:,.0f}<extra>fitted</extra>")
+    if holdout_weeks and forecast is not None and len(forecast):
+        fig.add_scatter(x=dates[len(dates) - holdout_weeks:], y=np.asarray(forecast, float),
+                        name="Forecast, weeks unseen", mode="lines+markers",
+                        line={"color": COLORS["vermillion"], "width": 3},
+                        marker={"size": 8},
+                        hovertemplate="%{y:,.0f}<extra>forecast (unseen)</extra>")
     if holdout_weeks:
         start = dates[len(dates) - holdout_weeks]
         fig.add_vrect(x0=start, x1=dates[-1], fillcolor=COLORS["sky"], opacity=0.15, line_width=0,

@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from core.mmm_fit import MediaMixFit
+from core.mmm_fit_checks import fit_warnings
 from core.mmm_fit_curves import CurveHandoff, response_curves
 from figures import mmm_fit as figs
 from ui import lesson
@@ -63,9 +64,13 @@ def estimates_table(fit: MediaMixFit) -> pd.DataFrame:
 def diagnostics(fit: MediaMixFit, truth: dict | None) -> None:
     """Fit quality, actual vs fitted, residuals, decomposition, elasticities, carry-over."""
     metrics(fit)
+    warnings = fit_warnings(fit)
+    if warnings:
+        st.warning("**Read with care**\n\n" + "\n".join(f"- {w}" for w in warnings), icon="🔎")
     x = _x(fit)
     hold = fit.holdout.weeks if fit.holdout else 0
-    lesson.chart(figs.actual_vs_fitted(x, fit.actual, fit.fitted, hold, fit.target),
+    forecast = fit.holdout.predicted if fit.holdout else None
+    lesson.chart(figs.actual_vs_fitted(x, fit.actual, fit.fitted, hold, fit.target, forecast),
                  key="mmm_fit_avf")
     lesson.chart(figs.residuals_figure(x, fit.residuals, fit.sigma), key="mmm_fit_resid")
     parts = {k: fit.contributions[k].to_numpy() for k in fit.contributions.columns}

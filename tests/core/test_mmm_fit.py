@@ -21,6 +21,7 @@ from core.adstock import (
     t_quantile,
 )
 from core.mmm_fit import fit_media_mix, guess_roles, read_weekly_csv
+from core.mmm_fit_checks import fit_warnings
 from core.mmm_fit_curves import response_curves
 from core.mmm_fit_math import log_mean
 
@@ -460,3 +461,28 @@ def test_search_is_at_least_as_good_as_a_continuous_optimizer(sample_fit):
         optimize.minimize(sse, s, method="L-BFGS-B", bounds=[(0, 0.9)] * 6).fun for s in starts
     )
     assert ours <= best * (1 + 2e-3)
+
+
+# --- warnings -------------------------------------------------------------------------------
+
+
+def test_sample_fit_warns_only_about_uncertain_small_channels(sample_fit):
+    _, fit = sample_fit
+    warnings = fit_warnings(fit)
+    assert not any("move together" in w or "Durbin" in w or "unseen" in w for w in warnings)
+    assert fit.holdout.predicted and len(fit.holdout.predicted) == 13
+
+
+def test_warnings_fire_on_collinear_channels_and_autocorrelated_residuals():
+    rng = np.random.default_rng(5)
+    n = 100
+    tv = 1000 * rng.lognormal(0, 0.5, n)
+    video = tv * rng.lognormal(0, 0.05, n)  # planned together with TV
+    drift = np.cumsum(rng.normal(0, 0.05, n))  # an unmodelled slow driver
+    frame = pd.DataFrame({"y": np.exp(5 + 0.2 * np.log(tv) + 0.1 * np.log(video) + drift),
+                          "tv": tv, "video": video})
+    fit = fit_media_mix(frame, "y", ["tv", "video"], adstock=False)
+    text = " ".join(fit_warnings(fit))
+    assert "'tv' and 'video' move together" in text
+    assert "Durbin-Watson" in text
+    assert "includes 0" in text or "worse on the" in text

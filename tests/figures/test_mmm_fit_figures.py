@@ -89,3 +89,11 @@ def test_marginal_bars_per_thousand_dollars():
     assert fig.data[0].error_x.array[0] == pytest.approx(10)
     assert np.all(np.isfinite(fig.data[0].error_x.array))  # unknown interval drawn as none
     assert isinstance(figs.empty_figure("nothing"), go.Figure)
+
+
+def test_holdout_forecast_is_drawn_over_the_unseen_weeks():
+    actual = np.linspace(100, 200, 12)
+    fig = figs.actual_vs_fitted(DATES, actual, actual, holdout_weeks=3, forecast=[1.0, 2.0, 3.0])
+    forecast = fig.data[2]
+    np.testing.assert_array_equal(forecast.y, [1.0, 2.0, 3.0])
+    assert np.datetime64(forecast.x[0]) == DATES[-3]
