@@ -222,3 +222,23 @@ def test_url_parameters_set_the_controls():
     assert at.toggle(key="trend").value is True
     assert at.slider(key="window").value == 20
     assert (at.dataframe[1].value["carry-over θ"] == 0).all()
+
+
+def test_collinear_upload_shows_a_read_with_care_warning(upload_at):
+    rng = np.random.default_rng(5)
+    n = 110
+    tv = 1000 * rng.lognormal(0, 0.5, n)
+    video = tv * rng.lognormal(0, 0.05, n)
+    lines = ["week,sales,tv,video"] + [
+        f"{d},{np.exp(5 + 0.2 * np.log(a) + 0.1 * np.log(b)):.2f},{a:.2f},{b:.2f}"
+        for d, a, b in zip(_weeks(n), tv, video, strict=True)
+    ]
+    upload_at.file_uploader(key="media_upload").set_value(
+        ("together.csv", "\n".join(lines).encode(), "text/csv")).run()
+    assert_no_exception(upload_at)
+    assert any("'tv' and 'video' move together" in w.value for w in upload_at.warning)
+
+
+def _weeks(n):
+    start = np.datetime64("2022-01-03")
+    return [str(start + np.timedelta64(7 * i, "D")) for i in range(n)]
