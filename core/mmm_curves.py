@@ -187,7 +187,7 @@ class PowerCurve(ResponseCurve):
         return np.where(b == 1.0, 0.0, a * b * (b - 1.0) * s ** (b - 2.0))
 
     @staticmethod
-    def _inv(p, level):
+    def _inv(p, level, guess=None):
         a, b = p
         ab = a * b
         linear = np.where(level < a, np.inf, 0.0)
@@ -284,26 +284,72 @@ class HillCurve(ResponseCurve):
         return v * k / big_k**2 * u ** (k - 2.0) * ((k - 1.0) - (k + 1.0) * x) / (1.0 + x) ** 3
 
     @staticmethod
-    def _inv(p, level):
+    def _inv(p, level, guess=None):
         v, big_k, k = np.broadcast_arrays(*(np.asarray(q, dtype=float) for q in p))
         level, v, big_k, k = np.broadcast_arrays(level, v, big_k, k)
+        if level.size <= 8:  # a few channels: plain floats beat NumPy's per-call overhead
+            g = (
+                [None] * level.size
+                if guess is None
+                else list(np.broadcast_to(guess, level.shape).flat)
+            )
+            columns = (list(v.flat), list(big_k.flat), list(k.flat), list(level.flat), g)
+            out = [_hill_inverse(*args) for args in zip(*columns, strict=True)]
+            return np.array(out, dtype=float).reshape(level.shape)
         target = level * big_k / v  # solve f'(u) = target, f(u) = u^k / (1 + u^k)
         u_infl = np.where(k > 1, np.abs((k - 1) / (k + 1)) ** (1 / k), 0.0)
         with np.errstate(divide="ignore"):
             peak = np.where(k < 1, np.inf, HillCurve._m((1.0, 1.0, k), u_infl))
-        # Newton on g(t) = log f'(e^t) - log target, concave and decreasing in t.
-        t = np.maximum(np.log(np.maximum(k / target, 1e-300)) / (k + 1), np.log(u_infl) + 1.0)
+        # Newton on g(t) = log f'(e^t) - log target, concave and decreasing in t, started
+        # to the right of the root (f' lies below both of its power-law asymptotes), from
+        # where the iterates decrease monotonically to it.
+        log_ratio = np.log(k) - np.log(target)
+        t = log_ratio / (k + 1)  # large-u asymptote k u^(-k-1)
+        small = np.where(k < 1, log_ratio / np.where(k < 1, 1 - k, 1.0), np.inf)
+        t = np.minimum(t, small)  # small-u asymptote k u^(k-1), decreasing when k < 1
+        if guess is not None:  # warm start (e.g. the previous level's solution)
+            u0 = np.asarray(guess, dtype=float) / big_k
+            t = np.where((u0 > u_infl) & np.isfinite(u0), np.log(np.maximum(u0, 1e-300)), t)
         t = np.where(np.isfinite(t), t, 0.0)
+        const, km1 = log_ratio, k - 1
         for _ in range(80):
-            g = np.log(k) + (k - 1) * t - 2 * np.logaddexp(0.0, k * t) - np.log(target)
-            dg = (k - 1) - 2 * k / (1 + np.exp(-k * t))
-            step = np.clip(np.nan_to_num(g / dg), -5.0, 5.0)
+            kt = k * t
+            g = const + km1 * t - 2 * np.logaddexp(0.0, kt)
+            step = np.clip(g / (km1 - 2 * k / (1 + np.exp(-kt))), -5.0, 5.0)
             t = t - step
-            if np.all(np.abs(step) < 1e-13):
+            if np.max(np.abs(step)) < 1e-13:
                 break
         u = np.nan_to_num(np.exp(t), nan=0.0)
         u = np.where(target >= peak, u_infl, u)
         return (u * big_k).reshape(np.shape(level))
+
+
+def _hill_inverse(v: float, big_k: float, k: float, level: float, guess: float | None) -> float:
+    """Scalar version of :meth:`HillCurve._inv` (same Newton iteration on log u)."""
+    target = level * big_k / v
+    if not target > 0:
+        return math.inf
+    u_infl = ((k - 1) / (k + 1)) ** (1 / k) if k > 1 else 0.0
+    if k > 1 or k == 1:
+        peak = k * u_infl ** (k - 1) / (1 + u_infl**k) ** 2 if k > 1 else 1.0
+        if target >= peak:
+            return u_infl * big_k
+    log_ratio = math.log(k) - math.log(target)
+    t = log_ratio / (k + 1)
+    if k < 1:
+        t = min(t, log_ratio / (1 - k))
+    if guess is not None and math.isfinite(guess) and guess / big_k > u_infl:
+        t = math.log(guess / big_k)
+    for _ in range(80):
+        kt = k * t
+        soft = kt + math.log1p(math.exp(-kt)) if kt > 0 else math.log1p(math.exp(kt))
+        g = log_ratio + (k - 1) * t - 2 * soft
+        sig = 1 / (1 + math.exp(-kt)) if kt > -700 else 0.0
+        step = max(-5.0, min(5.0, g / ((k - 1) - 2 * k * sig)))
+        t -= step
+        if abs(step) < 1e-13:
+            break
+    return math.exp(t) * big_k if t < 700 else math.inf
 
 
 @dataclass(frozen=True)
@@ -375,7 +421,7 @@ class ExponentialCurve(ResponseCurve):
         return -v / lam**2 * np.exp(-s / lam)
 
     @staticmethod
-    def _inv(p, level):
+    def _inv(p, level, guess=None):
         v, lam = p
         return np.maximum(lam * np.log(v / (lam * level)), 0.0)
 
@@ -443,6 +489,14 @@ class CurveBank:
         """
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return self._apply("_inv", level)
+
+    def inverse_from(self, level: np.ndarray, guess: np.ndarray) -> np.ndarray:
+        """Like :meth:`raw` ``("_inv", level)`` but warm-started at spends ``guess``."""
+        out = np.empty(self.n)
+        for cls, idx, params in self._groups:
+            sel = slice(None) if idx is None else idx
+            out[sel] = cls._inv(params, level[sel], guess[sel])
+        return out
 
     def raw(self, name: str, x: np.ndarray) -> np.ndarray:
         """Evaluate ``_r``, ``_m``, ``_c`` or ``_inv`` without an error-state context.

@@ -127,8 +127,10 @@ def resolve_bounds(
     return lo, np.maximum(hi, lo)
 
 
-def _spend_at(bank: CurveBank, level: float, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    return np.clip(bank.raw("_inv", np.full(bank.n, level)), lo, hi)
+def _spend_at(bank: CurveBank, level: float, lo: np.ndarray, hi: np.ndarray, guess=None):
+    levels = np.full(bank.n, level)
+    raw = bank.raw("_inv", levels) if guess is None else bank.inverse_from(levels, guess)
+    return np.clip(raw, lo, hi)
 
 
 def _initial_bracket(bank, lo, hi, total):
@@ -144,9 +146,10 @@ def _root_level(bank, lo, hi, total):
     v_lo, v_hi = _initial_bracket(bank, lo, hi, total)  # f(v_lo) >= 0 >= f(v_hi)
     guess = np.log(np.median(bank.raw("_m", np.clip(np.full(bank.n, total / bank.n), lo, hi))))
     v = guess if v_lo < guess < v_hi else 0.5 * (v_lo + v_hi)
+    s = None
     for _ in range(200):
         lam = np.exp(v)
-        s = _spend_at(bank, lam, lo, hi)
+        s = _spend_at(bank, lam, lo, hi, s)
         f = s.sum() - total
         if f > 0:
             v_lo = v
@@ -159,14 +162,15 @@ def _root_level(bank, lo, hi, total):
         step = f / slope if slope < 0 and np.isfinite(slope) else np.nan
         v_new = v - step
         v = v_new if v_lo < v_new < v_hi else 0.5 * (v_lo + v_hi)
-    return v, v_lo, v_hi
+    return v, v_lo, v_hi, s
 
 
-def _tight_bracket(bank, lo, hi, total, v, v_lo, v_hi):
+def _tight_bracket(bank, lo, hi, total, v, v_lo, v_hi, guess):
     width = 1e-12
     for _ in range(30):
         a, b = max(v - width, v_lo), min(v + width, v_hi)
-        s_a, s_b = _spend_at(bank, np.exp(a), lo, hi), _spend_at(bank, np.exp(b), lo, hi)
+        s_a = _spend_at(bank, np.exp(a), lo, hi, guess)
+        s_b = _spend_at(bank, np.exp(b), lo, hi, guess)
         if s_a.sum() >= total >= s_b.sum():
             return s_a, s_b
         width *= 4.0
@@ -178,8 +182,8 @@ def _kkt_allocation(bank: CurveBank, lo, hi, total) -> tuple[np.ndarray, float]:
         return lo.copy(), float("nan")
     if hi.sum() <= total * (1 + 1e-15):
         return hi.copy(), float("nan")
-    v, v_lo, v_hi = _root_level(bank, lo, hi, total)
-    s_a, s_b = _tight_bracket(bank, lo, hi, total, v, v_lo, v_hi)
+    v, v_lo, v_hi, guess = _root_level(bank, lo, hi, total)
+    s_a, s_b = _tight_bracket(bank, lo, hi, total, v, v_lo, v_hi, guess)
     gap = s_a.sum() - s_b.sum()
     theta = 0.0 if gap <= 0 else (total - s_b.sum()) / gap
     spend = np.clip(s_b + theta * (s_a - s_b), lo, hi)

@@ -107,7 +107,7 @@ def csv_text(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
         CSV text, safe to open in a spreadsheet.
     """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([escape_cell(h) for h in header])
     for row in rows:
         writer.writerow([escape_cell(v) for v in row])
