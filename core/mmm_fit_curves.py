@@ -88,18 +88,9 @@ def response_curves(fit, window: int = 13, period_weeks: int = 13) -> CurveHando
         raise ValueError("window and period_weeks must be at least 1")
     window = min(window, fit.arrays.design.shape[0])
     rec = recent_marginals(fit.arrays, fit.model, window, fit.smearing)
-    names, notes = list(fit.channels), []
+    names = list(fit.channels)
     elasticity = np.clip(rec["elasticity"], MIN_ELASTICITY, 1.0)
-    for j, name in enumerate(names):
-        if rec["fallback"][j]:
-            notes.append(f"'{name}' had no spend in the last {window} weeks: calibrated at its "
-                         "average over all weeks instead.")
-        if elasticity[j] != rec["elasticity"][j]:
-            notes.append(f"'{name}': fitted elasticity {rec['elasticity'][j]:.3f} clipped to "
-                         f"{elasticity[j]:.2f} for the power curve (it needs 0 < e <= 1).")
-        if rec["marginal"][j] <= 0:
-            notes.append(f"'{name}' shows no positive effect in the data: handed over with a "
-                         "near-zero marginal return.")
+    notes = _notes(names, rec, elasticity, window)
     marginal = np.maximum(rec["marginal"], 1e-9)
     spend = period_weeks * rec["spend"]
     ratio = [
@@ -125,3 +116,19 @@ def response_curves(fit, window: int = 13, period_weeks: int = 13) -> CurveHando
         window=window,
         notes=notes,
     )
+
+
+def _notes(names, rec, elasticity, window) -> list[str]:
+    """Say where a channel's curve departs from the fit (fallback, clipping, no effect)."""
+    notes = []
+    for j, name in enumerate(names):
+        if rec["fallback"][j]:
+            notes.append(f"'{name}' had no spend in the last {window} weeks: calibrated at its "
+                         "average over all weeks instead.")
+        if elasticity[j] != rec["elasticity"][j]:
+            notes.append(f"'{name}': fitted elasticity {rec['elasticity'][j]:.3f} clipped to "
+                         f"{elasticity[j]:.2f} for the power curve (it needs 0 < e <= 1).")
+        if rec["marginal"][j] <= 0:
+            notes.append(f"'{name}' shows no positive effect in the data: handed over with a "
+                         "near-zero marginal return.")
+    return notes
