@@ -486,3 +486,15 @@ def test_warnings_fire_on_collinear_channels_and_autocorrelated_residuals():
     assert "'tv' and 'video' move together" in text
     assert "Durbin-Watson" in text
     assert "includes 0" in text or "worse on the" in text
+
+
+def test_channel_dark_in_recent_weeks_is_calibrated_at_its_overall_average(sample_fit):
+    frame, _ = sample_fit
+    frame = frame.copy()
+    frame.loc[frame.index[-13:], "radio"] = 0.0
+    fit = fit_media_mix(frame, "conversions", GEN.CHANNELS, "date", ["ctrl_promo"],
+                        holdout_weeks=0)
+    handoff = response_curves(fit, window=13)
+    j = handoff.names.index("radio")
+    assert handoff.spend[j] == pytest.approx(13 * frame["radio"].mean())
+    assert any("'radio' had no spend in the last 13 weeks" in n for n in handoff.notes)
