@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from ui.lessons import available
 
 PRESENTER_KEY = "presenter"
 
@@ -40,8 +43,25 @@ def setup_page(title: str, icon: str = "📈", *, home: bool = False) -> bool:
     return presenter
 
 
+def _navigation() -> None:
+    """Links to the home page and every installed lesson, from the lesson registry.
+
+    Streamlit resolves page links against the entry script, so the links exist only
+    when the app runs from ``app.py`` (a page script run on its own, as in a unit
+    test, has no pages to link to).
+    """
+    try:
+        st.page_link("app.py", label="Home", icon="🏠")
+    except StreamlitAPIException:
+        return
+    for lesson in available():
+        st.page_link(lesson.page, label=lesson.title, icon=lesson.icon)
+    st.divider()
+
+
 def _sidebar() -> bool:
     with st.sidebar:
+        _navigation()
         presenter = st.toggle(
             "Presenter mode",
             key=PRESENTER_KEY,

@@ -40,6 +40,9 @@ class Slider:
             return False
         return math.isfinite(value) and self.min_value <= value <= self.max_value
 
+    def holds(self, value: Any) -> bool:
+        return isinstance(value, (int, float)) and self.accepts(str(value))
+
     def render(self, where: Any) -> float:
         numeric = int if all(isinstance(v, int) for v in (self.min_value, self.default)) else float
         return where.slider(
@@ -72,6 +75,9 @@ class Choice:
             return True
         return raw.isdigit() and int(raw) < len(self.options)
 
+    def holds(self, value: Any) -> bool:
+        return value in self.options
+
     def render(self, where: Any) -> str:
         kwargs = {
             "options": self.options,
@@ -98,6 +104,9 @@ class Toggle:
     def accepts(self, raw: str) -> bool:
         return raw.lower() in {"true", "false"}
 
+    def holds(self, value: Any) -> bool:
+        return isinstance(value, bool)
+
     def render(self, where: Any) -> bool:
         return where.toggle(
             self.label, value=self.default, help=self.help, key=self.key, bind="query-params"
@@ -122,6 +131,10 @@ def widget(param: Param, where: Any = None) -> Any:
     behaviour) and a short note under the control says so.
     """
     where = st if where is None else where
+    if param.key in st.session_state and not param.holds(st.session_state[param.key]):
+        # A value left under the same key by another page's control (widget keys and URL
+        # parameters are shared by the whole session) would crash this control.
+        del st.session_state[param.key]
     raw = st.query_params.get(param.key)
     value = param.render(where)
     if raw is not None and not param.accepts(raw):

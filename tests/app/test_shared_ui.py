@@ -79,3 +79,10 @@ def test_quiz_gives_immediate_feedback():
     at.radio(key="quiz_skeleton_1").set_value(1).run()
     assert "Yes." in at.success[0].value
     assert "Score: 1 of 1" in at.info[-1].value
+
+
+def test_a_stale_value_under_the_same_key_from_another_page_is_discarded():
+    # Widget keys are shared by the whole session: another page may have left x0 = 40.
+    at = run_page(SCRIPT, session={"x0": 40.0, "shape": "cube"})
+    assert_no_exception(at)
+    assert "'x0': 0.5" in values_line(at) and "'shape': 'bowl'" in values_line(at)

@@ -38,13 +38,17 @@ def test_presenter_mode_persists_across_pages(page, server):
     if not lessons:
         pytest.skip("no lesson page installed yet")
     open_lesson(page, server)
-    toggle = page.get_by_role("checkbox", name="Presenter mode")
-    toggle.check(force=True)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Presenter mode").click()
+    page.wait_for_function(
+        "document.querySelector('[role=switch]')?.getAttribute('aria-checked') === 'true'"
+        " || document.querySelector('[role=switch]')?.checked === true"
+    )
     wait_idle(page)
-    page.get_by_role("link", name=lessons[0].title).first.click()
+    sidebar.get_by_role("link", name=lessons[0].title).click()
     page.wait_for_url(re.compile(lessons[0].url_path))
     wait_idle(page)
-    assert page.get_by_role("checkbox", name="Presenter mode").is_checked()
+    assert page.get_by_role("switch", name="Presenter mode").is_checked()
     assert page.get_by_text("The mathematics").count() == 0
     assert_no_exception(page)
 
@@ -60,8 +64,22 @@ def test_fresh_server_deep_link_gets_page_config(browser):
         page = context.new_page()
         open_lesson(page, url, lessons[-1].url_path)
         assert page.title() == f"{lessons[-1].title} · Marginal Lab"
-        assert page.get_by_role("checkbox", name="Presenter mode").count() == 1
+        assert page.get_by_role("switch", name="Presenter mode").count() == 1
         context.close()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_home_slider_key_press_moves_the_tangent_and_the_url(page, server):
+    open_lesson(page, server)
+    page.wait_for_function(
+        "document.querySelector('[class*=\"plotly\"] .js-plotly-plot, .js-plotly-plot')?.data?.[2]?.x?.[0] === 2100000"
+    )
+    page.get_by_role("slider", name="TV spend per quarter ($K)").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.querySelector('.js-plotly-plot')?.data?.[2]?.x?.[0] === 2150000")
+    page.wait_for_url("**home_tv=2150**")
+    wait_idle(page)
+    assert page.get_by_text("$2,150,000").count() >= 1
+    assert_no_exception(page)

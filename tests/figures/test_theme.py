@@ -54,3 +54,17 @@ def test_lesson_map_draws_every_concept_and_link():
         assert f"<i>{label}</i>" in texts
     arrows = [a for a in fig.layout.annotations if a.showarrow]
     assert len(arrows) == len(LINKS)
+
+
+def test_tangent_idea_draws_curve_tangent_and_point():
+    import numpy as np
+
+    from figures.home import tangent_idea
+
+    spend = np.linspace(1.0, 10.0, 50)
+    fig = tangent_idea(spend, np.sqrt(spend), 4.0, 2.0, 0.25)
+    curve, tangent, point = fig.data
+    assert np.allclose(curve.y, np.sqrt(spend))
+    assert np.allclose(np.diff(tangent.y) / np.diff(tangent.x), 0.25)
+    assert tuple(point.x) == (4.0,) and tuple(point.y) == (2.0,)
+    assert spend[0] <= tangent.x[0] < 4.0 < tangent.x[1] <= spend[-1]
