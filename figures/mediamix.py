@@ -16,6 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.mmm_curves import CurveBank
+from core.mmm_optimize import optimize_budget
 from core.mmm_report import count, money
 from figures.theme import COLORS, SEQUENCE, new_figure
 
@@ -247,4 +248,46 @@ def linear_figure(
         fig.add_vline(x=chosen, line={"color": COLORS["grey"], "dash": "dot", "width": 2})
     fig.update_xaxes(**SPEND_AXIS)
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
+def budget_line_figure(curve, total: float, points: int = 201) -> go.Figure:
+    """Two identical S-curves sharing ``total``: conversions along the budget line.
+
+    The equal split is a stationary point (equal marginal returns) where a local solver
+    such as SLSQP started there reports success; for S-curves it can be the worst split.
+    """
+    a = np.linspace(0.0, total, points)
+    y = curve.response(a) + curve.response(total - a)
+    best = optimize_budget([curve, curve], total)
+    half = float(2 * curve.response(total / 2))
+    fig = new_figure(
+        title="Two identical S-curves share one budget",
+        xaxis_title="Share of the budget on channel A",
+        yaxis_title="Total conversions",
+        height=420,
+    )
+    fig.add_scatter(
+        x=a / total,
+        y=y,
+        name="All splits",
+        line={"color": COLORS["blue"]},
+        hovertemplate="%{x:.0%} on A: %{y:,.1f}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=[0.5],
+        y=[half],
+        mode="markers",
+        name="Equal split: where a local solver stops",
+        marker={"color": COLORS["vermillion"], "size": 16, "symbol": "x"},
+    )
+    fig.add_scatter(
+        x=[best.spend[0] / total],
+        y=[best.total_response],
+        mode="markers",
+        name=f"Global optimum: {count(best.total_response)}",
+        marker={"color": COLORS["green"], "size": 16, "symbol": "star"},
+    )
+    fig.update_xaxes(tickformat=".0%")
+    fig.update_layout(legend={"orientation": "h", "y": -0.25})
     return fig

@@ -185,6 +185,16 @@ by Newton refinement finds the global optimum, and the second-order condition is
 in the limit of small moves.""",
 )
 
+if not presenter:
+    with st.expander("Why S-curves need a global optimiser", expanded=False):
+        st.markdown(
+            "Two identical S-curves share \\$1.2M. At the equal split both marginal returns "
+            "are equal, so a local solver such as SLSQP (used by several MMM tools) started "
+            "there reports success — yet it is the *worst* split. This optimiser searches all "
+            "splits on a fine grid first, then refines and checks the second-order condition."
+        )
+        lesson.chart(mm.s_curve_trap_figure(), key="mm_trap")
+
 quiz(
     "mediamix",
     [

@@ -12,6 +12,7 @@ from core.mmm import (
     CPG_EXAMPLE,
     Allocation,
     CurveBank,
+    HillCurve,
     Plan,
     TargetBudget,
     optimize_budget,
@@ -194,3 +195,9 @@ def linear_figure(channels: ChannelSet, source: int, dest: int, amount: float):
     linear, exact = linear_vs_exact(channels.curves, channels.spend, direction, grid)
     at = linear_vs_exact(channels.curves, channels.spend, direction, [amount])
     return figs.linear_figure(grid, linear, exact, amount), float(at[0][0]), float(at[1][0])
+
+
+@st.cache_resource(show_spinner=False)
+def s_curve_trap_figure():
+    """Two identical S-curves ($1M half-saturation, slope 3) sharing $1.2M."""
+    return figs.budget_line_figure(HillCurve(50_000.0, 1_000_000.0, 3.0), 1_200_000.0)

@@ -10,7 +10,7 @@ from tests.app.helpers import assert_finite_figures, plotly_spec, plotly_specs, 
 
 PAGE = "pages/4_Media_mix.py"
 EDITOR = "mm_editor"
-CHARTS = ("mm_response", "mm_marginal", "mm_allocation", "mm_shift", "mm_linear")
+CHARTS = ("mm_response", "mm_marginal", "mm_allocation", "mm_shift", "mm_linear", "mm_trap")
 
 
 def _edits(edited=None, added=(), deleted=()):
@@ -191,6 +191,7 @@ def test_presenter_mode_shows_the_explanation_without_formulas(at):
     assert any("Television" in v and "extra conversions" in v for v in info)
     assert not any("$$" in v or "\\frac" in v for v in info)
     assert not [e for e in at.expander if e.label == "The mathematics"]
+    assert len(plotly_specs(at)) == len(CHARTS) - 1  # the S-curve aside is for staff
 
 
 def test_downloads_and_quiz(at):
