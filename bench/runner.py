@@ -175,7 +175,7 @@ def write_json(rows: list[dict], quick: bool, results: Path = RESULTS) -> Path:
     path = results / f"{now:%Y%m%dT%H%M%SZ}.json"
     meta = {"timestamp": now.isoformat(), "quick": quick, "commit": _commit(),
             "python": platform.python_version(), "machine": platform.platform(),
-            "cpus": os.cpu_count()}
+            "cpus": os.cpu_count(), "loadavg_1min_at_end": round(os.getloadavg()[0], 2)}
     clean = [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in r.items()}
              for r in rows]
     path.write_text(json.dumps({"meta": meta, "rows": clean}, indent=2, default=str), encoding="utf-8")
@@ -192,9 +192,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON file")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
-    start = time.perf_counter()
+    start, load = time.perf_counter(), os.getloadavg()[0]
     rows = collect(args.quick, args.only, browser=not args.no_browser)
     print(table(rows))
+    print(f"\nLoad average (1 min) {load:.1f} at start, {os.getloadavg()[0]:.1f} at end on "
+          f"{os.cpu_count()} CPUs: wall times above grow with other load; 'cpu_ms' in the JSON does not.")
     path = write_json(rows, args.quick, args.results)
     print(f"\n{len(rows)} rows in {time.perf_counter() - start:.0f} s; JSON: {path}")
     return 0
