@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from core import mlp
 from core.datasets import Split
 from core.training import TrainResult
-from figures.theme import COLORS, FONT_SIZE, SEQUENCE, TEMPLATE
+from figures.theme import COLORS, FONT_SIZE, TEMPLATE
 
 CLASS_COLORS = (COLORS["blue"], COLORS["vermillion"])
 # Light version of the diverging scale for the background, so the points stay visible.
@@ -125,21 +125,28 @@ def loss_figure(result: TrainResult, epoch: int) -> go.Figure:
     return fast_figure(data, layout)
 
 
-def _layer_name(layer: int, n_layers: int) -> str:
+def _layer_trace(epochs: np.ndarray, norms: np.ndarray, layer: int, n_layers: int) -> dict:
+    """First layer blue, last vermillion (both thick), middle layers thin grey, one legend entry."""
+    norms = np.maximum(norms, 1e-300)
+    if n_layers == 1:
+        return _line(epochs, norms, "layer 1 (the only one)", COLORS["blue"], width=4)
     if layer == 0:
-        return "layer 1 (input)"
-    return f"layer {layer + 1}" + (" (output)" if layer == n_layers - 1 else "")
+        return {**_line(epochs, norms, "layer 1 (input side)", COLORS["blue"], width=4),
+                "legendrank": 1}
+    if layer == n_layers - 1:
+        return {**_line(epochs, norms, f"layer {layer + 1} (output)", COLORS["vermillion"],
+                        width=4), "legendrank": 3}
+    return {**_line(epochs, norms, "middle layers", COLORS["grey"], width=1.5),
+            "legendgroup": "middle", "showlegend": layer == 1, "legendrank": 2,
+            "hovertemplate": f"layer {layer + 1}: %{{y:.2g}}<extra></extra>"}
 
 
 def grad_norm_figure(result: TrainResult, epoch: int, clip_norm: float | None) -> go.Figure:
     """Gradient norm of each layer per epoch, log scale: vanishing and exploding at a glance."""
     n_layers = result.grad_norms.shape[1]
     epochs = np.arange(1, result.epochs_done + 1)
-    data = [
-        _line(epochs, np.maximum(result.grad_norms[:, k], 1e-300), _layer_name(k, n_layers),
-              SEQUENCE[k % len(SEQUENCE)], width=3.5 if k in (0, n_layers - 1) else 2)
-        for k in range(n_layers)
-    ]
+    order = [*range(1, n_layers - 1), 0, *([n_layers - 1] if n_layers > 1 else [])]
+    data = [_layer_trace(epochs, result.grad_norms[:, k], k, n_layers) for k in order]
     marks = _vline(max(epoch, 1), f" epoch {epoch} ", right=epoch > result.epochs_done / 2)
     if clip_norm is not None:
         marks["shapes"].append({
@@ -151,7 +158,6 @@ def grad_norm_figure(result: TrainResult, epoch: int, clip_norm: float | None) -
             "text": "clip threshold (whole gradient)", "font": {"size": FONT_SIZE - 3}})
     layout = {"title": _title("Gradient size per layer"), "height": 380,
               "legend": {**TOP_LEGEND, "font": {"size": FONT_SIZE - 3}},
-              "margin": {"t": 70 + 22 * ((n_layers - 1) // 4)},
               "xaxis": {"title": _title("epoch"), "range": [1, max(result.epochs_done, 2)]},
               "yaxis": {"title": _title("‖∂L/∂(W, b)‖ of the layer"), **LOG_AXIS}, **marks}
     return fast_figure(data, layout)

@@ -165,8 +165,8 @@ def test_scenarios_vanishing_exploding_and_clipping():
     at = run_page(PAGE)
     at.button[1].click().run()  # vanishing: deep sigmoid
     assert at.selectbox(key="bp_act").value == "sigmoid"
-    norms = plotly_spec(at, "chart_gradnorm")["data"]
-    first, last = norms[0]["y"][0], norms[-1]["y"][0]
+    norms = {t["name"]: t["y"] for t in plotly_spec(at, "chart_gradnorm")["data"]}
+    first, last = norms["layer 1 (input side)"][0], norms["layer 7 (output)"][0]
     assert first < 1e-3 * last
     at.button[2].click().run()  # exploding
     assert any("blew up" in w.value for w in at.warning)

@@ -154,8 +154,10 @@ def test_random_networks_match_finite_differences(activation, loss, hidden, seed
     X = rng.normal(size=(9, 2))
     y = (rng.random(9) > 0.5).astype(float)
     _, grads = mlp.loss_and_grads(params, X, y, activation, loss, l2)
-    fd = _fd_grads(params, X, y, activation, loss, l2)
+    fd = _fd_grads(params, X, y, activation, loss, l2, h=1e-5)
     g = mlp.flatten(grads)
-    big = np.abs(fd) > 1e-7  # entries this small are below what float64 FD can resolve
+    # central differences carry ~1e-11 absolute round-off: compare relatively where that
+    # is below 1e-6 of the entry, absolutely elsewhere
+    big = np.abs(fd) > 1e-4
     assert _rel_err(g[big], fd[big]) < 1e-6
-    np.testing.assert_allclose(g[~big], fd[~big], atol=1e-8)
+    np.testing.assert_allclose(g[~big], fd[~big], atol=1e-9)
