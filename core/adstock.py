@@ -6,7 +6,6 @@ NumPy only. These are the numerical parts of the media-mix fit in :mod:`core.mmm
 * :func:`log_adstock` -- the regressor :math:`\log(a_t + c)` with the zero-spend offset;
 * :func:`fourier_terms` -- sine/cosine terms of the 52-week cycle;
 * :func:`ols` -- least squares with its covariance matrix;
-* :func:`search_decays` -- coordinate search of one decay per channel over a grid.
 """
 
 from __future__ import annotations
@@ -246,76 +245,3 @@ def ols(design: np.ndarray, y: np.ndarray) -> LeastSquares:
     sigma2 = float(resid @ resid) / dof
     r_inv = np.linalg.solve(r, np.eye(p))
     return LeastSquares(coef, sigma2 * (r_inv @ r_inv.T), sigma2, dof, fitted, resid)
-
-
-def search_decays(
-    y: np.ndarray,
-    fixed: np.ndarray,
-    candidates: np.ndarray,
-    starts: tuple[int, ...] = (0, -1),
-    max_sweeps: int = 20,
-) -> tuple[np.ndarray, float]:
-    r"""Choose one grid column per channel to minimise the residual sum of squares.
-
-    Coordinate search: for one channel at a time, every candidate column is scored exactly
-    against the other columns held fixed, using the projection identity
-
-    .. math:: \mathrm{SSE}(z) = r^\top r - \frac{(r^\top \tilde z)^2}{\tilde z^\top \tilde z},
-              \qquad \tilde z = (I - QQ^\top) z,
-
-    where :math:`QR` is the factorisation of the other columns and :math:`r = (I - QQ^\top)y`.
-    Sweeps repeat until no channel changes; each start is run and the best end point kept.
-
-    Parameters
-    ----------
-    y : numpy.ndarray
-        Response, shape ``(n,)``.
-    fixed : numpy.ndarray
-        Columns always in the model (intercept, seasonality, controls), shape ``(n, q)``.
-    candidates : numpy.ndarray
-        Candidate columns, shape ``(n, C, G)``: channel ``j`` uses ``candidates[:, j, g]``.
-    starts : tuple of int, default (0, -1)
-        Grid indices every channel starts from (``-1`` is the middle of the grid).
-    max_sweeps : int, default 20
-        Limit on full sweeps per start.
-
-    Returns
-    -------
-    tuple of (numpy.ndarray, float)
-        The chosen grid index per channel and the residual sum of squares.
-    """
-    n_channels, n_grid = candidates.shape[1], candidates.shape[2]
-    best_idx, best_sse = np.zeros(n_channels, dtype=int), np.inf
-    for start in starts:
-        idx = np.full(n_channels, n_grid // 2 if start < 0 else start, dtype=int)
-        sse = np.inf
-        for _ in range(max_sweeps):
-            changed = False
-            for j in range(n_channels):
-                new, sse = _best_column(y, fixed, candidates, idx, j)
-                changed |= new != idx[j]
-                idx[j] = new
-            if not changed:
-                break
-        if sse < best_sse - 1e-12:
-            best_idx, best_sse = idx.copy(), sse
-    return best_idx, float(best_sse)
-
-
-def _best_column(y, fixed, candidates, idx, j) -> tuple[int, float]:
-    """Exact best candidate for channel ``j`` with the other channels at ``idx``."""
-    others = [candidates[:, k, idx[k]] for k in range(candidates.shape[1]) if k != j]
-    basis = np.column_stack([fixed, *others]) if others else fixed
-    q, _ = np.linalg.qr(basis)
-    resid = y - q @ (q.T @ y)
-    z = candidates[:, j, :]
-    z_perp = z - q @ (q.T @ z)
-    den = np.einsum("ij,ij->j", z_perp, z_perp)
-    num = (resid @ z_perp) ** 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sse = np.where(den > 1e-12 * np.einsum("ij,ij->j", z, z), resid @ resid - num / den, np.inf)
-    current = idx[j]
-    best = int(np.argmin(sse))
-    if sse[current] <= sse[best] + 1e-12 * abs(sse[best]):
-        best = current
-    return best, float(sse[best])

@@ -19,8 +19,8 @@ from core.adstock import (
     geometric_adstock,
     log_adstock,
     ols,
-    search_decays,
 )
+from core.mmm_fit_search import search_decays
 
 
 @dataclass(frozen=True)

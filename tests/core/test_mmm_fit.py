@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from core.adstock import (
@@ -17,13 +17,13 @@ from core.adstock import (
     geometric_adstock,
     log_adstock,
     ols,
-    search_decays,
     t_quantile,
 )
 from core.mmm_fit import fit_media_mix, guess_roles, read_weekly_csv
 from core.mmm_fit_checks import fit_warnings
 from core.mmm_fit_curves import response_curves
 from core.mmm_fit_math import log_mean
+from core.mmm_fit_search import search_decays
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample_weekly.csv"
@@ -142,7 +142,8 @@ def test_log_mean_lies_between_and_is_symmetric(x, y):
     assert value == pytest.approx(float(log_mean(np.array(y), np.array(x))))
 
 
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=15, deadline=None)
+@example(theta=(54, 57), b=(0.5, 0.5), seed=57)  # a ridge: coordinate moves alone stall here
 @given(
     theta=st.tuples(st.integers(0, 90), st.integers(0, 90)),
     b=st.tuples(st.floats(0.05, 0.6), st.floats(0.05, 0.6)),
