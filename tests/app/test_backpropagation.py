@@ -195,3 +195,14 @@ def test_part_d_cost_chart_and_quiz(at):
     for i, answer in enumerate([1, 1, 2, 0], start=1):
         at.radio(key=f"quiz_backprop_{i}").set_value(answer).run()
     assert any("Score: 4 of 4" in i.value for i in at.info)
+
+
+def test_presenter_mode_hides_formulas_and_keeps_charts():
+    at = run_page(PAGE, session={"presenter": True}, query={"bp_epochs": "20"})
+    assert_no_exception(at)
+    assert not [e for e in at.expander if e.label == "The mathematics"]
+    assert len(at.get("plotly_chart")) == 6
+    spec = plotly_spec(at, "chart_graph")
+    assert spec["layout"]["height"] >= 640
+    # the clip threshold control only appears once clipping is on
+    assert "bp_clipn" not in [w.key for w in at.selectbox]
