@@ -100,7 +100,8 @@ class PointAnalysis:
         Symbolic :math:`(\partial f/\partial x, \partial f/\partial y)` at the point (NaN
         where ``f`` itself is undefined).
     estimates : dict of str to numpy.ndarray
-        The same pair estimated by each finite-difference method (default steps).
+        The same pair estimated by each finite-difference method (default steps; NaN where
+        ``f`` is undefined).
     slice_x : tuple of numpy.ndarray
         ``(xs, f(xs, y0))``: the curve cut by the plane :math:`y = y_0`.
     slice_y : tuple of numpy.ndarray
@@ -155,6 +156,8 @@ def analyse_point(
         f = point_function(formula, complex_step=method == "complex")
         with np.errstate(all="ignore"):
             estimates[method] = np.array([partial(f, p, i, method=method) for i in (0, 1)])
+        if not np.isfinite(f0):  # e.g. Im log(-1 + ih)/h = pi/h is not a derivative
+            estimates[method][:] = np.nan
     xs, ys = np.linspace(*x_range, n), np.linspace(*y_range, n)
     return PointAnalysis(
         float(x0), float(y0), f0, exact, estimates,

@@ -21,6 +21,7 @@ X_COLOR, Y_COLOR = COLORS["vermillion"], COLORS["sky"]
 GRAD_COLOR, DIR_COLOR, SECANT_COLOR = COLORS["green"], COLORS["purple"], COLORS["orange"]
 BLACK = COLORS["black"]
 CONTOUR_POINTS = 50
+SLICE_LIFT = 0.006
 
 
 def fast_figure(data: list[dict], layout: dict) -> go.Figure:
@@ -132,8 +133,11 @@ def surface_figure(
         data.append(_slice_plane("x", point.x0, (grid.y[0], grid.y[-1]), zr, Y_COLOR))
     xs, fxs = point.slice_x
     ys, fys = point.slice_y
-    data.append(_line3d(xs, np.full_like(xs, point.y0), fxs, X_COLOR, f"slice y = {point.y0:.2f}"))
-    data.append(_line3d(np.full_like(ys, point.x0), ys, fys, Y_COLOR, f"slice x = {point.x0:.2f}"))
+    lift = SLICE_LIFT * (zr[1] - zr[0])  # drawn a hair above the surface so it is not hidden
+    data.append(_line3d(xs, np.full_like(xs, point.y0), fxs + lift, X_COLOR,
+                        f"slice y = {point.y0:.2f}"))  # fmt: skip
+    data.append(_line3d(np.full_like(ys, point.x0), ys, fys + lift, Y_COLOR,
+                        f"slice x = {point.x0:.2f}"))  # fmt: skip
     if np.isfinite(point.f0) and np.all(np.isfinite(point.exact)):
         data.extend(_tangent_traces(point, grid, zr, tangent_plane))
         data.append({

@@ -131,6 +131,9 @@ def secant_section(c: Compiled, p: cx.PointAnalysis) -> None:
     sec = cx.secant(c.f, p.x0, p.y0, h)
     lesson.chart(pf.slice_figure(p, sec, h), key="partials_slice")
     gap = sec[2] - p.exact[0]
+    if not np.isfinite(gap):
+        st.caption("f or its slope is undefined at this point: move x₀ or y₀.")
+        return
     st.caption(
         f"h = {h:.3g}: secant slope {_fmt(sec[2], 6)}, tangent slope ∂f/∂x = "
         f"{_fmt(p.exact[0], 6)}, gap {_fmt(gap, 3)}. Halve h and the gap roughly halves."
@@ -149,6 +152,8 @@ def direction_section(grid: cx.Grid, p: cx.PointAnalysis) -> None:
         lesson.chart(pf.directional_figure(angles, values, p.exact, theta), key="partials_dir")
     rad = np.deg2rad(theta)
     du = p.exact[0] * np.cos(rad) + p.exact[1] * np.sin(rad)
+    if not np.isfinite(du):
+        return
     st.caption(
         f"u = (cos θ, sin θ) = ({np.cos(rad):.2f}, {np.sin(rad):.2f}); "
         f"∇f·u = {_fmt(p.exact[0], 3)}·{np.cos(rad):.2f} + {_fmt(p.exact[1], 3)}·{np.sin(rad):.2f}"

@@ -33,6 +33,7 @@ def test_x0_slider_moves_the_slice_and_screenshot(page, server):
     # The metric shows the new exact partial ∂f/∂x = cos(x0) cos(y0).
     page.get_by_text(f"{math.cos(0.85) * math.cos(0.5):.4g}", exact=True).first.wait_for()
 
+    page.get_by_text("2 · The surface", exact=False).first.evaluate("el => el.scrollIntoView()")
     page.wait_for_timeout(1000)  # let WebGL finish drawing before the screenshot
     save_screenshot(page, "partial_derivatives", full_page=False)
 

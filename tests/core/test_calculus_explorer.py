@@ -60,6 +60,8 @@ def test_nan_outside_the_domain_does_not_raise():
     assert np.isnan(grid.z).any() and np.isfinite(grid.z).any()
     p = analyse_point(e, e.diff("x"), e.diff("y"), -1.0, 1.0, R, R, n=20)
     assert np.isnan(p.f0) and np.isnan(p.exact[0])
+    for method in ("forward", "central", "complex"):  # complex step would give pi/h here
+        assert np.all(np.isnan(p.estimates[method]))
 
 
 def test_scan_point_for_a_formula():

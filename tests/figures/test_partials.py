@@ -48,7 +48,9 @@ def test_surface_geometry_for_every_preset(key):
     )  # fmt: skip
     sx = trace(fig, "slice y")
     np.testing.assert_allclose(sx["y"], point.y0)
-    np.testing.assert_allclose(sx["z"], preset.f(np.asarray(sx["x"]), point.y0), rtol=1e-9)
+    lift = pf.SLICE_LIFT * np.ptp(fig["layout"]["scene"]["zaxis"]["range"])
+    expected = preset.f(np.asarray(sx["x"]), point.y0) + lift
+    np.testing.assert_allclose(sx["z"], expected, rtol=1e-9, atol=1e-9)
     sy = trace(fig, "slice x")
     np.testing.assert_allclose(sy["x"], point.x0)
     for name, axis, exact in (
