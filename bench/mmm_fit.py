@@ -41,7 +41,7 @@ def run(quick: bool) -> list[dict]:
     n_rows, n_ch = len(frame), len(roles["channels"])
     rows = [
         row(f"mmm_fit: fit {n_rows} weeks x {n_ch} channels, search + hold-out", full, 1000,
-            "carry-over grid 0.00..0.90 step 0.01, exact coordinate search, "
+            "carry-over grid 0.00..0.90 step 0.01, exact coordinate search + pair moves, "
             "13-week hold-out refit"),
         row(f"mmm_fit: fit {n_rows} weeks x {n_ch} channels, no hold-out", bare, 1000,
             "one carry-over search + least squares + intervals + decomposition"),
