@@ -96,22 +96,27 @@ def _hover(graph: Graph, i: int, revealed: bool) -> str:
     return f"<b>{n.label}</b> ({kind})<br>value = {_fmt(n.data)}<br>{grad}"
 
 
+def _outlines(graph: Graph, current: Step | None) -> list[tuple[str, float]]:
+    """Outline (colour, width) per node: the current step thick orange, its consumers thin."""
+    upstream = {p for p, _, _ in current.terms} if current else set()
+    out = []
+    for n in graph.nodes:
+        if current and n.id == current.node:
+            out.append((COLORS["orange"], 6.0))
+        elif n.id in upstream:
+            out.append((COLORS["orange"], 3.5))
+        else:
+            out.append((COLORS["blue"] if not n.op else "#444444", 2.5))
+    return out
+
+
 def _node_traces(graph: Graph, pos: np.ndarray, revealed: set[int],
                  current: Step | None) -> list[dict]:
     """Node markers (value inside) and, for revealed nodes, the gradient underneath."""
     ids = range(len(graph.nodes))
     scale = max((abs(n.grad) for n in graph.nodes if n.id != graph.root), default=1.0)
-    upstream = {p for p, _, _ in current.terms} if current else set()
     leaf = [not graph.nodes[i].op for i in ids]
-
-    def outline(i: int) -> tuple[str, float]:
-        if current and i == current.node:
-            return COLORS["orange"], 6.0
-        if i in upstream:
-            return COLORS["orange"], 3.5
-        return (COLORS["blue"] if leaf[i] else "#444444"), 2.5
-
-    lines = [outline(i) for i in ids]
+    lines = _outlines(graph, current)
     nodes = {
         "type": "scatter", "x": pos[:, 0], "y": pos[:, 1], "mode": "markers+text",
         "text": [f"<b>{graph.nodes[i].op or graph.nodes[i].label}</b><br>"
