@@ -265,3 +265,32 @@ def client_explanation(
             "figures rest on the assumed response curves — worth confirming with a test."
         )
     return "\n\n".join(lines)
+
+
+def target_explanation(target: float, budget: float, current_budget: float, extra: float) -> str:
+    """Plain-language summary of the target-return scenario (flexible budget).
+
+    Parameters
+    ----------
+    target : float
+        Target marginal return (conversions per dollar).
+    budget : float
+        Total budget at which every channel's next dollar earns ``target``.
+    current_budget : float
+        Today's total budget.
+    extra : float
+        Conversions gained (or lost, if negative) versus today.
+
+    Returns
+    -------
+    str
+        One Markdown paragraph.
+    """
+    change = budget - current_budget
+    direction = "more" if change > 0 else "less"
+    return (
+        f"If the goal is instead that every channel's next \\$1,000 still brings at least "
+        f"{count(1000 * target)} conversions, the right budget is {_md_money(budget)} — "
+        f"{_md_money(abs(change))} {direction} than today — for about {count(extra)} "
+        f"{'extra' if extra >= 0 else 'fewer'} conversions."
+    )

@@ -1,7 +1,14 @@
 import numpy as np
 import streamlit as st
 
-from core.mmm_report import client_explanation, csv_text, money, plan_rows, summary_rows
+from core.mmm_report import (
+    client_explanation,
+    csv_text,
+    money,
+    plan_rows,
+    summary_rows,
+    target_explanation,
+)
 from figures.mediamix_report import html_report
 from ui import lesson, state
 from ui import mediamix as mm
@@ -71,16 +78,13 @@ m1.metric("Plan: extra conversions", f"{plan.gain:,.0f}", help="Exact, from the 
 m2.metric("Fully balanced: extra conversions", f"{full_gain:,.0f}")
 m3.metric("Budget moved by the plan", money(plan.moved))
 scenarios = {"Today": spend, "Plan": plan.spend, "Balanced": optimum.spend}
+target_text = None
 if result.target is not None:
     goal = result.target
     scenarios["Target return"] = goal.spend
     extra = float(goal.response.sum() - result.current.sum())
-    st.info(
-        f"To bring every channel's next dollar down to {target:.2f} conversions, the budget "
-        f"would be {money(goal.total).replace('$', chr(92) + '$')} "
-        f"({money(goal.total - channels.total).replace('$', chr(92) + '$')} vs today), "
-        f"for about {extra:,.0f} extra conversions."
-    )
+    target_text = target_explanation(target, goal.total, channels.total, extra)
+    st.info(target_text)
 series = tuple((label, tuple(v)) for label, v in scenarios.items())
 allocation_fig = mm.allocation_figure(names, series)
 shift_fig = mm.shift_figure(names, tuple(plan.shift))
@@ -131,6 +135,8 @@ else:
 explanation = client_explanation(
     names, spend, channels.marginal, plan.shift, plan.gain, full_gain, result.current
 )
+if target_text:
+    explanation += "\n\n" + target_text
 lesson.client_explanation(explanation, title="Why this plan, in plain words")
 
 lesson.section("6. Take it away")

@@ -26,6 +26,7 @@ from core.mmm_report import (
     md_escape,
     money,
     plan_rows,
+    target_explanation,
 )
 
 
@@ -149,3 +150,12 @@ def test_plan_rows():
     rows = plan_rows(ex.names, plan.moves)
     assert [r["To"] for r in rows] == ["Paid search"] * 3 + ["Digital video"] * 2
     assert all(r["Net conversions"] > 0 for r in rows)
+
+
+def test_target_explanation():
+    text = target_explanation(0.5, 6_445_422.0, 3_900_000.0, 2_100_000.0)
+    assert "at least 500 conversions" in text
+    assert "\\$6.45M" in text and "\\$2.55M more than today" in text
+    assert "2,100,000 extra" in text
+    fewer = target_explanation(2.0, 1e6, 3.9e6, -5e5)
+    assert "less than today" in fewer and "fewer conversions" in fewer
