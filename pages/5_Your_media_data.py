@@ -55,7 +55,7 @@ $$\log y_t = \alpha + \sum_i b_i \log\bigl(a_{i,t} + c_i\bigr) + \sum_{k=1}^{2}
 + \sum_j \eta_j u_{j,t} + \varepsilon_t$$
 **Carry-over:** $a_{i,t} = x_{i,t} + \theta_i a_{i,t-1}$ with one $\theta_i \in [0, 0.9]$ per
 channel, chosen by an exact coordinate search on a 0.01 grid (each candidate scored by
-projecting it on the other columns).""",
+projecting it on the other columns), plus joint moves of two channels to get off ridges.""",
     r"""**Weeks without spend:** $c_i = 0.1\,\bar a_i$ keeps $\log(a + c)$ finite, so no week is
 dropped. The elasticity at average spend is
 $e_i = \dfrac{\partial \log y}{\partial \log a_i}\Big|_{\bar a_i}
