@@ -11,7 +11,8 @@ The model, fitted by least squares:
     \qquad a_{i,t} = x_{i,t} + \theta_i a_{i,t-1}
 
 with one carry-over rate :math:`\theta_i \in [0, 0.9]` per channel chosen by an exact coordinate
-search on a 0.01 grid, with joint moves of channel pairs (:func:`core.mmm_fit_search.search_decays`).
+search on a 0.01 grid, with joint moves of channel pairs
+(:func:`core.mmm_fit_search.search_decays`).
 The 95 % intervals come from the least-squares covariance linearised over the rates too
 (:func:`core.mmm_fit_math.covariance_with_decay`), with a Student-t quantile.
 
