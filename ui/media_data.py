@@ -13,6 +13,7 @@ import streamlit as st
 from core.mmm_fit import MediaMixFit, fit_media_mix, guess_roles, read_weekly_csv
 from core.mmm_fit_bytes import MAX_BYTES
 from ui import state
+from ui.page import is_presenter
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample_weekly.csv"
@@ -118,7 +119,8 @@ def preview(loaded: LoadedData) -> None:
         span = f" from {frame[date].iloc[0]:%d %b %Y} to {frame[date].iloc[-1]:%d %b %Y}"
     st.caption(f"Using the {loaded.label}: {len(frame)} weeks{span}, {frame.shape[1]} columns.")
     config = {date: st.column_config.DateColumn(format="YYYY-MM-DD")} if date else {}
-    st.dataframe(frame.head(8), hide_index=True, width="stretch", column_config=config)
+    where = st.expander("The first weeks of the data") if is_presenter() else st.container()
+    where.dataframe(frame.head(8), hide_index=True, width="stretch", column_config=config)
     if loaded.notes:
         st.info("**What the reader noticed**\n\n" + "\n".join(f"- {n}" for n in loaded.notes))
 
