@@ -223,7 +223,7 @@ def check_part(x: tuple[float, float], y: float, weights: tuple, log_h: float, m
     return table, step_error_figure(FD_SWEEP, curves["central"], curves["forward"], h)
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
+@st.cache_resource(max_entries=128, show_spinner=False)
 def replay_figures(config: Config, epoch: int) -> tuple[go.Figure, go.Figure, go.Figure]:
     """Part C: decision boundary, loss curves and gradient norms at one replayed epoch."""
     split, result = train_cached(config)
