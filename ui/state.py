@@ -71,9 +71,8 @@ class Choice:
     horizontal: bool = False
 
     def accepts(self, raw: str) -> bool:
-        if raw in self.options:
-            return True
-        return raw.isdigit() and int(raw) < len(self.options)
+        # Streamlit matches the URL against the displayed labels (and writes them there).
+        return raw in {self.labels.get(o, o) for o in self.options}
 
     def holds(self, value: Any) -> bool:
         return value in self.options

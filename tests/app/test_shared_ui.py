@@ -27,7 +27,7 @@ def test_defaults_render_every_skeleton_part():
 
 
 def test_url_sets_widgets():
-    at = run_page(SCRIPT, query={"x0": "1.5", "n": "20", "shape": "saddle", "plane": "true"})
+    at = run_page(SCRIPT, query={"x0": "1.5", "n": "20", "shape": "Saddle point", "plane": "true"})
     assert "{'x0': 1.5, 'n': 20, 'shape': 'saddle', 'plane': True}" in values_line(at)
     assert "not a valid value" not in captions(at)
     # AppTest does not mirror the frontend's URL rewrite; tests/browser checks that part.
@@ -43,6 +43,16 @@ def test_invalid_url_value_falls_back_with_a_visible_note(key, raw):
     at = run_page(SCRIPT, query={key: raw})
     assert_no_exception(at)
     assert "{'x0': 0.5, 'n': 10, 'shape': 'bowl', 'plane': False}" in values_line(at)
+    assert "not a valid value" in captions(at)
+
+
+def test_choice_accepts_the_label_streamlit_writes_into_the_url():
+    at = run_page(SCRIPT, query={"shape": "Saddle point"})
+    assert "'shape': 'saddle'" in values_line(at)
+    assert "not a valid value" not in captions(at)
+    # The internal option name is not what Streamlit matches: it falls back, with a note.
+    at = run_page(SCRIPT, query={"shape": "saddle"})
+    assert "'shape': 'bowl'" in values_line(at)
     assert "not a valid value" in captions(at)
 
 

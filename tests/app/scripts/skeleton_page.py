@@ -10,7 +10,7 @@ from ui.quiz import Question, quiz
 PARAMS = (
     state.Slider("x0", "x₀", -2.0, 2.0, 0.5, 0.1),
     state.Slider("n", "Steps", 1, 50, 10, 1),
-    state.Choice("shape", "Shape", ("bowl", "saddle"), "bowl"),
+    state.Choice("shape", "Shape", ("bowl", "saddle"), "bowl", labels={"saddle": "Saddle point"}),
     state.Toggle("plane", "Tangent plane", False),
 )
 
