@@ -1,8 +1,8 @@
 """Contour map of a loss surface with optimizer paths, downhill arrows and a replay.
 
 The contour is drawn on a log scale of ``f - min`` so both the steep walls and the flat floor
-show structure. Replay uses Plotly animation frames that move only the "current point" markers
-and arrows, so it runs in the browser without a server round trip.
+show structure. The replay slider restyles only the "current point" markers and arrows, so it
+runs in the browser without a server round trip.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from core.optimizers import Trajectory
 from core.surfaces import Surface
 from figures.theme import COLORS, FONT_SIZE, LINE_WIDTH, TEMPLATE
 
-MAX_FRAMES = 60
+MAX_FRAMES = 60  # replay slider positions
 CLICK_GRID = 41
 ARROW_GRID = 13
 
@@ -29,45 +29,6 @@ class Run:
     label: str
     color: str
     trajectory: Trajectory
-
-
-class ReplayFigure(go.Figure):
-    """A figure whose animation frames are plain dicts, added only when serialised.
-
-    Building 60 validated ``go.Frame`` objects costs 15-50 ms per rerun; the frames here are
-    generated from already-valid trace dicts, so they skip Plotly's validation. Streamlit
-    serialises figures through ``to_dict``, which appends them. Copies (``go.Figure(fig)``)
-    receive them as ordinary, validated frames.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._raw_frames: list[dict] = []
-
-    @property
-    def raw_frames(self) -> list[dict]:
-        return self._raw_frames
-
-    @raw_frames.setter
-    def raw_frames(self, frames: list[dict]) -> None:
-        self._raw_frames = list(frames)
-
-    @property
-    def frames(self):
-        """Validated frames (built on demand, e.g. when the figure is copied)."""
-        if self._raw_frames:
-            return tuple(go.Frame(frame) for frame in self._raw_frames)
-        return go.Figure.frames.fget(self)
-
-    @frames.setter
-    def frames(self, value) -> None:
-        go.Figure.frames.fset(self, value)
-
-    def to_dict(self) -> dict:
-        out = super().to_dict()
-        if self._raw_frames:
-            out["frames"] = [dict(f) for f in self._raw_frames]
-        return out
 
 
 def tint(color: str, alpha: float) -> str:
@@ -91,8 +52,8 @@ def _contour_trace(xs, ys, z) -> dict:
     zt, _ = contour_levels(z)
     grey = COLORS["grey"]
     return {
-        "type": "contour", "x": xs, "y": ys, "z": zt, "ncontours": 22, "showscale": False,
-        "colorscale": [[0.0, tint(grey, 0.0)], [1.0, tint(grey, 0.3)]],
+        "type": "contour", "x": xs.tolist(), "y": ys.tolist(), "z": np.round(zt, 4).tolist(), "ncontours": 22, "showscale": False,
+        "colorscale": [[0.0, tint(grey, 0.0)], [1.0, tint(grey, 0.25)]],
         "line": {"color": tint(grey, 0.55), "width": 1}, "hoverinfo": "skip", "name": "loss",
         "showlegend": False,
     }
@@ -114,8 +75,8 @@ def _arrow_trace(surface: Surface) -> dict:
     ok = np.isfinite(norm) & (norm > 0)
     return {
         "type": "scatter", "x": gx_grid[ok], "y": gy_grid[ok], "mode": "markers",
-        "marker": {"symbol": "arrow", "size": 13, "angle": np.degrees(np.arctan2(-gx, -gy))[ok],
-                   "color": tint(COLORS["grey"], 0.55), "line": {"width": 0}},
+        "marker": {"symbol": "arrow", "size": 12, "angle": np.degrees(np.arctan2(-gx, -gy))[ok].round(1).tolist(),
+                   "color": tint(COLORS["grey"], 0.7), "line": {"width": 0}},
         "hoverinfo": "skip", "name": "downhill direction (−∇f)", "showlegend": True,
     }
 
@@ -152,27 +113,27 @@ def _path_traces(run: Run) -> list[dict]:
     return [path, start]
 
 
-def _current(run: Run, k: int, length: float, surface: Surface) -> dict:
-    """The run's point at step ``k`` and an arrow along its downhill direction -g/|g|."""
+def _current(run: Run, k: int, length: float, surface: Surface) -> list[dict]:
+    """Two traces: the run's downhill arrow -g/|g| at step ``k``, and its point on top."""
     traj = run.trajectory
     k = min(k, len(traj.points) - 1)
-    p = traj.points[k]
-    xs, ys = [float(p[0])], [float(p[1])]
+    x, y = (float(v) for v in traj.points[k])
     with np.errstate(all="ignore"):
-        g = traj.grads[k] if k < len(traj.grads) else surface.grad(p)
+        g = traj.grads[k] if k < len(traj.grads) else surface.grad(traj.points[k])
     n = float(np.hypot(*g))
-    if np.isfinite(n) and n > 0:
-        xs.append(float(p[0] - length * g[0] / n))
-        ys.append(float(p[1] - length * g[1] / n))
-    return {
-        "type": "scatter", "x": xs, "y": ys, "mode": "lines+markers",
-        "line": {"color": run.color, "width": 4},
-        "marker": {"size": [18, 16][: len(xs)], "symbol": ["circle", "arrow"][: len(xs)],
-                   "angleref": "previous", "color": run.color,
-                   "line": {"width": 2, "color": "white"}},
-        "showlegend": False, "legendgroup": run.label,
-        "hovertemplate": f"{run.label}: step {k}<extra></extra>",
+    dx, dy = (-length * g[0] / n, -length * g[1] / n) if np.isfinite(n) and n > 0 else (0, 0)
+    arrow = {
+        "type": "scatter", "x": [x, x + dx], "y": [y, y + dy], "mode": "lines+markers",
+        "line": {"color": run.color, "width": 4}, "hoverinfo": "skip", "showlegend": False,
+        "marker": {"symbol": "arrow", "size": [0, 16], "color": run.color,
+                   "angle": float(np.degrees(np.arctan2(dx, dy)))},
     }
+    point = {
+        "type": "scatter", "x": [x], "y": [y], "mode": "markers", "showlegend": False,
+        "marker": {"size": 18, "color": run.color, "line": {"width": 2, "color": "white"}},
+        "hovertemplate": f"{run.label}<extra></extra>",
+    }
+    return [arrow, point]
 
 
 def _frame_steps(runs: Sequence[Run]) -> np.ndarray:
@@ -180,29 +141,23 @@ def _frame_steps(runs: Sequence[Run]) -> np.ndarray:
     return np.unique(np.linspace(0, longest - 1, min(longest, MAX_FRAMES)).round().astype(int))
 
 
-def _animation_controls(steps: np.ndarray) -> dict:
-    play = {"frame": {"duration": 120, "redraw": False}, "fromcurrent": True,
-            "transition": {"duration": 0}}
-    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
-    slider_steps = [
-        {"method": "animate", "label": str(k),
-         "args": [[str(k)], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
-                             "transition": {"duration": 0}}]}
-        for k in steps
-    ]
+def _replay_slider(steps: np.ndarray, runs: Sequence[Run], indices: list[int], length: float,
+                   surface: Surface) -> dict:
+    """A Plotly slider that restyles the "current point" traces to each step, in the browser.
+
+    ``restyle`` (not ``animate``) because Plotly animations drop contour traces from the plot.
+    """
+    slider_steps = []
+    for k in steps:
+        traces = [t for r in runs for t in _current(r, int(k), length, surface)]
+        update = {"x": [t["x"] for t in traces], "y": [t["y"] for t in traces],
+                  "marker.angle": [t["marker"].get("angle", 0.0) for t in traces]}
+        slider_steps.append({"method": "restyle", "label": str(k), "args": [update, indices]})
     return {
-        "updatemenus": [{
-            "type": "buttons", "direction": "left", "x": 0.0, "y": -0.13, "xanchor": "left",
-            "yanchor": "top", "pad": {"t": 10, "r": 10}, "showactive": False,
-            "font": {"size": FONT_SIZE},
-            "buttons": [{"label": "▶ Replay", "method": "animate", "args": [None, play]},
-                        {"label": "❚❚", "method": "animate", "args": [[None], pause]}],
-        }],
-        "sliders": [{
-            "active": len(steps) - 1, "x": 0.25, "len": 0.75, "y": -0.1, "yanchor": "top",
-            "currentvalue": {"prefix": "step ", "font": {"size": FONT_SIZE}, "xanchor": "right"},
-            "pad": {"t": 10}, "steps": slider_steps, "font": {"size": FONT_SIZE - 3},
-        }],
+        "active": len(steps) - 1, "x": 0.0, "len": 1.0, "y": -0.1, "yanchor": "top",
+        "currentvalue": {"prefix": "replay: step ", "font": {"size": FONT_SIZE},
+                         "xanchor": "left"},
+        "pad": {"t": 10}, "steps": slider_steps, "font": {"size": FONT_SIZE - 3},
     }
 
 
@@ -219,7 +174,7 @@ def descent_figure(
 
     ``grid`` is ``surface.grid(n)`` (cached by the caller). Traces: contour, arrow field,
     [click overlay], minima, then per run the path and start, then one "current point"
-    marker per run (the traces the replay frames move).
+    marker per run (the traces the replay slider moves).
     """
     xs, ys, z = grid
     span = min(np.ptp(surface.x_range), np.ptp(surface.y_range))
@@ -239,27 +194,22 @@ def descent_figure(
     steps = _frame_steps(runs) if runs else np.array([0])
     last = int(steps[-1])
     first_current = len(traces)
-    traces += [_current(run, last, arrow_len, surface) for run in runs]
+    traces += [t for run in runs for t in _current(run, last, arrow_len, surface)]
     layout = {
         "template": TEMPLATE, "height": height, "hovermode": "closest",
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0.0},
-        "margin": {"t": 40, "b": 150 if replay and runs else 60}, "uirevision": surface.key,
+        "margin": {"t": 40, "b": 140 if replay and runs else 60}, "uirevision": surface.key,
+        "modebar": {"orientation": "v"},
         "xaxis": {"title": {"text": "x"}, "range": list(surface.x_range), "constrain": "domain"},
         "yaxis": {"title": {"text": "y"}, "range": list(surface.y_range), "scaleanchor": "x",
                   "constrain": "domain"},
     }
+    if replay and runs and len(steps) > 1:
+        current = list(range(first_current, first_current + 2 * len(runs)))
+        layout["sliders"] = [_replay_slider(steps, runs, current, arrow_len, surface)]
     # Trace and layout dicts are built from valid literals here; the figure tests validate
     # the full figure through go.Figure(fig.to_dict()), so skipping validation is safe.
-    fig = ReplayFigure(data=traces, layout=layout, _validate=False)
-    if replay and runs and len(steps) > 1:
-        current = list(range(first_current, first_current + len(runs)))
-        fig.raw_frames = [
-            {"name": str(k), "traces": current,
-             "data": [_current(r, int(k), arrow_len, surface) for r in runs]}
-            for k in steps
-        ]
-        fig.update_layout(**_animation_controls(steps))
-    return fig
+    return go.Figure(data=traces, layout=layout, _validate=False)
 
 
 def escaped_runs(surface: Surface, runs: Sequence[Run]) -> list[tuple[str, int, tuple]]:

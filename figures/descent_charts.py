@@ -39,18 +39,24 @@ def _guide(axis: str, value: float, text: str, position: str, log: bool = False
            ) -> tuple[dict, dict]:
     """A dotted reference line across the plot and its label (shape + annotation dicts).
 
-    On a log axis Plotly expects shape and annotation positions as log10 of the value.
+    On a log axis Plotly places shapes at data values but annotations at log10 of the value.
     """
     other = "y" if axis == "x" else "x"
-    value = float(np.log10(value)) if log else value
     shape = {"type": "line", "xref": "x" if axis == "x" else "paper",
              "yref": "y" if axis == "y" else "paper", f"{axis}0": value, f"{axis}1": value,
              f"{other}0": 0, f"{other}1": 1,
              "line": {"color": COLORS["grey"], "dash": "dot", "width": 2}}
-    note = {"text": text, "showarrow": False, axis: value, f"{axis}ref": axis,
-            other: 1 if axis == "y" else 0.98, f"{other}ref": "paper",
+    note = {"text": text, "showarrow": False, axis: float(np.log10(value)) if log else value,
+            f"{axis}ref": axis, other: 1 if axis == "y" else 0.98, f"{other}ref": "paper",
             "xanchor": position, "yanchor": "bottom", "font": {"color": COLORS["grey"]}}
     return shape, note
+
+
+def log_axis(values) -> dict:
+    """A log axis with one label every few decades (no cluttered 2-5 minor labels)."""
+    v = np.asarray([x for x in np.ravel(values) if np.isfinite(x) and x > 0])
+    decades = float(np.log10(v.max() / v.min())) if v.size else 1.0
+    return {"type": "log", "exponentformat": "power", "dtick": max(1, int(np.ceil(decades / 7)))}
 
 
 def loss_gap(losses: np.ndarray, min_value: float | None) -> tuple[np.ndarray, bool]:
@@ -80,18 +86,19 @@ def loss_figure(runs: Sequence[Run], min_value: float | None, height: int = 420)
 
     A run that diverged ends in a cross at its last finite point, labelled with the step.
     """
-    data, log = [], min_value is not None
+    data, log, shown = [], min_value is not None, []
     longest = max((len(r.trajectory.points) for r in runs), default=1)
     for run in runs:
         if run.trajectory.losses is None:
             continue
         values, log = loss_gap(run.trajectory.losses, min_value)
+        shown.append(values)
         data.append(_line(np.arange(len(values)), values, run.label, run.color,
                           hovertemplate="%{y:.3g}"))
         if run.trajectory.diverged_at is not None:
             data.append(_divergence_mark(run, values, longest))
     title = "loss − minimum (log scale)" if log else "loss"
-    yaxis = {"type": "log", "exponentformat": "power"} if log else {}
+    yaxis = log_axis(np.concatenate(shown)) if log and shown else {}
     return fast_figure(data, height, "step", title, yaxis=yaxis)
 
 
@@ -111,8 +118,8 @@ def clip_norm_figure(
     if threshold is not None and mode == "norm":
         shape, note = _guide("y", threshold, f"max norm {threshold:g}", "right", log=True)
         extra = {"shapes": [shape], "annotations": [note]}
-    return fast_figure(data, height, "step", "gradient norm ‖g‖",
-                       yaxis={"type": "log", "exponentformat": "power"}, **extra)
+    both = np.concatenate([data[0]["y"], data[1]["y"]])
+    return fast_figure(data, height, "step", "gradient norm ‖g‖", yaxis=log_axis(both), **extra)
 
 
 def clip_cosine_figure(trajs: Sequence[tuple[str, str, Trajectory]], height: int = 340) -> go.Figure:

@@ -62,6 +62,9 @@ class LogRate:
     def accepts(self, raw: str) -> bool:
         return raw in {lr_label(v) for v in LR_VALUES}
 
+    def holds(self, value: Any) -> bool:
+        return value in LR_VALUES
+
     def render(self, where: Any) -> float:
         return where.select_slider(
             self.label, options=LR_VALUES, value=self.default, format_func=lr_label,
@@ -85,6 +88,9 @@ class Picker:
     def accepts(self, raw: str) -> bool:
         # Streamlit writes the *displayed* label into the URL (e.g. ?surface=Saddle+point).
         return raw in {self.labels.get(o, o) for o in self.options}
+
+    def holds(self, value: Any) -> bool:
+        return value in self.options
 
     def render(self, where: Any) -> str:
         kwargs = {"index": self.options.index(self.default), "key": self.key,
@@ -208,7 +214,7 @@ def stability_note(surface: Surface, method: str, lr: float, momentum: float) ->
     if limit is None:
         return "", False
     where = "" if surface.quadratic else " near the minimum"
-    text = f"Stable{where} for lr < **{limit:.3g}** (from λmax = {max(np.linalg.eigvalsh(hess)):.3g})"
+    text = f"Stable{where} for lr < **{limit:.3g}** (from λmax = {max(np.linalg.eigvalsh(hess)):.4g})"
     return text, lr >= limit * (1 - 1e-9)
 
 

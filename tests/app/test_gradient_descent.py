@@ -48,12 +48,12 @@ def test_default_page_runs_three_optimizers_matching_the_core(default_page):
     assert not at.error
 
 
-def test_frames_survive_presenter_mode():
+def test_replay_survives_presenter_mode():
     at = run_page(PAGE, session={"presenter": True})
     assert_no_exception(at)
     spec = plotly_spec(at, "gd_contour")
     assert spec["layout"]["height"] >= 640
-    assert len(spec.get("frames", [])) > 10
+    assert len(spec["layout"]["sliders"][0]["steps"]) > 10
 
 
 def test_divergent_run_reports_step_and_draws_only_finite_points():

@@ -1,4 +1,4 @@
-"""Figures of the gradient-descent lesson: valid Plotly, faithful data, no NaN, replay frames."""
+"""Figures of the gradient-descent lesson: valid Plotly, faithful data, no NaN, replay slider."""
 
 import json
 
@@ -54,17 +54,18 @@ def rosen():
     return s, runs, descent_figure(s, s.grid(61), runs)
 
 
-def test_figure_is_valid_plotly_and_serialises_with_frames(rosen):
+def test_figure_is_valid_plotly_and_serialises(rosen):
     _, runs, fig = rosen
     full = fig.to_dict()
-    go.Figure(full)  # full validation, including the raw frames
+    go.Figure(full)  # full validation of the dict-built figure
     spec = json.loads(pio.to_json(full, validate=False))
-    assert 2 <= len(spec["frames"]) <= MAX_FRAMES
-    assert len(spec["layout"]["sliders"][0]["steps"]) == len(spec["frames"])
-    assert len(go.Figure(fig).frames) == len(spec["frames"])  # copies keep the replay
+    steps = spec["layout"]["sliders"][0]["steps"]
+    assert 2 <= len(steps) <= MAX_FRAMES
+    assert all(step["method"] == "restyle" for step in steps)  # animate would drop the contour
+    assert len(go.Figure(fig).layout.sliders[0].steps) == len(steps)  # copies keep the replay
 
 
-def test_paths_and_replay_frames_follow_the_trajectories(rosen):
+def test_paths_and_replay_slider_follow_the_trajectories(rosen):
     _, runs, fig = rosen
     data = as_dict(fig)["data"]
     diverged = runs[1].trajectory
@@ -73,22 +74,27 @@ def test_paths_and_replay_frames_follow_the_trajectories(rosen):
         trace = next(t for t in data if t.get("name", "").startswith(run.label))
         np.testing.assert_array_equal(np.c_[trace["x"], trace["y"]], run.trajectory.points)
     assert any("diverged at step" in t.get("name", "") for t in data)
-    frames = as_dict(fig)["frames"]
+    steps = as_dict(fig)["layout"]["sliders"][0]["steps"]
     longest = max(len(r.trajectory.points) for r in runs)
-    assert frames[0]["name"] == "0" and frames[-1]["name"] == str(longest - 1)
-    for frame in frames:
-        k = int(frame["name"])
-        for run, trace, index in zip(runs, frame["data"], frame["traces"], strict=True):
+    assert steps[0]["label"] == "0" and steps[-1]["label"] == str(longest - 1)
+    for step in steps:
+        k = int(step["label"])
+        update, indices = step["args"]
+        assert len(indices) == 2 * len(runs)  # an arrow and a point per run
+        for i, run in enumerate(runs):
             pts = run.trajectory.points
             p = pts[min(k, len(pts) - 1)]
-            assert (trace["x"][0], trace["y"][0]) == (p[0], p[1])
-            assert data[index]["marker"]["color"] == run.color  # frames move the right trace
+            point = indices[2 * i + 1]
+            assert (update["x"][2 * i + 1][0], update["y"][2 * i + 1][0]) == (p[0], p[1])
+            assert update["x"][2 * i][0] == p[0]  # the arrow starts at the point
+            assert data[point]["marker"]["color"] == run.color  # the right trace moves
+            assert data[point]["x"] == [pts[-1][0]]  # drawn at the last step until moved
 
 
 def test_current_arrow_points_downhill_with_unit_direction(rosen):
     s, runs, fig = rosen
     data = as_dict(fig)["data"]
-    current = data[-len(runs):]  # the "current point" traces come last
+    current = data[-2 * len(runs)::2]  # (arrow, point) per run come last
     assert len(current) == len(runs)
     for run, trace in zip(runs, current, strict=True):
         p = run.trajectory.points[-1]
@@ -153,7 +159,8 @@ def test_clipping_charts_show_before_after_and_cosines():
     before, after = (np.asarray(t.y) for t in fig.data)
     np.testing.assert_allclose(before, by_norm.grad_norms)
     assert after.max() <= 1.0 and before.max() > 50
-    assert fig.layout.shapes[0].y0 == 0.0  # log10 of the threshold 1 on the log axis
+    assert fig.layout.shapes[0].y0 == 1.0  # shapes use data values, even on a log axis
+    assert fig.layout.annotations[0].y == 0.0  # annotations use log10 on a log axis
     fig = clip_cosine_figure([("norm", COLORS["blue"], by_norm), ("value", COLORS["orange"],
                                                                      by_value)])
     norm_cos, value_cos = (np.asarray(t.y) for t in fig.data)
@@ -176,7 +183,7 @@ def test_every_chart_validates_fully():
 def test_gradient_cost_figure_counts():
     ns = np.array([1, 10, 1000])
     fig = gradient_cost_figure(ns, 10)
-    assert fig.layout.shapes[0].x0 == 1.0  # log10(10) on the log axis
+    assert fig.layout.shapes[0].x0 == 10 and fig.layout.annotations[0].x == 1.0
     forward, central, backprop = (np.asarray(t.y) for t in fig.data)
     assert forward.tolist() == [2, 11, 1001] and central.tolist() == [2, 20, 2000]
     assert backprop.tolist() == [3, 3, 3]
