@@ -14,7 +14,7 @@ _PRESENTER_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { font-size: 1.2rem; max-width: 96rem; }
 [data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li { font-size: 1.2rem; }
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 2.6rem !important; }
 </style>
 """
 
