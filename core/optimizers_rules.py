@@ -23,6 +23,8 @@ The pieces are exposed separately (:func:`init_state`, :func:`step`, :func:`clip
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 METHODS: tuple[str, ...] = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
@@ -122,7 +124,7 @@ def _step_adam(x, g, state, lr, t, momentum, nesterov, betas, alpha, eps):
     exp_avg = beta1 * state["exp_avg"] + (1.0 - beta1) * g
     exp_avg_sq = beta2 * state["exp_avg_sq"] + (1.0 - beta2) * g * g
     step_size = lr / (1.0 - beta1**t)
-    denom = np.sqrt(exp_avg_sq) / np.sqrt(1.0 - beta2**t) + eps
+    denom = np.sqrt(exp_avg_sq) / math.sqrt(1.0 - beta2**t) + eps
     return x - step_size * exp_avg / denom, {"exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq}
 
 

@@ -95,7 +95,7 @@ def quadratic_bowl(
         (cx - 2.5, cy + 1.5),
         ((cx, cy),),
         0.0,
-        "The learning-rate limit 2/λ_max is exact here: past it, every run diverges.",
+        "The learning-rate limit 2/λmax is exact here: past it, every run diverges.",
         True,
     )
 

@@ -68,11 +68,13 @@ class Surface:
 
     def loss(self, p: np.ndarray) -> float:
         """Loss at one point ``p = (x, y)``."""
-        return float(self.value(p[0], p[1]))
+        x, y = p.tolist() if isinstance(p, np.ndarray) else p
+        return float(self.value(x, y))
 
     def grad(self, p: np.ndarray) -> np.ndarray:
         """Gradient :math:`(f_x, f_y)` at one point, as a float array of shape (2,)."""
-        gx, gy = self.gradient(p[0], p[1])
+        x, y = p.tolist() if isinstance(p, np.ndarray) else p
+        gx, gy = self.gradient(x, y)
         return np.array((gx, gy), dtype=float)
 
     def hess(self, p: np.ndarray) -> np.ndarray:
