@@ -201,3 +201,53 @@ def cost_figure(
               "xaxis": {"title": _title("number of parameters"), **LOG_AXIS},
               "yaxis": {"title": _title("time (ms)"), **LOG_AXIS}}
     return fast_figure(data, layout)
+
+
+def _weight_traces(params: mlp.Params, pos: list[np.ndarray], bins: int = 4) -> list[dict]:
+    """Connections as line traces, binned by |w| (width) and sign (colour)."""
+    wmax = max(float(np.abs(W).max()) for W, _ in params) or 1.0
+    groups: dict[tuple[int, int], list[float | None]] = {}
+    for layer, (W, _) in enumerate(params):
+        for i, j in np.ndindex(W.shape):
+            level = min(bins - 1, int(bins * abs(W[i, j]) / wmax))
+            xs_ys = groups.setdefault((int(W[i, j] > 0), level), [])
+            (x0, y0), (x1, y1) = pos[layer][i], pos[layer + 1][j]
+            xs_ys.append((x0, y0, x1, y1))
+    traces = []
+    for (positive, level), segs in sorted(groups.items()):
+        x = [v for x0, _, x1, _ in segs for v in (x0, x1, None)]
+        y = [v for _, y0, _, y1 in segs for v in (y0, y1, None)]
+        traces.append({"type": "scatter", "x": x, "y": y, "mode": "lines", "hoverinfo": "skip",
+                       "showlegend": False, "opacity": 0.35 + 0.15 * level,
+                       "line": {"width": 1 + 2.2 * level,
+                                "color": COLORS["vermillion"] if positive else COLORS["blue"]}})
+    return traces
+
+
+def network_figure(params: mlp.Params, grad_norms: np.ndarray | None, epoch: int) -> go.Figure:
+    """The network itself: neurons in columns, weights as lines (colour = sign, width = size).
+
+    Each layer is labelled with its gradient norm at this epoch, so vanishing gradients show
+    up as tiny numbers on the left.
+    """
+    sizes = mlp.layer_sizes_of(params)
+    pos = [np.c_[np.full(n, k, dtype=float), np.linspace(0.5, -0.5, n) * (n - 1) / max(sizes)]
+           for k, n in enumerate(sizes)]
+    nodes = np.concatenate(pos)
+    data = [*_weight_traces(params, pos), {
+        "type": "scatter", "x": nodes[:, 0], "y": nodes[:, 1], "mode": "markers",
+        "hoverinfo": "skip", "showlegend": False,
+        "marker": {"size": 18, "color": "white", "line": {"width": 2.5, "color": "#444444"}}}]
+    names = ["inputs", *(f"hidden {k}" for k in range(1, len(sizes) - 1)), "output"]
+    notes = [{"x": k, "y": 0.62, "text": f"<b>{name}</b>", "showarrow": False,
+              "font": {"size": FONT_SIZE - 2}} for k, name in enumerate(names)]
+    if grad_norms is not None:
+        notes += [{"x": k + 0.5, "y": -0.62, "text": f"‖∂L/∂W‖<br>{g:.1e}", "showarrow": False,
+                   "font": {"size": FONT_SIZE - 2, "color": COLORS["grey"]}}
+                  for k, g in enumerate(grad_norms)]
+    layout = {"title": _title(f"The network after epoch {epoch} (orange +, blue −)"),
+              "height": 380, "margin": {"l": 20, "r": 20, "t": 60, "b": 10},
+              "annotations": notes,
+              "xaxis": {"visible": False, "range": [-0.4, len(sizes) - 0.6], "fixedrange": True},
+              "yaxis": {"visible": False, "range": [-0.8, 0.72], "fixedrange": True}}
+    return fast_figure(data, layout)

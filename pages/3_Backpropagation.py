@@ -100,10 +100,11 @@ def replay(config: tuple, result) -> None:
     m[1].metric("Train accuracy", f"{result.train_acc[epoch]:.1%}")
     m[2].metric("Test accuracy", f"{result.test_acc[epoch]:.1%}")
     m[3].metric("Test loss", f"{result.test_loss[epoch]:.3g}")
-    boundary, losses, norms = bp.replay_figures(config, epoch)
+    boundary, network, losses, norms = bp.replay_figures(config, epoch)
     left, right = st.columns([1.1, 1])
     with left:
         lesson.chart(boundary, key="chart_boundary")
+        lesson.chart(network, key="chart_network")
     with right:
         lesson.chart(losses, key="chart_loss")
         lesson.chart(norms, key="chart_gradnorm")

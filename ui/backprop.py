@@ -14,6 +14,7 @@ from figures.backprop import (
     cost_figure,
     grad_norm_figure,
     loss_figure,
+    network_figure,
     step_error_figure,
 )
 from figures.backprop_graph import graph_figure
@@ -224,12 +225,14 @@ def check_part(x: tuple[float, float], y: float, weights: tuple, log_h: float, m
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
-def replay_figures(config: Config, epoch: int) -> tuple[go.Figure, go.Figure, go.Figure]:
-    """Part C: decision boundary, loss curves and gradient norms at one replayed epoch."""
+def replay_figures(config: Config, epoch: int) -> tuple[go.Figure, ...]:
+    """Part C at one replayed epoch: boundary, network, loss curves, gradient norms."""
     split, result = train_cached(config)
     c = dict(config)
     params = result.params_at(epoch)
+    norms = result.grad_norms[epoch - 1] if epoch else None
     return (boundary_figure(params, split, c["activation"], c["loss"], epoch),
+            network_figure(params, norms, epoch),
             loss_figure(result, epoch), grad_norm_figure(result, epoch, c["clip_norm"]))
 
 

@@ -31,8 +31,8 @@ def test_default_page_runs_clean_with_all_parts(at):
     assert_no_exception(at)
     assert not at.error
     assert_finite_figures(at)
-    keys = ["chart_graph", "chart_fd_error", "chart_boundary", "chart_loss", "chart_gradnorm",
-            "chart_cost"]
+    keys = ["chart_graph", "chart_fd_error", "chart_boundary", "chart_network", "chart_loss",
+            "chart_gradnorm", "chart_cost"]
     for key in keys:
         assert plotly_spec(at, key)["data"]
     headers = [h.value for h in at.subheader]
@@ -201,7 +201,7 @@ def test_presenter_mode_hides_formulas_and_keeps_charts():
     at = run_page(PAGE, session={"presenter": True}, query={"bp_epochs": "20"})
     assert_no_exception(at)
     assert not [e for e in at.expander if e.label == "The mathematics"]
-    assert len(at.get("plotly_chart")) == 6
+    assert len(at.get("plotly_chart")) == 7
     spec = plotly_spec(at, "chart_graph")
     assert spec["layout"]["height"] >= 640
     # the clip threshold control only appears once clipping is on

@@ -120,3 +120,20 @@ def test_live_cost_measurement_shows_the_gap():
     # finite differences need 2P loss evaluations: far slower at 205 parameters
     assert cost["fd_over_backprop"][1] > 10
     assert cost["fd_over_backprop"][1] > cost["fd_over_backprop"][0]
+
+
+def test_network_figure_draws_every_weight_once(run):
+    _, result = run
+    params = result.params_at(5)
+    d = _valid(F.network_figure(params, result.grad_norms[4], 5))
+    lines = [t for t in d["data"] if t["mode"] == "lines"]
+    segments = sum(sum(v is None for v in t["x"]) for t in lines)
+    assert segments == sum(W.size for W, _ in params)
+    nodes = d["data"][-1]
+    assert len(nodes["x"]) == sum(mlp.layer_sizes_of(params))
+    notes = [a["text"] for a in d["layout"]["annotations"]]
+    assert f"{result.grad_norms[4, 0]:.1e}" in " ".join(notes)
+    # signs: positive weights vermillion, negative blue
+    colors = {t["line"]["color"] for t in lines}
+    assert colors <= {F.COLORS["vermillion"], F.COLORS["blue"]}
+    assert len(_valid(F.network_figure(params, None, 0))["layout"]["annotations"]) == 5
