@@ -31,9 +31,9 @@ METHODS: tuple[str, ...] = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop",
 """Names accepted by :func:`init_state`, :func:`step` and :func:`optimize`."""
 
 METHOD_LABELS: dict[str, str] = {
-    "sgd": "Gradient descent (SGD)",
+    "sgd": "SGD",
     "momentum": "Momentum",
-    "nesterov": "Nesterov momentum",
+    "nesterov": "Nesterov",
     "adagrad": "Adagrad",
     "rmsprop": "RMSprop",
     "adam": "Adam",

@@ -48,8 +48,9 @@ with charts:
                 f"(farthest point ({far[0]:.3g}, {far[1]:.3g})).")
     lesson.chart(descent_figure(surface, grid, runs), key="gd_contour", selection_mode="points",
                  on_select=partial(gd.set_start_from_click, surface.key, "gd_contour"))
-    st.caption("Click anywhere on the map to start there. ▶ Replay animates the descent; "
-               "the arrow at each point is the downhill direction −∇f at that step.")
+    st.caption("Click anywhere on the map to start there. Drag the replay slider under the map "
+               "to step through the descent; each big dot's arrow is the downhill direction −∇f "
+               "at that step, the grey arrows show it everywhere.")
     lesson.chart(loss_figure(runs, surface.min_value), key="gd_loss")
     st.dataframe(gd.summary_rows(runs, surface.min_value), hide_index=True)
 lesson.client_explanation(PLAIN_WORDS)

@@ -86,7 +86,7 @@ def test_surface_change_applies_presets_and_methods_show_their_extras():
     at.slider(key="b2_3").set_value(0.99).run()
     assert_no_exception(at)
     runs = paths(plotly_spec(at, "gd_contour"))
-    assert [r["name"] for r in runs] == ["1: RMSprop, lr 0.01", "2: Nesterov momentum, lr 0.001",
+    assert [r["name"] for r in runs] == ["1: RMSprop, lr 0.01", "2: Nesterov, lr 0.001",
                                          "3: Adam, lr 0.1"]
     s = make_surface("rosenbrock")
     ref = optimize(s.grad, s.start, "adam", 0.1, 500, loss=s.loss, betas=(0.8, 0.99)).points

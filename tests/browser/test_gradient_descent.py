@@ -16,7 +16,6 @@ def test_lr_slider_steps_through_log_values_to_divergence(page, server):
     page.wait_for_selector(".js-plotly-plot")
     assert page.evaluate(FIRST_PATH_LENGTH) == 101  # 100 steps on the bowl, no divergence
     assert page.get_by_text("diverged at step").count() == 0
-    save_screenshot(page, "gradient_descent")
 
     slider = page.get_by_role("slider", name="Learning rate (log scale)").nth(0)
     slider.focus()
@@ -33,3 +32,14 @@ def test_lr_slider_steps_through_log_values_to_divergence(page, server):
     length = page.evaluate(FIRST_PATH_LENGTH)
     assert length is not None and length < 101  # the path stops at the last finite point
     assert_no_exception(page)
+
+
+def test_three_optimizers_on_rosenbrock_screenshot(page, server):
+    page.set_viewport_size({"width": 1400, "height": 1250})
+    open_lesson(page, server, "Gradient_descent",
+                "?surface=Rosenbrock+valley&steps=500&lr1=0.0015&lr2=0.0015&lr3=0.1")
+    page.wait_for_function(f"{FIRST_PATH_LENGTH} === 501")
+    page.evaluate("document.querySelector('[data-testid=stMain]')?.scrollTo(0, 330)")
+    assert page.get_by_text("diverged at step").count() == 0
+    assert_no_exception(page)
+    save_screenshot(page, "gradient_descent", full_page=False)
