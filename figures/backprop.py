@@ -131,12 +131,12 @@ def _layer_trace(epochs: np.ndarray, norms: np.ndarray, layer: int, n_layers: in
     if n_layers == 1:
         return _line(epochs, norms, "layer 1 (the only one)", COLORS["blue"], width=4)
     if layer == 0:
-        return {**_line(epochs, norms, "layer 1 (input side)", COLORS["blue"], width=4),
+        return {**_line(epochs, norms, "layer 1 (input)", COLORS["blue"], width=4),
                 "legendrank": 1}
     if layer == n_layers - 1:
         return {**_line(epochs, norms, f"layer {layer + 1} (output)", COLORS["vermillion"],
                         width=4), "legendrank": 3}
-    return {**_line(epochs, norms, "middle layers", COLORS["grey"], width=1.5),
+    return {**_line(epochs, norms, "middle", COLORS["grey"], width=1.5),
             "legendgroup": "middle", "showlegend": layer == 1, "legendrank": 2,
             "hovertemplate": f"layer {layer + 1}: %{{y:.2g}}<extra></extra>"}
 
@@ -157,7 +157,8 @@ def grad_norm_figure(result: TrainResult, epoch: int, clip_norm: float | None) -
             "xanchor": "right", "yanchor": "bottom", "showarrow": False,
             "text": "clip threshold (whole gradient)", "font": {"size": FONT_SIZE - 3}})
     layout = {"title": _title("Gradient size per layer"), "height": 380,
-              "legend": {**TOP_LEGEND, "font": {"size": FONT_SIZE - 3}},
+              "legend": {"orientation": "h", "x": 0, "y": -0.22, "yanchor": "top",
+                         "font": {"size": FONT_SIZE - 2}},
               "xaxis": {"title": _title("epoch"), "range": [1, max(result.epochs_done, 2)]},
               "yaxis": {"title": _title("‖∂L/∂(W, b)‖ of the layer"), **LOG_AXIS}, **marks}
     return fast_figure(data, layout)
@@ -238,15 +239,21 @@ def network_figure(params: mlp.Params, grad_norms: np.ndarray | None, epoch: int
         "type": "scatter", "x": nodes[:, 0], "y": nodes[:, 1], "mode": "markers",
         "hoverinfo": "skip", "showlegend": False,
         "marker": {"size": 18, "color": "white", "line": {"width": 2.5, "color": "#444444"}}}]
-    names = ["inputs", *(f"hidden {k}" for k in range(1, len(sizes) - 1)), "output"]
+    wide = len(sizes) <= 5
+    hidden = (f"hidden {k}" if wide else f"h{k}" for k in range(1, len(sizes) - 1))
+    names = ["inputs" if wide else "x", *hidden, "output" if wide else "z"]
     notes = [{"x": k, "y": 0.62, "text": f"<b>{name}</b>", "showarrow": False,
               "font": {"size": FONT_SIZE - 2}} for k, name in enumerate(names)]
     if grad_norms is not None:
-        notes += [{"x": k + 0.5, "y": -0.62, "text": f"‖∂L/∂W‖<br>{g:.1e}", "showarrow": False,
-                   "font": {"size": FONT_SIZE - 2, "color": COLORS["grey"]}}
+        notes += [{"x": k + 0.5, "y": -0.64, "text": f"{g:.1e}" if wide else f"{g:.0e}",
+                   "showarrow": False, "font": {"size": FONT_SIZE - 2, "color": COLORS["grey"]}}
                   for k, g in enumerate(grad_norms)]
-    layout = {"title": _title(f"The network after epoch {epoch} (orange +, blue −)"),
-              "height": 380, "margin": {"l": 20, "r": 20, "t": 60, "b": 10},
+    title = {"text": f"The network after epoch {epoch}",
+             "subtitle": {"text": "lines: weights (orange +, blue −, width = size); "
+                                  "numbers: gradient size of each layer",
+                          "font": {"size": FONT_SIZE - 3, "color": COLORS["grey"]}}}
+    layout = {"title": title,
+              "height": 400, "margin": {"l": 20, "r": 20, "t": 80, "b": 10},
               "annotations": notes,
               "xaxis": {"visible": False, "range": [-0.4, len(sizes) - 0.6], "fixedrange": True},
               "yaxis": {"visible": False, "range": [-0.8, 0.72], "fixedrange": True}}

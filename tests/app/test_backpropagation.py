@@ -166,7 +166,7 @@ def test_scenarios_vanishing_exploding_and_clipping():
     at.button[1].click().run()  # vanishing: deep sigmoid
     assert at.selectbox(key="bp_act").value == "sigmoid"
     norms = {t["name"]: t["y"] for t in plotly_spec(at, "chart_gradnorm")["data"]}
-    first, last = norms["layer 1 (input side)"][0], norms["layer 7 (output)"][0]
+    first, last = norms["layer 1 (input)"][0], norms["layer 7 (output)"][0]
     assert first < 1e-3 * last
     at.button[2].click().run()  # exploding
     assert any("blew up" in w.value for w in at.warning)

@@ -92,7 +92,7 @@ def test_loss_and_gradient_norm_figures(run):
     g = _valid(F.grad_norm_figure(result, 10, clip_norm=1.0))
     assert len(g["data"]) == 4  # 3 hidden layers + output
     by_name = {t["name"]: t for t in g["data"]}
-    np.testing.assert_allclose(by_name["layer 1 (input side)"]["y"], result.grad_norms[:, 0])
+    np.testing.assert_allclose(by_name["layer 1 (input)"]["y"], result.grad_norms[:, 0])
     np.testing.assert_allclose(by_name["layer 4 (output)"]["y"], result.grad_norms[:, 3])
     assert sum(t.get("showlegend", True) for t in g["data"]) == 3  # middle layers share one
     assert g["layout"]["yaxis"]["type"] == "log"
