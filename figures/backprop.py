@@ -157,7 +157,7 @@ def grad_norm_figure(result: TrainResult, epoch: int, clip_norm: float | None) -
             "xanchor": "right", "yanchor": "bottom", "showarrow": False,
             "text": "clip threshold (whole gradient)", "font": {"size": FONT_SIZE - 3}})
     layout = {"title": _title("Gradient size per layer"), "height": 380,
-              "legend": {"orientation": "h", "x": 0, "y": -0.22, "yanchor": "top",
+              "legend": {"orientation": "h", "x": 0, "y": -0.32, "yanchor": "top",
                          "font": {"size": FONT_SIZE - 2}},
               "xaxis": {"title": _title("epoch"), "range": [1, max(result.epochs_done, 2)]},
               "yaxis": {"title": _title("‖∂L/∂(W, b)‖ of the layer"), **LOG_AXIS}, **marks}
@@ -249,8 +249,8 @@ def network_figure(params: mlp.Params, grad_norms: np.ndarray | None, epoch: int
                    "showarrow": False, "font": {"size": FONT_SIZE - 2, "color": COLORS["grey"]}}
                   for k, g in enumerate(grad_norms)]
     title = {"text": f"The network after epoch {epoch}",
-             "subtitle": {"text": "lines: weights (orange +, blue −, width = size); "
-                                  "numbers: gradient size of each layer",
+             "subtitle": {"text": "weights: orange +, blue −, width = size; "
+                                  "numbers: gradient size",
                           "font": {"size": FONT_SIZE - 3, "color": COLORS["grey"]}}}
     layout = {"title": title,
               "height": 400, "margin": {"l": 20, "r": 20, "t": 80, "b": 10},

@@ -108,9 +108,7 @@ def replay(config: tuple, result) -> None:
     with right:
         lesson.chart(losses, key="chart_loss")
         lesson.chart(norms, key="chart_gradnorm")
-    n, err = bp.final_check(config)
-    st.caption(f"Gradient check of the trained network: backprop against central differences "
-               f"on all {n} parameters, worst relative error {err:.1e}.")
+    st.caption(bp.final_check(config))
     lesson.client_explanation(
         "The coloured background is the network's opinion: orange means “class 1”, blue "
         "“class 0”; dots are the examples it learned from, hollow diamonds the ones it never "

@@ -1,5 +1,7 @@
 """AppTest of the backpropagation lesson: all four parts, every control, URL state."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -41,6 +43,11 @@ def test_default_page_runs_clean_with_all_parts(at):
     assert float(_metric(at, "Test accuracy").rstrip("%")) >= 95.0
     assert _metric(at, "Epoch") == "300 of 300"
     assert len(at.radio(key="quiz_backprop_1").options) == 4
+    check = next(c.value for c in at.caption if "Gradient check of the trained" in c.value)
+    agree = float(re.search(r"agrees to ([0-9.e+-]+)", check).group(1))
+    assert agree < 1e-8
+    worst = re.search(r"worst relative error ([0-9.e+-]+)", check)
+    assert worst is None or float(worst.group(1)) < 1e-6
 
 
 def test_part_a_forward_values_and_backward_steps(at):
