@@ -10,6 +10,7 @@ from figures.theme import COLORS, FONT_SIZE, TEMPLATE
 
 NODE_SIZE = 64
 ROW_GAP = 0.16  # vertical offset (axis units) of the gradient label under a node
+HALO = "0 0 3px white, 0 0 3px white, 0 0 3px white"  # keeps labels legible over arrows
 
 
 def node_columns(graph: Graph) -> list[int]:
@@ -130,22 +131,29 @@ def _node_traces(graph: Graph, pos: np.ndarray, revealed: set[int],
                    "line": {"color": [c for c, _ in lines], "width": [w for _, w in lines]}},
     }
     shown = [i for i in ids if i in revealed]
-    grads = {
+    grads = {  # invisible carrier of the revealed gradients (drawn as annotations)
         "type": "scatter", "x": pos[shown, 0], "y": pos[shown, 1] - ROW_GAP * 0.62,
-        "mode": "text", "hoverinfo": "skip", "name": "gradients",
-        "text": [f"<b>∂ {_fmt(graph.nodes[i].grad)}</b>" for i in shown],
-        "textfont": {"size": FONT_SIZE - 1,
-                     "color": [COLORS["vermillion"] if graph.nodes[i].grad > 0 else COLORS["blue"]
-                               for i in shown]},
+        "mode": "markers", "marker": {"size": 1, "opacity": 0}, "hoverinfo": "skip",
+        "name": "gradients", "text": [_fmt(graph.nodes[i].grad) for i in shown],
     }
     named = [i for i in ids if not leaf[i] and graph.nodes[i].label != graph.nodes[i].op]
     names = {
         "type": "scatter", "x": pos[named, 0], "y": pos[named, 1] + ROW_GAP * 0.55,
         "mode": "text", "hoverinfo": "skip", "name": "names",
         "text": [graph.nodes[i].label for i in named],
-        "textfont": {"size": FONT_SIZE - 2, "color": COLORS["grey"]},
+        "textfont": {"size": FONT_SIZE - 2, "color": COLORS["grey"], "shadow": HALO},
     }
     return [nodes, grads, names]
+
+
+def _gradient_labels(graph: Graph, pos: np.ndarray, revealed: set[int]) -> list[dict]:
+    """``∂ value`` under each revealed node, on a white box so arrows never hide it."""
+    return [{
+        "x": pos[i, 0], "y": pos[i, 1] - ROW_GAP * 0.62, "showarrow": False,
+        "text": f"<b>∂ {_fmt(graph.nodes[i].grad)}</b>", "bgcolor": "rgba(255,255,255,0.85)",
+        "borderpad": 1, "font": {"size": FONT_SIZE - 1, "color": COLORS["vermillion"]
+                                 if graph.nodes[i].grad > 0 else COLORS["blue"]},
+    } for i in sorted(revealed)]
 
 
 def graph_figure(graph: Graph, step: int, title: str | None = None) -> go.Figure:
@@ -164,7 +172,7 @@ def graph_figure(graph: Graph, step: int, title: str | None = None) -> go.Figure
     layout = {
         "template": TEMPLATE, "height": 640, "showlegend": False,
         "margin": {"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
-        "annotations": _edges(graph, pos, current),
+        "annotations": _edges(graph, pos, current) + _gradient_labels(graph, pos, revealed),
         "xaxis": {"visible": False, "range": [-0.5, float(pos[:, 0].max()) + 0.5],
                   "fixedrange": True},
         "yaxis": {"visible": False, "range": [-0.16, 1.14], "fixedrange": True},

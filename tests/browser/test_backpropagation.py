@@ -15,7 +15,9 @@ def test_backward_steps_then_exploding_and_clipped_training(page, server):
     assert_no_exception(page)
     page.wait_for_function(f"{REVEALED} === 3")
     page.get_by_text("local derivative × upstream gradient").first.wait_for()
-    save_screenshot(page, "backpropagation")
+    page.get_by_text("Backward step").first.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    save_screenshot(page, "backpropagation", full_page=False)
 
     slider = page.get_by_role("slider", name="Backward step")
     slider.focus()

@@ -47,7 +47,9 @@ def test_graph_reveals_exactly_step_gradients(graph, step):
         assert F"{graph.nodes[node].grad:.3g}".replace("-", "−") in text
     arrows = [a for a in d["layout"]["annotations"] if a.get("showarrow")]
     assert len(arrows) == len(graph.edges)
-    labels = [a for a in d["layout"]["annotations"] if not a.get("showarrow")]
+    labels = [a for a in d["layout"]["annotations"] if a["text"].startswith("<b>×")]
+    boxed = [a for a in d["layout"]["annotations"] if a["text"].startswith("<b>∂")]
+    assert len(boxed) == shown  # gradient labels on white boxes, above the arrows
     if 1 < step <= len(graph.nodes):  # the current node's local derivatives are labelled
         current = order[-1]
         assert len(labels) == sum(e.child == current for e in graph.edges)
