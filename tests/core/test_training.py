@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core import mlp, training
 from core.datasets import make_dataset
@@ -81,3 +83,30 @@ def test_bad_settings():
         training.run_playground(optimizer="lbfgs")
     with pytest.raises(ValueError):
         training.run_playground(lr=0.0)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.sampled_from(["circles", "xor", "moons", "spiral", "blobs"]),
+    st.sampled_from(mlp.ACTIVATIONS),
+    st.sampled_from(mlp.LOSSES),
+    st.sampled_from(training.OPTIMIZERS),
+    st.sampled_from([0, 7, 64]),
+    st.integers(0, 3),
+    st.sampled_from([None, 0.5]),
+)
+def test_any_configuration_gives_a_consistent_finite_history(
+        dataset, activation, loss, optimizer, batch, layers, clip):
+    split, r = training.run_playground(
+        dataset=dataset, n_points=60, activation=activation, loss=loss, optimizer=optimizer,
+        batch_size=batch, layers=layers, neurons=3, epochs=4, lr=0.05, clip_norm=clip)
+    E = r.epochs_done
+    assert r.snapshots.shape == (E + 1, mlp.n_params(r.layer_sizes))
+    assert r.grad_norms.shape == (E, layers + 1) and r.clipped_share.shape == (E,)
+    for arr in (r.snapshots, r.train_loss, r.test_loss, r.grad_norms):
+        assert np.isfinite(arr).all()
+    assert ((r.train_acc >= 0) & (r.train_acc <= 1)).all()
+    np.testing.assert_array_equal(
+        r.snapshots[0], mlp.flatten(mlp.init_params(r.layer_sizes, seed=0)))
+    assert r.train_loss[E] == pytest.approx(
+        mlp.loss_value(r.params_at(E), split.X_train, split.y_train, activation, loss))
