@@ -17,7 +17,7 @@ from core.optimizers import Trajectory
 from core.surfaces import Surface
 from figures.theme import COLORS, FONT_SIZE, LINE_WIDTH, TEMPLATE
 
-MAX_FRAMES = 60  # replay slider positions
+MAX_FRAMES = 40  # replay slider positions
 CLICK_GRID = 41
 ARROW_GRID = 13
 

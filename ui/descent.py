@@ -42,6 +42,7 @@ PRESET_LR: dict[str, dict[str, float]] = {
 PRESET_STEPS = {"rosenbrock": 500, "beale": 500, "bowl": 100}
 SLOT_METHODS = ("sgd", "momentum", "adam")
 SLOT_COLOR_NAMES = ("blue", "orange", "green")  # Streamlit markdown colours matching SEQUENCE
+GRID_POINTS = 81  # contour resolution: smooth enough, and a small chart payload
 DEFAULT_FORMULA = "(x^2 + y - 11)^2/10 + (x + y^2 - 7)^2/10"
 
 
@@ -171,7 +172,7 @@ def set_start_from_click(surface_key: str, chart_key: str) -> None:
 def built_in_surface(key: str, condition: float, angle: float) -> tuple[Surface, tuple]:
     """A built-in surface and its contour grid (cached: same inputs, same objects)."""
     surface = make_surface(key, condition=condition, angle=angle)
-    return surface, surface.grid(101)
+    return surface, surface.grid(GRID_POINTS)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -180,7 +181,7 @@ def formula_surface(text: str) -> tuple[Surface, tuple]:
     from core.expressions import parse
 
     surface = custom_surface(parse(text, ("x", "y")))
-    xs, ys, z = surface.grid(101)
+    xs, ys, z = surface.grid(GRID_POINTS)
     if not np.isfinite(z).any():
         raise ValueError("The formula is undefined everywhere in the window −3 ≤ x, y ≤ 3.")
     return surface, (xs, ys, z)

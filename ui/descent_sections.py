@@ -41,6 +41,29 @@ def _jump_text(traj) -> str:
     return f"{np.linalg.norm(step[i]):.3g} (step {i + 1})"
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _clip_figures(mode: str, threshold: float, lr: float) -> tuple:
+    """The three clipping charts for one setting (cached: figures are never mutated)."""
+    runs = _clip_runs(mode, threshold, lr)
+    surface = surface_from_id(CLIFF_ID)[0]
+    grid = surface.grid(61)
+    clipped_label = {"none": "no clipping", "norm": f"norm clipped at {threshold:g}",
+                     "value": f"value clipped at {threshold:g}"}[mode]
+    paths = [Run("no clipping", COLORS["grey"], runs["plain"])]
+    if mode != "none":
+        paths.append(Run(clipped_label, COLORS["blue"], runs["chosen"]))
+    trajs = [("norm clipping", COLORS["blue"], runs["norm"]),
+             ("value clipping", COLORS["vermillion"], runs["value"])]
+    return (descent_figure(surface, grid, paths, replay=False, clickable=False, height=520),
+            clip_norm_figure(runs["chosen"], threshold, mode, height=300),
+            clip_cosine_figure(trajs, height=260))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _cost_figure(n: int):
+    return gradient_cost_figure(np.array(N_VALUES), n)
+
+
 @st.fragment
 def clipping_section() -> None:
     """Norm vs value clipping on the cliff; reruns alone when its controls move."""
@@ -55,22 +78,13 @@ def clipping_section() -> None:
     threshold = state.widget(CLIP_AT, c2)
     lr = state.widget(CLIP_LR, c3)
     runs = _clip_runs(mode, threshold, lr)
-    surface, grid = surface_from_id(CLIFF_ID)
-    clipped_label = {"none": "no clipping", "norm": f"norm clipped at {threshold:g}",
-                     "value": f"value clipped at {threshold:g}"}[mode]
-    paths = [Run("no clipping", COLORS["grey"], runs["plain"])]
-    if mode != "none":
-        paths.append(Run(clipped_label, COLORS["blue"], runs["chosen"]))
+    paths_fig, norms_fig, cosine_fig = _clip_figures(mode, threshold, lr)
     left, right = st.columns([1, 1])
     with left:
-        lesson.chart(descent_figure(surface, grid, paths, replay=False, clickable=False,
-                                    height=520), key="gd_clip_paths")
+        lesson.chart(paths_fig, key="gd_clip_paths")
     with right:
-        lesson.chart(clip_norm_figure(runs["chosen"], threshold, mode, height=300),
-                     key="gd_clip_norms")
-        trajs = [("norm clipping", COLORS["blue"], runs["norm"]),
-                 ("value clipping", COLORS["vermillion"], runs["value"])]
-        lesson.chart(clip_cosine_figure(trajs, height=260), key="gd_clip_cosine")
+        lesson.chart(norms_fig, key="gd_clip_norms")
+        lesson.chart(cosine_fig, key="gd_clip_cosine")
     _clip_metrics(runs, mode)
 
 
@@ -122,6 +136,6 @@ def gradient_cost_section() -> None:
         f"{_duration(counts['backprop'] * FORWARD_PASS_SECONDS)} by backpropagation."
     )
     with right:
-        lesson.chart(gradient_cost_figure(np.array(N_VALUES), n), key="gd_cost")
+        lesson.chart(_cost_figure(n), key="gd_cost")
     st.markdown("How the backward pass does it, node by node: "
                 "[the backpropagation lesson](/Backpropagation).")
