@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.mmm_curves import CurveBank
+from core.mmm_fast import SMALL, kkt_small
 from core.mmm_global import global_allocation
 
 __all__ = ["Allocation", "optimize_budget", "resolve_bounds"]
@@ -104,6 +105,8 @@ def resolve_bounds(
     total = float(total)
     if not np.isfinite(total) or total < 0:
         raise ValueError(f"the budget must be a finite non-negative number, got {total!r}")
+    if lower is None and upper is None:  # the common case: only the budget binds
+        return np.zeros(n), np.full(n, total)
     lo = np.zeros(n) if lower is None else np.asarray(lower, dtype=float).copy()
     hi = np.full(n, np.inf) if upper is None else np.asarray(upper, dtype=float).copy()
     if lo.shape != (n,) or hi.shape != (n,):
@@ -211,6 +214,23 @@ def _level_and_masks(bank, spend, lo, hi, level):
     return marginal, at_lo, at_hi, level
 
 
+def _small_allocation(curves, total, lower, upper) -> Allocation | None:
+    """The pure-Python path of :mod:`core.mmm_fast` for a few concave channels."""
+    lo, hi = resolve_bounds(len(curves), total, lower, upper)
+    total = float(total)
+    if not lo.sum() < total < hi.sum():
+        return None
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        result = kkt_small(curves, lo.tolist(), hi.tolist(), total)
+    if result is None:
+        return None
+    spend, level, marginal, response = (np.array(x) for x in result)
+    scale = np.maximum(np.abs(hi - lo), 1.0)
+    at_lo = spend - lo <= 1e-9 * scale
+    at_hi = (hi - spend <= 1e-9 * scale) & ~at_lo
+    return Allocation(spend, marginal, float(level), response, at_lo, at_hi, "kkt", True)
+
+
 def optimize_budget(
     curves: object,
     total: float,
@@ -254,7 +274,12 @@ def optimize_budget(
         If the bounds are infeasible (says whether the minimums or maximums are at fault)
         or an input is malformed.
     """
-    bank = curves if isinstance(curves, CurveBank) else CurveBank(curves)
+    listed = curves.curves if isinstance(curves, CurveBank) else tuple(curves)
+    if 0 < len(listed) <= SMALL and all(getattr(c, "concave", False) for c in listed):
+        fast = _small_allocation(listed, total, lower, upper)
+        if fast is not None:
+            return fast
+    bank = curves if isinstance(curves, CurveBank) else CurveBank(listed)
     lo, hi = resolve_bounds(bank.n, total, lower, upper)
     total = float(total)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):

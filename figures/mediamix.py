@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from core.mmm_curves import CurveBank
 from core.mmm_optimize import optimize_budget
 from core.mmm_report import count, money
-from figures.theme import COLORS, SEQUENCE, new_figure
+from figures.theme import COLORS, SEQUENCE, TEMPLATE, new_figure
 
 SPEND_AXIS = {"tickprefix": "$", "tickformat": "~s"}
 
@@ -36,75 +36,117 @@ def _grid(spend: np.ndarray, extra: np.ndarray | None = None, points: int = 160)
     return np.linspace(0.0, 1.6 * top, points)
 
 
+def _segments(xs: list[np.ndarray], ys: list[np.ndarray]) -> tuple[list, list]:
+    """Join line pieces into one trace, separated by gaps (one trace is much faster)."""
+    x: list = []
+    y: list = []
+    for a, b in zip(xs, ys, strict=True):
+        x += [float(v) for v in a] + [None]
+        y += [float(v) for v in b] + [None]
+    return x, y
+
+
+def _points(x, y, colors, text, symbol="circle", name="", hover="%{text}<extra></extra>") -> dict:
+    return {
+        "type": "scatter",
+        "x": np.asarray(x, dtype=float),
+        "y": np.asarray(y, dtype=float),
+        "mode": "markers",
+        "name": name,
+        "showlegend": bool(name),
+        "text": text,
+        "hovertemplate": hover,
+        "marker": {
+            "color": colors,
+            "size": 15,
+            "symbol": symbol,
+            "line": {"color": "white" if symbol == "circle" else colors, "width": 2},
+        },
+    }
+
+
+def _curve_traces(labels, x, ys, colors, unit) -> list[dict]:
+    return [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": y,
+            "name": label,
+            "mode": "lines",
+            "line": {"color": color},
+            "hovertemplate": f"{label}<br>Spend: %{{x:$,.0f}}<br>{unit}<extra></extra>",
+        }
+        for label, y, color in zip(labels, ys, colors, strict=True)
+    ]
+
+
 def response_figure(
     names: Sequence[str], spend: np.ndarray, curves: Sequence, new_spend: np.ndarray | None = None
 ) -> go.Figure:
     """Response curves with current-spend markers and tangents labelled in money terms."""
     labels, bank = _names(names), CurveBank(curves)
     spend = np.asarray(spend, dtype=float)
+    colors = [_color(i) for i in range(len(labels))]
     x = _grid(spend, new_spend)
-    fig = new_figure(
-        title="Response curves: conversions vs spend (tangent slope = marginal return)",
-        xaxis_title="Spend per channel",
-        yaxis_title="Conversions",
-        height=560,
-    )
     marginal, response = bank.marginal(spend), bank.response(spend)
-    for i, (label, curve) in enumerate(zip(labels, curves, strict=True)):
-        color, s, m, r = _color(i), spend[i], marginal[i], response[i]
-        fig.add_scatter(
-            x=x,
-            y=curve.response(x),
-            name=label,
-            legendgroup=label,
-            line={"color": color},
-            hovertemplate=f"{label}<br>Spend: %{{x:$,.0f}}<br>Conversions: %{{y:,.0f}}<extra></extra>",
-        )
-        half = 0.6 * s
-        tx = np.array([s - half, s + half])
-        fig.add_scatter(
-            x=tx,
-            y=r + m * (tx - s),
-            mode="lines",
-            legendgroup=label,
-            showlegend=False,
-            line={"color": COLORS["black"], "dash": "dot", "width": 3},
-            opacity=0.75,
-            hoverinfo="skip",
-        )
-        text = f"{label}: each extra $1K brings ≈ {count(1000 * m)}"
-        fig.add_scatter(
-            x=[s],
-            y=[r],
-            mode="markers",
-            legendgroup=label,
-            showlegend=False,
-            marker={"color": color, "size": 14, "line": {"color": "white", "width": 2}},
-            hovertemplate=f"{text}<br>Current spend: %{{x:$,.0f}}<extra></extra>",
-        )
-        fig.add_annotation(
-            x=s,
-            y=r,
-            text=text,
-            showarrow=True,
-            arrowhead=0,
-            ax=0,
-            ay=-46 - 26 * (i % 2),
-            font={"color": color, "size": 16},
-            bgcolor="rgba(255,255,255,0.85)",
-        )
-        if new_spend is not None:
-            fig.add_scatter(
-                x=[new_spend[i]],
-                y=[float(curve.response(new_spend[i]))],
-                mode="markers",
-                legendgroup=label,
-                showlegend=False,
-                marker={"color": color, "size": 13, "symbol": "diamond-open", "line": {"width": 3}},
-                hovertemplate=f"{label} after the plan<br>%{{x:$,.0f}}<extra></extra>",
+    texts = [
+        f"{label}: each extra $1K brings ≈ {count(1000 * m)}"
+        for label, m in zip(labels, marginal, strict=True)
+    ]
+    tx = [np.array([0.4 * s, 1.6 * s]) for s in spend]
+    ty = [r + m * (t - s) for r, m, t, s in zip(response, marginal, tx, spend, strict=True)]
+    lines_x, lines_y = _segments(tx, ty)
+    traces = _curve_traces(
+        labels, x, [c.response(x) for c in curves], colors, "Conversions: %{y:,.0f}"
+    )
+    traces.append(
+        {
+            "type": "scatter",
+            "x": lines_x,
+            "y": lines_y,
+            "mode": "lines",
+            "showlegend": False,
+            "name": "tangents",
+            "hoverinfo": "skip",
+            "opacity": 0.75,
+            "line": {"color": COLORS["black"], "dash": "dot", "width": 3},
+        }
+    )
+    traces.append(_points(spend, response, colors, texts))
+    if new_spend is not None:
+        after = bank.response(np.asarray(new_spend, dtype=float))
+        traces.append(
+            _points(
+                new_spend,
+                after,
+                colors,
+                [f"{lb} after the plan" for lb in labels],
+                "diamond-open",
+                "After the plan",
+                "%{text}: %{x:$,.0f}<extra></extra>",
             )
-    fig.update_xaxes(**SPEND_AXIS)
-    fig.update_layout(legend={"orientation": "h", "y": -0.18})
+        )
+    notes = [
+        {
+            "x": s,
+            "y": r,
+            "text": t,
+            "showarrow": True,
+            "arrowhead": 0,
+            "ax": 0,
+            "ay": -46 - 26 * (i % 2),
+            "font": {"color": colors[i], "size": 16},
+            "bgcolor": "rgba(255,255,255,0.85)",
+        }
+        for i, (s, r, t) in enumerate(zip(spend, response, texts, strict=True))
+    ]
+    fig = go.Figure(data=traces, layout={"template": TEMPLATE, "annotations": notes, "height": 560})
+    fig.update_layout(
+        title="Response curves: conversions vs spend (tangent slope = marginal return)",
+        xaxis={"title": {"text": "Spend per channel"}, **SPEND_AXIS},
+        yaxis_title="Conversions",
+        legend={"orientation": "h", "y": -0.18},
+    )
     return fig
 
 
@@ -118,81 +160,99 @@ def marginal_figure(
     """Marginal-return curves, current markers, and the common level after optimisation."""
     labels, bank = _names(names), CurveBank(curves)
     spend = np.asarray(spend, dtype=float)
+    colors = [_color(i) for i in range(len(labels))]
     x = _grid(spend, optimum)[1:]
     now = bank.marginal(spend)
     cap = 2.2 * float(np.max(now))
-    fig = new_figure(
-        title="Marginal return: conversions from the next dollar",
-        xaxis_title="Spend per channel",
-        yaxis_title="Conversions per extra $",
-        height=520,
+    ys = [np.minimum(c.marginal(x), cap * 1.5) for c in curves]
+    traces = _curve_traces(labels, x, ys, colors, "%{y:.3f} per $")
+    traces.append(
+        _points(
+            spend,
+            now,
+            colors,
+            [f"{lb} now" for lb in labels],
+            hover="%{text}: %{y:.3f} per $<extra></extra>",
+        )
     )
-    for i, (label, curve) in enumerate(zip(labels, curves, strict=True)):
-        color = _color(i)
-        fig.add_scatter(
-            x=x,
-            y=np.minimum(curve.marginal(x), cap * 1.5),
-            name=label,
-            line={"color": color},
-            hovertemplate=f"{label}<br>Spend: %{{x:$,.0f}}<br>%{{y:.3f}} per $<extra></extra>",
-        )
-        fig.add_scatter(
-            x=[spend[i]],
-            y=[now[i]],
-            mode="markers",
-            showlegend=False,
-            marker={"color": color, "size": 14, "line": {"color": "white", "width": 2}},
-            hovertemplate=f"{label} now: %{{y:.3f}} per $<extra></extra>",
-        )
-        if optimum is not None:
-            fig.add_scatter(
-                x=[optimum[i]],
-                y=[float(curve.marginal(optimum[i]))],
-                mode="markers",
-                showlegend=False,
-                marker={"color": color, "size": 14, "symbol": "diamond-open", "line": {"width": 3}},
-                hovertemplate=f"{label} balanced: %{{x:$,.0f}}<extra></extra>",
+    if optimum is not None:
+        best = bank.marginal(np.asarray(optimum, dtype=float))
+        traces.append(
+            _points(
+                optimum,
+                best,
+                colors,
+                [f"{lb} balanced" for lb in labels],
+                "diamond-open",
+                "Balanced budget",
+                "%{text}: %{x:$,.0f}<extra></extra>",
             )
-    if level is not None and np.isfinite(level):
-        fig.add_hline(
-            y=level,
-            line={"color": COLORS["black"], "dash": "dot", "width": 3},
-            annotation_text=f"balanced level λ = {level:.3f} per $",
-            annotation_position="top right",
-            annotation_font_size=16,
         )
-    fig.update_xaxes(**SPEND_AXIS)
-    fig.update_yaxes(range=[0, cap])
-    fig.update_layout(legend={"orientation": "h", "y": -0.18})
+    notes = []
+    if level is not None and np.isfinite(level):
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [x[0], x[-1]],
+                "y": [level, level],
+                "mode": "lines",
+                "name": "Balanced level λ",
+                "hoverinfo": "skip",
+                "line": {"color": COLORS["black"], "dash": "dot", "width": 3},
+            }
+        )
+        notes.append(
+            {
+                "x": 1,
+                "xref": "paper",
+                "xanchor": "right",
+                "y": level,
+                "yanchor": "bottom",
+                "text": f"balanced level λ = {level:.3f} per $",
+                "showarrow": False,
+                "font": {"size": 16},
+            }
+        )
+    fig = go.Figure(data=traces, layout={"template": TEMPLATE, "annotations": notes, "height": 520})
+    fig.update_layout(
+        title="Marginal return: conversions from the next dollar",
+        xaxis={"title": {"text": "Spend per channel"}, **SPEND_AXIS},
+        yaxis={"title": {"text": "Conversions per extra $"}, "range": [0, cap]},
+        legend={"orientation": "h", "y": -0.18},
+    )
     return fig
 
 
 def allocation_figure(names: Sequence[str], series: Mapping[str, np.ndarray]) -> go.Figure:
     """Grouped bars: spend per channel in each scenario (current, plan, optimum...)."""
     labels = _names(names)
-    fig = new_figure(
-        title="Budget per channel: before and after",
-        yaxis_title="Spend",
-        barmode="group",
-        height=460,
-    )
     shades = (COLORS["grey"], COLORS["blue"], COLORS["green"], COLORS["orange"])
-    for k, (what, values) in enumerate(series.items()):
-        fig.add_bar(
-            x=labels,
-            y=np.asarray(values, dtype=float),
-            name=html.escape(what),
-            marker_color=shades[k % len(shades)],
-            text=[money(v) for v in values],
-            textposition="outside",
-            textfont={"size": 14},
-            hovertemplate="%{x}: %{y:$,.0f}<extra>" + html.escape(what) + "</extra>",
-        )
-    fig.update_yaxes(**SPEND_AXIS)
-    fig.update_layout(
-        legend={"orientation": "h", "y": -0.15, "x": 0}, uniformtext={"minsize": 13, "mode": "show"}
+    bars = [
+        {
+            "type": "bar",
+            "x": labels,
+            "y": np.asarray(values, dtype=float),
+            "name": html.escape(what),
+            "marker": {"color": shades[k % len(shades)]},
+            "text": [money(v) for v in values],
+            "textposition": "outside",
+            "textfont": {"size": 14},
+            "hovertemplate": "%{x}: %{y:$,.0f}<extra>" + html.escape(what) + "</extra>",
+        }
+        for k, (what, values) in enumerate(series.items())
+    ]
+    return go.Figure(
+        data=bars,
+        layout={
+            "template": TEMPLATE,
+            "title": "Budget per channel: before and after",
+            "height": 460,
+            "barmode": "group",
+            "yaxis": {"title": {"text": "Spend"}, **SPEND_AXIS},
+            "legend": {"orientation": "h", "y": -0.15, "x": 0},
+            "uniformtext": {"minsize": 13, "mode": "show"},
+        },
     )
-    return fig
 
 
 def shift_figure(
@@ -202,53 +262,86 @@ def shift_figure(
     labels, shift = _names(names), np.asarray(shift, dtype=float)
     colors = [COLORS["vermillion"] if v < 0 else COLORS["blue"] for v in shift]
     text = [("+" if v > 0 else "") + money(v) if v else "unchanged" for v in shift]
-    fig = new_figure(title=title, xaxis_title="Change of spend", height=360)
-    fig.add_bar(
-        y=labels,
-        x=shift,
-        orientation="h",
-        marker_color=colors,
-        text=text,
-        textposition="outside",
-        textfont={"size": 16},
-        cliponaxis=False,
-        hovertemplate="%{y}: %{x:$,.0f}<extra></extra>",
-    )
     limit = max(float(np.max(np.abs(shift))), 1.0) * 1.6
-    fig.update_xaxes(range=[-limit, limit], zeroline=True, zerolinewidth=3, **SPEND_AXIS)
-    fig.update_yaxes(autorange="reversed")
-    return fig
+    bar = {
+        "type": "bar",
+        "y": labels,
+        "x": shift,
+        "orientation": "h",
+        "marker": {"color": colors},
+        "text": text,
+        "textposition": "outside",
+        "textfont": {"size": 16},
+        "cliponaxis": False,
+        "hovertemplate": "%{y}: %{x:$,.0f}<extra></extra>",
+    }
+    return go.Figure(
+        data=[bar],
+        layout={
+            "template": TEMPLATE,
+            "title": title,
+            "height": 360,
+            "xaxis": {
+                "title": {"text": "Change of spend"},
+                "range": [-limit, limit],
+                "zeroline": True,
+                "zerolinewidth": 3,
+                **SPEND_AXIS,
+            },
+            "yaxis": {"autorange": "reversed"},
+        },
+    )
 
 
 def linear_figure(
     amounts: np.ndarray, linear: np.ndarray, exact: np.ndarray, chosen: float | None = None
 ) -> go.Figure:
     """First-order estimate vs exact change of conversions as a move grows."""
-    fig = new_figure(
-        title="Linear approximation vs reality",
-        xaxis_title="Dollars moved",
-        yaxis_title="Change in conversions",
-        height=460,
-    )
-    fig.add_scatter(
-        x=amounts,
-        y=linear,
-        name="Estimate from marginal returns (tangent)",
-        line={"color": COLORS["orange"], "dash": "dash"},
-        hovertemplate="Moved %{x:$,.0f}: estimate %{y:+,.0f}<extra></extra>",
-    )
-    fig.add_scatter(
-        x=amounts,
-        y=exact,
-        name="Exact change (curves)",
-        line={"color": COLORS["blue"]},
-        hovertemplate="Moved %{x:$,.0f}: exact %{y:+,.0f}<extra></extra>",
-    )
+    traces = [
+        {
+            "type": "scatter",
+            "x": amounts,
+            "y": linear,
+            "mode": "lines",
+            "name": "Estimate from marginal returns (tangent)",
+            "line": {"color": COLORS["orange"], "dash": "dash"},
+            "hovertemplate": "Moved %{x:$,.0f}: estimate %{y:+,.0f}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "x": amounts,
+            "y": exact,
+            "mode": "lines",
+            "name": "Exact change (curves)",
+            "line": {"color": COLORS["blue"]},
+            "hovertemplate": "Moved %{x:$,.0f}: exact %{y:+,.0f}<extra></extra>",
+        },
+    ]
+    shapes = []
     if chosen is not None:
-        fig.add_vline(x=chosen, line={"color": COLORS["grey"], "dash": "dot", "width": 2})
-    fig.update_xaxes(**SPEND_AXIS)
-    fig.update_layout(legend={"orientation": "h", "y": -0.2})
-    return fig
+        shapes.append(
+            {
+                "type": "line",
+                "x0": chosen,
+                "x1": chosen,
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": COLORS["grey"], "dash": "dot", "width": 2},
+            }
+        )
+    return go.Figure(
+        data=traces,
+        layout={
+            "template": TEMPLATE,
+            "title": "Linear approximation vs reality",
+            "height": 460,
+            "xaxis": {"title": {"text": "Dollars moved"}, **SPEND_AXIS},
+            "yaxis": {"title": {"text": "Change in conversions"}},
+            "shapes": shapes,
+            "legend": {"orientation": "h", "y": -0.2},
+        },
+    )
 
 
 def budget_line_figure(curve, total: float, points: int = 201) -> go.Figure:

@@ -27,6 +27,11 @@ def _moves(at):
     return next(d.value for d in at.dataframe if "From" in d.value.columns)
 
 
+def _current_marginals(at) -> np.ndarray:
+    data = plotly_spec(at, "mm_marginal")["data"]
+    return next(t["y"] for t in data if t.get("mode") == "markers" and not t.get("showlegend"))
+
+
 def _errors(at) -> list[str]:
     return [e.value for e in at.error]
 
@@ -51,9 +56,7 @@ def test_default_is_the_cpg_example(at):
     assert_finite_figures(at)
     shift = plotly_spec(at, "mm_shift")["data"][0]
     np.testing.assert_allclose(shift["x"], [-500_000, 200_000, 0, 300_000])
-    marginal = plotly_spec(at, "mm_marginal")
-    current = [t["y"][0] for t in marginal["data"] if t.get("mode") == "markers"][::2]
-    np.testing.assert_allclose(current, [0.42, 0.89, 0.61, 1.23], rtol=1e-12)
+    np.testing.assert_allclose(_current_marginals(at), [0.42, 0.89, 0.61, 1.23], rtol=1e-12)
 
 
 def test_tangent_labels_are_in_money_terms(at):
@@ -171,8 +174,7 @@ def test_handoff_from_your_data_page():
     at.button(key="mm_import").click().run()
     assert not at.exception and not _errors(at)
     assert any("weekly_sample.csv" in c.value for c in at.caption)
-    spec = plotly_spec(at, "mm_marginal")
-    current = [t["y"][0] for t in spec["data"] if t.get("mode") == "markers"][::2]
+    current = _current_marginals(at)
     expected = [
         float(c.marginal(s)) for c, s in zip(imported["curves"], imported["spend"], strict=True)
     ]

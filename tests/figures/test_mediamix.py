@@ -24,12 +24,12 @@ EVIL = "<a href='http://evil'>TV</a>"
 
 def test_tangent_slopes_are_the_marginal_returns():
     fig = response_figure(EX.names, EX.spend, EX.curves)
-    tangents = [t for t in fig.data if t.mode == "lines" and t.showlegend is False]
-    assert len(tangents) == 4
-    for tangent, m, s, curve in zip(tangents, EX.marginal, EX.spend, EX.curves, strict=True):
-        x, y = np.asarray(tangent.x), np.asarray(tangent.y)
-        assert (y[1] - y[0]) / (x[1] - x[0]) == pytest.approx(m, rel=1e-12)
-        assert np.interp(s, x, y) == pytest.approx(float(curve.response(s)), rel=1e-12)
+    tangents = next(t for t in fig.data if t.name == "tangents")
+    x = np.array(tangents.x, dtype=float).reshape(4, 3)[:, :2]
+    y = np.array(tangents.y, dtype=float).reshape(4, 3)[:, :2]
+    for xs, ys, m, s, curve in zip(x, y, EX.marginal, EX.spend, EX.curves, strict=True):
+        assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(m, rel=1e-12)
+        assert np.interp(s, xs, ys) == pytest.approx(float(curve.response(s)), rel=1e-12)
     labels = [a.text for a in fig.layout.annotations]
     assert labels[0] == "Television: each extra $1K brings ≈ 420"
 
@@ -37,9 +37,12 @@ def test_tangent_slopes_are_the_marginal_returns():
 def test_marginal_figure_draws_the_common_level():
     best = optimize_budget(EX.curves, EX.spend.sum())
     fig = marginal_figure(EX.names, EX.spend, EX.curves, best.level, best.spend)
-    assert any(s.y0 == pytest.approx(best.level) for s in fig.layout.shapes)
-    diamonds = [t for t in fig.data if t.marker.symbol == "diamond-open"]
-    np.testing.assert_allclose([t.y[0] for t in diamonds], best.level, rtol=1e-9)
+    level = next(t for t in fig.data if t.name == "Balanced level λ")
+    np.testing.assert_allclose(level.y, best.level)
+    diamonds = next(t for t in fig.data if t.name == "Balanced budget")
+    np.testing.assert_allclose(diamonds.y, best.level, rtol=1e-9)
+    now = next(t for t in fig.data if t.mode == "markers" and not t.showlegend)
+    np.testing.assert_allclose(now.y, [0.42, 0.89, 0.61, 1.23], rtol=1e-12)
 
 
 def test_bars_and_shift():
