@@ -154,7 +154,7 @@ def _replay_slider(steps: np.ndarray, runs: Sequence[Run], indices: list[int], l
                   "marker.angle": [t["marker"].get("angle", 0.0) for t in traces]}
         slider_steps.append({"method": "restyle", "label": str(k), "args": [update, indices]})
     return {
-        "active": len(steps) - 1, "x": 0.0, "len": 1.0, "y": -0.1, "yanchor": "top",
+        "active": len(steps) - 1, "x": 0.0, "len": 1.0, "y": -0.13, "yanchor": "top",
         "currentvalue": {"prefix": "replay: step ", "font": {"size": FONT_SIZE},
                          "xanchor": "left"},
         "pad": {"t": 10}, "steps": slider_steps, "font": {"size": FONT_SIZE - 3},
@@ -198,7 +198,7 @@ def descent_figure(
     layout = {
         "template": TEMPLATE, "height": height, "hovermode": "closest",
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0.0},
-        "margin": {"t": 40, "b": 140 if replay and runs else 60}, "uirevision": surface.key,
+        "margin": {"t": 40, "b": 150 if replay and runs else 60}, "uirevision": surface.key,
         "modebar": {"orientation": "v"},
         "xaxis": {"title": {"text": "x"}, "range": list(surface.x_range), "constrain": "domain"},
         "yaxis": {"title": {"text": "y"}, "range": list(surface.y_range), "scaleanchor": "x",

@@ -302,3 +302,27 @@ def test_vector_norm_survives_huge_entries_and_clip_still_scales():
     assert was and np.linalg.norm(out / 1e-200 * 1e-200) == pytest.approx(1.0)
     np.testing.assert_allclose(out, [0.6, 0.8])
     assert opt.vector_norm(np.array([1.0, np.inf])) == np.inf
+
+
+spd = st.tuples(st.floats(0.1, 10), st.floats(0.1, 10), st.floats(0, np.pi))
+
+
+@settings(max_examples=60, deadline=None)
+@given(spd, st.floats(0.05, 0.95), st.floats(-3, 3), st.floats(-3, 3))
+def test_gd_below_the_limit_decreases_a_quadratic_monotonically(eig, frac, x, y):
+    lam1, lam2, th = eig
+    r = np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]])
+    a = r @ np.diag([lam1, lam2]) @ r.T
+    lr = frac * 2 / max(lam1, lam2)
+    traj = opt.optimize(lambda p: a @ p, [x, y], "sgd", lr, 60, loss=lambda p: 0.5 * p @ a @ p)
+    assert traj.diverged_at is None
+    assert np.all(np.diff(traj.losses) <= 1e-12 * (1 + traj.losses[:-1]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(0.5, 10), st.floats(1.05, 3.0))
+def test_gd_past_the_limit_diverges(lam, factor):
+    lr = factor * 2 / lam
+    traj = opt.optimize(lambda p: lam * p, [1.0], "sgd", lr, 5000, loss=lambda p: 0.5 * lam * p[0] ** 2)
+    assert traj.diverged_at is not None
+    assert np.all(np.isfinite(traj.points)) and traj.losses.max() <= 1e12
