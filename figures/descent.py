@@ -85,11 +85,15 @@ def _click_trace(surface: Surface) -> dict:
     """Invisible points over the window so a click can pick a start (contours can't select)."""
     xs = np.linspace(*surface.x_range, CLICK_GRID)
     ys = np.linspace(*surface.y_range, CLICK_GRID)
-    gx, gy = np.meshgrid(xs, ys)
+    gx, gy = (a.ravel().round(4) for a in np.meshgrid(xs, ys))
+    with np.errstate(all="ignore"):
+        f = np.broadcast_to(np.asarray(surface.value(gx, gy), dtype=float), gx.shape)
+    ok = np.isfinite(f)  # no start where the loss is undefined
     return {
-        "type": "scatter", "x": gx.ravel().round(4), "y": gy.ravel().round(4), "mode": "markers",
-        "marker": {"size": 14, "color": "rgba(0,0,0,0)"}, "showlegend": False,
-        "name": "start", "hovertemplate": "click to start at (%{x:.2f}, %{y:.2f})<extra></extra>",
+        "type": "scatter", "x": gx[ok], "y": gy[ok], "customdata": f[ok], "mode": "markers",
+        "marker": {"size": 14, "color": "rgba(0,0,0,0)"}, "showlegend": False, "name": "start",
+        "hovertemplate": "f(%{x:.2f}, %{y:.2f}) = %{customdata:.4g}<br>click to start here"
+        "<extra></extra>",
     }
 
 

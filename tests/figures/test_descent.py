@@ -188,3 +188,13 @@ def test_gradient_cost_figure_counts():
     assert forward.tolist() == [2, 11, 1001] and central.tolist() == [2, 20, 2000]
     assert backprop.tolist() == [3, 3, 3]
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
+
+
+def test_click_overlay_covers_the_window_with_loss_values():
+    s = make_surface("himmelblau")
+    data = as_dict(descent_figure(s, s.grid(21), []))["data"]
+    click = next(t for t in data if t.get("name") == "start")
+    assert len(click["x"]) == 41 * 41
+    assert (min(click["x"]), max(click["x"])) == s.x_range
+    i = 123
+    assert click["customdata"][i] == pytest.approx(s.loss(np.array([click["x"][i], click["y"][i]])))
