@@ -84,7 +84,8 @@ def _slsqp(curves, total):
 
 
 def _optimizer_rows(name, curves, total, repeats, slsqp_repeats, target) -> list[dict]:
-    optimize_budget(curves, total)  # warm-up
+    optimize_budget(curves, total)  # warm-up (and SciPy's import, below)
+    _slsqp(curves, total)
     ours = [time_ms(lambda: optimize_budget(curves, total)) for _ in range(repeats)]
     theirs = [time_ms(lambda: _slsqp(curves, total)) for _ in range(slsqp_repeats)]
     mine, best = optimize_budget(curves, total).total_response, _slsqp(curves, total)
@@ -147,28 +148,41 @@ def _script_timer(samples: list[float]):
         ui.page.setup_page, ui.quiz.quiz = setup, quiz
 
 
-def _script_rows(reruns: int) -> list[dict]:
-    """The page script's own run time per rerun (no AppTest overhead)."""
+def _script_rows(rounds: int) -> list[dict]:
+    """The page script's own run time per rerun (no AppTest overhead).
+
+    The first round of the scripted interactions meets every setting for the first time
+    (cache misses: plan, optimum and figures are recomputed); later rounds revisit them.
+    """
     from tests.app.helpers import run_page
 
     samples: list[float] = []
+    firsts: list[float] = []
     with _script_timer(samples):
         at = run_page(PAGE)
         if at.exception:
             raise RuntimeError(at.exception[0].value)
-        steps = interactions()
-        for k in range(reruns):
-            ((key, value),) = steps[k % len(steps)].items()
-            at.get_by_key(key).set_value(value)
-            at.run()
-    samples = samples[1:]  # the cold first run is not a rerun
+        for round_ in range(rounds):
+            for step in interactions():
+                ((key, value),) = step.items()
+                at.get_by_key(key).set_value(value)
+                at.run()
+            if round_ == 0:
+                firsts = samples[1:]
+    again = samples[1 + len(firsts) :]
     return [
         row(
-            "mediamix: page script per rerun (server time)",
-            samples,
+            "mediamix: page script per rerun, new settings (server time)",
+            firsts,
             SERVER_TARGET_MS,
-            f"{len(samples)} reruns of the scripted interactions, setup_page → quiz",
-        )
+            f"{len(firsts)} reruns, each a setting not seen before; setup_page → quiz",
+        ),
+        row(
+            "mediamix: page script per rerun, revisited settings (server time)",
+            again,
+            SERVER_TARGET_MS,
+            f"{len(again)} reruns served from st.cache_data/cache_resource",
+        ),
     ]
 
 
@@ -191,5 +205,5 @@ def run(quick: bool) -> list[dict]:
             "greedy until no move pays (12 moves)",
         )
     )
-    rows += _script_rows(4 if quick else 40)
+    rows += _script_rows(1 if quick else 4)
     return rows

@@ -103,13 +103,17 @@ def _bracket(kits, lo, hi, total):
     return math.log(min(lam_lo, lam_hi / 4)), math.log(lam_hi)
 
 
-def _search(kits, lo, hi, total):
-    v_lo, v_hi = _bracket(kits, lo, hi, total)
+def _guess(kits, lo, hi, total):
+    """Start: the level at which the equal split's median channel would sit."""
     mids = [kit[1](min(max(total / len(kits), lo[j]), hi[j])) for j, kit in enumerate(kits)]
     mids = sorted(m for m in mids if m > 0 and math.isfinite(m))
-    guess = math.log(mids[len(mids) // 2]) if mids else 0.5 * (v_lo + v_hi)
-    v = guess if v_lo < guess < v_hi else 0.5 * (v_lo + v_hi)
-    s = None
+    return math.log(mids[len(mids) // 2]) if mids else 0.0
+
+
+def _search(kits, lo, hi, total):
+    """Newton on v = log(level); the bracket is only computed if Newton misbehaves."""
+    v_lo, v_hi, bracketed = -math.inf, math.inf, False
+    v, s, tol = _guess(kits, lo, hi, total), None, 1e-13 * max(total, 1.0)
     for _ in range(200):
         lam = math.exp(v)
         s = _spends(kits, lam, lo, hi, s)
@@ -118,16 +122,21 @@ def _search(kits, lo, hi, total):
             v_lo = v
         else:
             v_hi = v
-        slope = sum(
-            lam / kit[2](x)
-            for kit, x, a, b in zip(kits, s, lo, hi, strict=True)
-            if a < x < b and kit[2](x) < 0
-        )
-        if abs(f) <= 1e-13 * max(total, 1.0) or v_hi - v_lo < 1e-13:
-            return v, v_lo, v_hi, s, abs(f) <= 1e-13 * max(total, 1.0) and slope < 0
-        step = f / slope if slope < 0 else math.nan
-        v_new = v - step
-        v = v_new if v_lo < v_new < v_hi else 0.5 * (v_lo + v_hi)
+        slope = 0.0
+        for kit, x, a, b in zip(kits, s, lo, hi, strict=True):
+            if a < x < b:
+                c = kit[2](x)
+                if c < 0:
+                    slope += lam / c
+        if abs(f) <= tol or v_hi - v_lo < 1e-13:
+            return v, v_lo, v_hi, s, abs(f) <= tol and slope < 0
+        v_new = v - f / slope if slope < 0 else math.nan
+        if not v_lo < v_new < v_hi:
+            if not bracketed:
+                b_lo, b_hi = _bracket(kits, lo, hi, total)
+                v_lo, v_hi, bracketed = max(v_lo, b_lo), min(v_hi, b_hi), True
+            v_new = v_new if v_lo < v_new < v_hi else 0.5 * (v_lo + v_hi)
+        v = v_new
     return v, v_lo, v_hi, s, False
 
 

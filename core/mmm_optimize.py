@@ -218,17 +218,29 @@ def _small_allocation(curves, total, lower, upper) -> Allocation | None:
     """The pure-Python path of :mod:`core.mmm_fast` for a few concave channels."""
     lo, hi = resolve_bounds(len(curves), total, lower, upper)
     total = float(total)
-    if not lo.sum() < total < hi.sum():
+    lo_l, hi_l = lo.tolist(), hi.tolist()
+    if not sum(lo_l) < total < sum(hi_l):
         return None
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        result = kkt_small(curves, lo.tolist(), hi.tolist(), total)
+    try:
+        result = kkt_small(curves, lo_l, hi_l, total)
+    except (OverflowError, ZeroDivisionError, ValueError):  # extreme inputs: NumPy path
+        return None
     if result is None:
         return None
-    spend, level, marginal, response = (np.array(x) for x in result)
-    scale = np.maximum(np.abs(hi - lo), 1.0)
-    at_lo = spend - lo <= 1e-9 * scale
-    at_hi = (hi - spend <= 1e-9 * scale) & ~at_lo
-    return Allocation(spend, marginal, float(level), response, at_lo, at_hi, "kkt", True)
+    spend, level, marginal, response = result
+    tol = [1e-9 * max(abs(b - a), 1.0) for a, b in zip(lo_l, hi_l, strict=True)]
+    at_lo = [x - a <= t for x, a, t in zip(spend, lo_l, tol, strict=True)]
+    at_hi = [b - x <= t and not d for x, b, t, d in zip(spend, hi_l, tol, at_lo, strict=True)]
+    return Allocation(
+        np.array(spend),
+        np.array(marginal),
+        float(level),
+        np.array(response),
+        np.array(at_lo),
+        np.array(at_hi),
+        "kkt",
+        True,
+    )
 
 
 def optimize_budget(
