@@ -60,6 +60,7 @@ result = state.last_good(
 )
 if result is None:
     st.stop()
+channels = result.channels  # the channels this (possibly last good) result belongs to
 plan, optimum = result.plan, result.optimum
 names, spend = channels.names, channels.spend
 
@@ -67,12 +68,13 @@ lesson.section("3. Response curves: where each channel sits")
 lesson.chart(mm.response_figure(channels, tuple(plan.spend)), key="mm_response")
 lesson.chart(mm.marginal_figure(channels, optimum.level, tuple(optimum.spend)), key="mm_marginal")
 st.caption(
-    "Circles: today. Diamonds: the balanced budget, where every channel not held at a "
-    "min/max earns the same marginal return λ (dotted line)."
+    "Circles: today. Diamonds: after the plan (top chart) and the fully balanced budget "
+    "(bottom chart), where every channel not held at a min/max earns the same marginal "
+    "return λ (dotted line)."
 )
 
 lesson.section("4. The plan")
-full_gain = optimum.total_response - float(result.current.sum())
+full_gain = result.optimum_gain
 m1, m2, m3 = st.columns(3)
 m1.metric("Plan: extra conversions", f"{plan.gain:,.0f}", help="Exact, from the curves.")
 m2.metric("Fully balanced: extra conversions", f"{full_gain:,.0f}")
@@ -82,8 +84,7 @@ target_text = None
 if result.target is not None:
     goal = result.target
     scenarios["Target return"] = goal.spend
-    extra = float(goal.response.sum() - result.current.sum())
-    target_text = target_explanation(target, goal.total, channels.total, extra)
+    target_text = target_explanation(target, goal.total, channels.total, result.target_gain)
     st.info(target_text)
 series = tuple((label, tuple(v)) for label, v in scenarios.items())
 allocation_fig = mm.allocation_figure(names, series)
@@ -158,7 +159,7 @@ d2.download_button(
         explanation,
         [("Per channel", summary), ("Moves", moves)],
         figures_for_report,
-        note="Curves: assumed elasticities calibrated on measured marginal returns.",
+        note=mm.source_note(),
     ),
     file_name="media_plan.html",
     mime="text/html",

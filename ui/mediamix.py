@@ -142,10 +142,23 @@ def channel_table() -> ChannelSet | None:
 class Analysis:
     """Everything the page shows, computed once per input."""
 
+    channels: ChannelSet
     current: np.ndarray
     plan: Plan
     optimum: Allocation
     target: TargetBudget | None
+
+    @property
+    def optimum_gain(self) -> float:
+        """Extra conversions of the fully balanced budget over today's."""
+        return self.optimum.total_response - float(self.current.sum())
+
+    @property
+    def target_gain(self) -> float:
+        """Extra conversions of the target-return budget over today's (0 without target)."""
+        return (
+            0.0 if self.target is None else float(self.target.response.sum() - self.current.sum())
+        )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -156,7 +169,7 @@ def analyse(channels: ChannelSet, step: float, max_moved: float, target: float |
     goal = None
     if target is not None:
         goal = target_marginal_budget(bank, target, channels.lower, channels.upper)
-    return Analysis(bank.response(channels.spend), plan, optimum, goal)
+    return Analysis(channels, bank.response(channels.spend), plan, optimum, goal)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -201,3 +214,10 @@ def linear_figure(channels: ChannelSet, source: int, dest: int, amount: float):
 def s_curve_trap_figure():
     """Two identical S-curves ($1M half-saturation, slope 3) sharing $1.2M."""
     return figs.budget_line_figure(HillCurve(50_000.0, 1_000_000.0, 3.0), 1_200_000.0)
+
+
+def source_note() -> str:
+    """Where the curves come from, for the report."""
+    if "mm_source" in st.session_state:
+        return f"Curves fitted on: {st.session_state['mm_source']}."
+    return "Curves: assumed elasticities calibrated on measured marginal returns at current spend."

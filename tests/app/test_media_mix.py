@@ -236,3 +236,30 @@ def test_random_cell_edits_never_crash(at, row, column, value, curve):
     at.run()
     assert not at.exception
     assert len(plotly_specs(at)) == len(CHARTS)  # a valid result is always on screen
+
+
+def test_linear_controls_survive_table_changes(at):
+    at.selectbox(key="mm_from").set_value(0)
+    at.selectbox(key="mm_to").set_value(3)
+    at.slider(key="mm_amount").set_value(2_000_000).run()
+    at.session_state[EDITOR] = _edits({0: {"Spend ($)": 150_000.0}}, deleted=[3])
+    at.run()
+    assert not at.exception and not _errors(at)
+    assert at.slider(key="mm_amount").value <= 150_000
+    assert len(plotly_spec(at, "mm_shift")["data"][0]["x"]) == 3
+
+
+def test_failed_analysis_keeps_the_matching_channels(at):
+    at.radio(key="scenario").set_value("target").run()
+    linear = {
+        "Channel": "Radio",
+        "Spend ($)": 100_000.0,
+        "Marginal return": 2.0,
+        "Curve": "Power (log-log)",
+        "Elasticity / slope": 1.0,
+    }
+    at.session_state[EDITOR] = _edits(added=[linear])  # a linear channel never saturates
+    at.run()
+    assert not at.exception
+    assert any("never falls" in e for e in _errors(at))
+    assert len(plotly_spec(at, "mm_shift")["data"][0]["x"]) == 4  # last good, 4 channels
