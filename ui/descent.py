@@ -210,12 +210,15 @@ def stability_note(surface: Surface, method: str, lr: float, momentum: float) ->
     """Caption beside an lr control: the limit from the Hessian, and whether lr exceeds it."""
     if not surface.minima:
         return "", False
-    hess = surface.hess(np.array(surface.minima[0]))
-    limit = lr_limits(hess).limit_for(method, momentum)
+    limits = lr_limits(surface.hess(np.array(surface.minima[0])))
+    limit = limits.limit_for(method, momentum)
     if limit is None:
         return "", False
     where = "" if surface.quadratic else " near the minimum"
-    text = f"Stable{where} for lr < **{limit:.3g}** (from λmax = {max(np.linalg.eigvalsh(hess)):.4g})"
+    text = f"Stable{where} for lr < **{limit:.3g}** (from λmax = {limits.eigenvalues[-1]:.4g})"
+    if method == "sgd" and limits.lr_best is not None:
+        text += (f"; best fixed lr {limits.lr_best:.3g} shrinks the error × "
+                 f"{limits.best_factor:.3g} per step, this lr × {limits.factor(lr):.3g}")
     return text, lr >= limit * (1 - 1e-9)
 
 

@@ -44,7 +44,10 @@ def test_default_page_runs_three_optimizers_matching_the_core(default_page):
     expected = optimize(s.grad, s.start, "sgd", 0.15, 100, loss=s.loss).points
     np.testing.assert_allclose(np.c_[runs[0]["x"], runs[0]["y"]], expected)
     assert spec["layout"]["sliders"][0]["steps"][-1]["label"] == "100"  # replay slider
-    assert "Stable for lr <" in texts(at, "caption")
+    captions = texts(at, "caption")
+    assert "Stable for lr < **0.2**" in captions  # 2 / lambda_max, lambda_max = kappa = 10
+    assert "best fixed lr 0.182" in captions and "× 0.818" in captions  # 2/11 and 9/11
+    assert "this lr × 0.85" in captions  # max(|1 - 0.15|, |1 - 1.5|)
     assert not at.error
 
 
