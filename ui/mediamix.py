@@ -154,6 +154,14 @@ class Analysis:
         return self.optimum.total_response - float(self.current.sum())
 
     @property
+    def plan_linear(self) -> float:
+        """First-order estimate of the plan's gain: sum of marginal return times shift."""
+        linear, _ = linear_vs_exact(
+            self.channels.curves, self.channels.spend, self.plan.shift, [1.0]
+        )
+        return float(linear[0])
+
+    @property
     def target_gain(self) -> float:
         """Extra conversions of the target-return budget over today's (0 without target)."""
         return (

@@ -59,6 +59,11 @@ def test_default_is_the_cpg_example(at):
     np.testing.assert_allclose(_current_marginals(at), [0.42, 0.89, 0.61, 1.23], rtol=1e-12)
 
 
+def test_plan_linear_estimate_next_to_exact(at):
+    text = next(m.value for m in at.markdown if "The whole plan" in m.value)
+    assert "+337,000" in text and "+240,611" in text  # 0.89*200K + 1.23*300K - 0.42*500K
+
+
 def test_tangent_labels_are_in_money_terms(at):
     texts = [a["text"] for a in plotly_spec(at, "mm_response")["layout"]["annotations"]]
     assert "Television: each extra $1K brings ≈ 420" in texts
