@@ -234,7 +234,7 @@ def allocation_figure(names: Sequence[str], series: Mapping[str, np.ndarray]) ->
             "y": np.asarray(values, dtype=float),
             "name": html.escape(what),
             "marker": {"color": shades[k % len(shades)]},
-            "text": [money(v) for v in values],
+            "text": [money(v) for v in values] if len(series) <= 3 else None,  # crowded beyond
             "textposition": "outside",
             "textfont": {"size": 14},
             "hovertemplate": "%{x}: %{y:$,.0f}<extra>" + html.escape(what) + "</extra>",

@@ -30,16 +30,15 @@ channels = mm.channel_table()
 if channels is None:
     st.stop()
 
+# Option values double as labels: Streamlit writes the shown label into the URL.
 SCENARIO = state.Choice(
     "scenario",
     "Scenario",
-    ("fixed", "target"),
-    "fixed",
+    ("Fixed budget", "Target return"),
+    "Fixed budget",
     horizontal=True,
-    labels={
-        "fixed": "Keep today's total budget",
-        "target": "Spend until the next $ earns a target",
-    },
+    help="Fixed budget: move money between channels. Target return: spend on each channel "
+    "until its next dollar earns the target.",
 )
 STEP = state.Slider("step", "Move budget in steps of ($K)", 10, 500, 100, 10)
 MOVED = state.Slider("moved", "Move at most this quarter ($K)", 0, 2000, 500, 50)
@@ -53,7 +52,7 @@ with c2:
     step = state.widget(STEP)
 with c3:
     moved = state.widget(MOVED)
-target = state.widget(TARGET) if scenario == "target" else None
+target = state.widget(TARGET) if scenario == "Target return" else None
 
 result = state.last_good(
     "mm_analysis", lambda: mm.analyse(channels, step * 1e3, moved * 1e3, target)

@@ -70,8 +70,10 @@ def test_tangent_labels_are_in_money_terms(at):
     assert "Paid search: each extra $1K brings ≈ 1,230" in texts
 
 
-def test_url_sets_the_cap_and_step():
-    at = run_page(PAGE, query={"moved": "300", "step": "50"})
+def test_url_sets_the_scenario_cap_and_step():
+    at = run_page(PAGE, query={"moved": "300", "step": "50", "scenario": "Target return"})
+    assert at.radio(key="scenario").value == "Target return"
+    assert not [c for c in at.caption if "not a valid value" in c.value]
     assert _metrics(at)["Budget moved by the plan"] == "$300K"
     assert len(_moves(at)) == 6
 
@@ -84,7 +86,7 @@ def test_sliders_change_the_plan(at):
 
 
 def test_target_scenario_shows_the_flexible_budget(at):
-    at.radio(key="scenario").set_value("target").run()
+    at.radio(key="scenario").set_value("Target return").run()
     assert not at.exception
     before = [i.value for i in at.info if "If the goal is instead" in i.value][0]
     assert "brings at least 500 conversions" in before and "more than today" in before
@@ -255,7 +257,7 @@ def test_linear_controls_survive_table_changes(at):
 
 
 def test_failed_analysis_keeps_the_matching_channels(at):
-    at.radio(key="scenario").set_value("target").run()
+    at.radio(key="scenario").set_value("Target return").run()
     linear = {
         "Channel": "Radio",
         "Spend ($)": 100_000.0,
