@@ -1,7 +1,7 @@
 """Synthetic ad creatives with a known click-through rate and masks of the regions that matter.
 
-A creative is a 32×32 RGB image (floats in [0, 1]) on a light background with five kinds of
-element at fixed slots (jittered by a pixel or two):
+A creative is a 32×32 RGB image (floats in [0, 1]) on the brand's off-white background with
+five kinds of element at fixed slots (jittered by a pixel or two):
 
 - headline bars (top left) and a logo (top right): present, but with **no effect** on the CTR;
 - a product block (centre) and a call-to-action button (bottom): they **drive** the CTR;
@@ -24,6 +24,7 @@ DRIVERS = ("product", "cta", "clutter")
 CLUTTER_MAX = 10
 
 Color = tuple[float, float, float]
+BACKGROUND: Color = (0.93, 0.93, 0.9)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Creative:
         Seed for the jitter of the elements and the clutter positions and colours.
     """
 
-    background: Color = (0.93, 0.93, 0.9)
+    background: Color = BACKGROUND
     product_color: Color = (0.8, 0.3, 0.1)
     product_size: int = 10
     cta_color: Color = (0.0, 0.35, 0.7)
@@ -267,16 +268,16 @@ def random_creative(seed: int) -> Creative:
     Returns
     -------
     Creative
-        Light background, random colours, sizes, headline, logo and clutter.
+        The brand's off-white background (the same for every random creative, so that the
+        background carries no information), random colours, sizes, headline, logo and clutter.
     """
     rng = np.random.default_rng([seed, 0])
-    light = tuple(float(v) for v in rng.uniform(0.78, 1.0, 3))
 
     def colour() -> Color:
         return tuple(float(v) for v in rng.uniform(0.0, 1.0, 3))
 
     return Creative(
-        background=light, product_color=colour(), product_size=int(rng.integers(4, 13)),
+        background=BACKGROUND, product_color=colour(), product_size=int(rng.integers(4, 13)),
         cta_color=colour(), cta_width=int(rng.integers(4, 25)), cta_height=int(rng.integers(2, 6)),
         logo_color=colour(), logo_size=int(rng.integers(2, 8)), headline_color=colour(),
         headline_bars=int(rng.integers(0, 4)), clutter=int(rng.integers(0, CLUTTER_MAX + 1)),

@@ -275,13 +275,13 @@ def train_tabular_model(seed: int = 0) -> CtrModel:
 
 
 def train_creative_model(
-    n: int = 3000, epochs: int = 1500, hidden: int = 16, seed: int = 0
+    n: int = 8000, epochs: int = 1500, hidden: int = 16, seed: int = 0
 ) -> tuple[CtrModel, np.ndarray]:
     """Train the creative CTR model (3 072 pixels → hidden → 1) on random creatives.
 
     Parameters
     ----------
-    n : int, default 3000
+    n : int, default 8000
         Number of training creatives (``creatives.dataset(n, seed)``).
     epochs : int, default 1500
         Full-batch Adam steps.
@@ -298,7 +298,7 @@ def train_creative_model(
         Training loss per epoch.
     """
     images, z, _ = creatives.dataset(n, seed)
-    return fit(images, z, hidden=hidden, epochs=epochs, lr=2e-3, l2=1e-3, seed=seed,
+    return fit(images, z, hidden=hidden, epochs=epochs, lr=3e-3, l2=2e-3, seed=seed,
                shift=0.5, scale=1.0)
 
 

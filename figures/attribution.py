@@ -82,7 +82,7 @@ def creative_panels(
                            hovertemplate="pixel (%{x}, %{y})<extra></extra>"), 1, 1)
     fig.add_trace(go.Heatmap(
         z=heat, colorscale=[[0, LIGHT], [1, color]], zmin=0, showscale=True,
-        colorbar={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.08, "len": 0.3,
+        colorbar={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.1, "len": 0.3,
                   "thickness": 16, "title": {"text": unit, "side": "top"}, "tickformat": ".2~g"},
         hovertemplate=f"pixel (%{{x}}, %{{y}})<br>%{{z:.4f}} {unit}<extra></extra>",
     ), 1, 2)
@@ -100,7 +100,7 @@ def creative_panels(
                          constrain="domain", row=1, col=col)
         fig.update_yaxes(range=[side - 0.5, -0.5], showgrid=False, showticklabels=False,
                          zeroline=False, ticks="", constrain="domain", row=1, col=col)
-    fig.update_layout(height=470, title=title, margin={"l": 10, "r": 10, "t": 90, "b": 70},
+    fig.update_layout(height=480, title=title, margin={"l": 10, "r": 10, "t": 90, "b": 85},
                       legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.12})
     fig.update_annotations(font={"size": FONT_SIZE + 1})
     return fig
@@ -124,7 +124,8 @@ def convergence_figure(steps_grid: Sequence[int], gaps: Mapping[str, np.ndarray]
         ))
     fig.update_xaxes(type="log", tickvals=list(steps_grid))
     fig.update_yaxes(type="log", exponentformat="power")
-    fig.update_layout(height=440, legend={"x": 1, "xanchor": "right", "y": 1})
+    fig.update_layout(height=480, legend={"orientation": "h", "x": 0, "y": -0.22, "yanchor": "top"},
+                      margin={"b": 120})
     return fig
 
 

@@ -1,0 +1,77 @@
+"""Benchmark of the attribution lesson (issue 8).
+
+Targets: Integrated Gradients with 50 steps on a 32×32×3 creative in at most 100 ms, and a page
+rerun in at most 100 ms of server time (measured by ``bench.server_time`` with the scripted
+``interactions`` below). Also times SmoothGrad, SmoothGrad + IG and the convergence chart's
+35 IG runs, which are cached per creative on the page.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bench.stats import row, time_ms
+from core import attribution as A
+from core import creatives, ctr_models
+
+PAGE = "pages/6_Attribution.py"
+SERVER_TARGET_MS = 100
+
+
+def interactions() -> list[dict]:
+    """What a presenter does: flip the sign, move steps, switch method, baseline and creative."""
+    return [
+        {"sign": "Lowers CTR"},
+        {"steps": 80},
+        {"method": "SmoothGrad"},
+        {"sign": "Raises CTR"},
+        {"baseline": "Black image"},
+        {"method": "Integrated Gradients"},
+        {"creative": "Cluttered"},
+        {"discount_pct": 40.0},
+        {"steps": 50},
+        {"baseline": "Blurred creative"},
+        {"creative": "Strong call to action"},
+        {"truth": False},
+        {"truth": True},
+    ]
+
+
+def run(quick: bool) -> list[dict]:
+    repeats = 5 if quick else 40
+    model, tabular, mean = ctr_models.load_shipped()
+
+    def f(X):
+        return ctr_models.ctr(model, X)
+
+    def grad_f(X):
+        return ctr_models.ctr_gradient(model, X)
+
+    image = creatives.render(creatives.PRESETS["Cluttered"])
+    base = creatives.blur(image, 3.0)
+    A.integrated_gradients(f, grad_f, image, base, 50)  # warm-up
+    rows = [
+        row("attribution: IG 50 steps, 32×32×3 creative", [
+            time_ms(lambda: A.integrated_gradients(f, grad_f, image, base, 50))
+            for _ in range(repeats)], 100, "trapezoid rule, blurred baseline, 3 072 → 16 → 1 tanh MLP"),
+        row("attribution: IG 50 steps Gauss–Legendre", [
+            time_ms(lambda: A.integrated_gradients(f, grad_f, image, base, 50, "gausslegendre"))
+            for _ in range(repeats)], 100, "includes computing the Legendre nodes"),
+        row("attribution: SmoothGrad 50 samples", [
+            time_ms(lambda: A.smoothgrad(grad_f, image, 0.15, 50, 0, (0.0, 1.0)))
+            for _ in range(repeats)], None, "σ = 15 % of the pixel range"),
+    ]
+    heavy = 2 if quick else 10
+    rows.append(row("attribution: SmoothGrad + IG, 30 samples × 16 steps", [
+        time_ms(lambda: A.smooth_integrated_gradients(grad_f, image, base, 16, "riemann_trapezoid",
+                                                      0.15, 30, 0, (0.0, 1.0)))
+        for _ in range(heavy)], None, "as in the page's methods-against-truth chart (cached)"))
+    rows.append(row("attribution: convergence chart, 5 rules × 6 step counts", [
+        time_ms(lambda: A.completeness_gaps(f, grad_f, image, base, (2, 4, 8, 16, 32, 64)))
+        for _ in range(heavy)], None, "630 gradient rows; cached per creative and baseline"))
+    x = np.array([9.0, 25.0, 0.8, 0.7, 12.0])
+    rows.append(row("attribution: tabular IG, 64-node Gauss–Legendre", [
+        time_ms(lambda: A.integrated_gradients(
+            lambda X: ctr_models.ctr(tabular, X), lambda X: ctr_models.ctr_gradient(tabular, X),
+            x, np.full(5, 0.5), 64, "gausslegendre")) for _ in range(repeats)], None, "5 features"))
+    return rows

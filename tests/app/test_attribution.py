@@ -1,0 +1,133 @@
+"""AppTest of the attribution lesson: every widget, deep links, presenter mode."""
+
+import numpy as np
+import pytest
+
+from tests.app.helpers import assert_finite_figures, assert_no_exception, plotly_spec, run_page
+
+PAGE = "pages/6_Attribution.py"
+
+
+@pytest.fixture(scope="module")
+def at():
+    return run_page(PAGE)
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label.startswith(label))
+
+
+def pts(text):
+    return float(text.split()[0].replace("%", ""))
+
+
+def test_default_page_is_complete_and_consistent(at):
+    assert_no_exception(at)
+    assert_finite_figures(at)
+    panels = plotly_spec(at, "attribution_panels")
+    assert [t["type"] for t in panels["data"][:3]] == ["image", "heatmap", "image"]
+    assert "scatter" in [t["type"] for t in panels["data"]]  # true-driver outline is on by default
+    # completeness: Σ IG equals the predicted CTR minus the baseline's (to the shown precision)
+    change = pts(metric(at, "Predicted CTR")) - pts(metric(at, "Baseline"))
+    assert pts(metric(at, "Σ attributions")) == pytest.approx(change, abs=0.011)
+    assert float(metric(at, "Completeness gap")) < 0.01 * abs(change) + 1e-6
+    for key in ("attribution_convergence", "attribution_scores", "attribution_tabular"):
+        assert plotly_spec(at, key)["data"]
+    assert at.subheader[-1].value == "Check your understanding"
+
+
+def test_tabular_waterfall_adds_up(at):
+    trace = plotly_spec(at, "attribution_tabular")["data"][0]
+    y = np.asarray(trace["y"], float)
+    assert y[0] + y[1:-1].sum() == pytest.approx(y[-1], abs=1e-9)
+
+
+@pytest.mark.parametrize("label", ["Saliency (plain gradient)", "SmoothGrad", "Gradient × input",
+                                   "SmoothGrad + Integrated Gradients"])
+def test_every_method(at, label):
+    at.selectbox(key="method").set_value(label).run()
+    assert_no_exception(at)
+    assert label in plotly_spec(at, "attribution_panels")["layout"]["title"]["text"]
+    at.selectbox(key="method").set_value("Integrated Gradients").run()
+
+
+def test_baselines_change_the_map_but_not_the_prediction(at):
+    maps, preds = {}, set()
+    for label in ("Black image", "Blurred creative", "Average creative"):
+        at.selectbox(key="baseline").set_value(label).run()
+        assert_no_exception(at)
+        maps[label] = plotly_spec(at, "attribution_panels")["data"][1]["z"]
+        preds.add(metric(at, "Predicted CTR"))
+    assert len(preds) == 1
+    assert not np.allclose(maps["Black image"], maps["Blurred creative"])
+    at.selectbox(key="baseline").set_value("Average creative").run()
+
+
+def test_sign_and_outline(at):
+    colours = set()
+    for label in ("Lowers CTR", "Both (magnitude)", "Raises CTR"):
+        at.radio(key="sign").set_value(label).run()
+        colours.add(plotly_spec(at, "attribution_panels")["data"][1]["colorscale"][1][1])
+    assert len(colours) == 3
+    at.toggle(key="truth").set_value(False).run()
+    assert [t["type"] for t in plotly_spec(at, "attribution_panels")["data"]] == ["image", "heatmap", "image"]
+    at.toggle(key="truth").set_value(True).run()
+
+
+def test_creatives_and_generated_seed(at):
+    for name in ("Washed-out button", "Tiny product", "Cluttered", "Big logo, long headline"):
+        at.selectbox(key="creative").set_value(name).run()
+        assert_no_exception(at)
+    at.selectbox(key="creative").set_value("Generate (seed)").run()
+    first = plotly_spec(at, "attribution_panels")["data"][0]["z"]
+    at.slider(key="seed").set_value(123).run()
+    assert_no_exception(at)
+    assert not np.array_equal(first, plotly_spec(at, "attribution_panels")["data"][0]["z"])
+    at.selectbox(key="creative").set_value("Strong call to action").run()
+
+
+def test_path_and_noise_settings(at):
+    fine = float(metric(at, "Completeness gap"))  # 50 trapezoid steps
+    at.selectbox(key="rule").set_value("riemann_left").run()
+    at.slider(key="steps").set_value(4).run()
+    assert_no_exception(at)
+    assert float(metric(at, "Completeness gap")) > 100 * max(fine, 1e-12)  # 4 left steps are crude
+    at.selectbox(key="method").set_value("SmoothGrad").run()
+    at.slider(key="sigma").set_value(0.3).run()
+    at.slider(key="samples").set_value(5).run()
+    assert_no_exception(at)
+    assert_finite_figures(at)
+    for key, value in (("rule", "riemann_trapezoid"), ("method", "Integrated Gradients")):
+        at.selectbox(key=key).set_value(value).run()
+    at.slider(key="steps").set_value(50).run()
+
+
+def test_tabular_controls(at):
+    at.selectbox(key="tbaseline").set_value("Plain ad (no discount, tiny logo, …)").run()
+    before = plotly_spec(at, "attribution_tabular")["data"][0]["y"]
+    for key, value in (("headline_words", 14.0), ("discount_pct", 50.0), ("brightness", 0.3),
+                       ("cta_contrast", 0.1), ("logo_size", 18.0)):
+        at.slider(key=key).set_value(value).run()
+        assert_no_exception(at)
+    after = plotly_spec(at, "attribution_tabular")["data"][0]["y"]
+    assert before[0] == pytest.approx(after[0])  # same baseline
+    assert not np.allclose(before[1:], after[1:])
+
+
+def test_deep_link_and_bad_url_values():
+    at = run_page(PAGE, query={"creative": "Cluttered", "baseline": "Black image", "steps": "20",
+                               "sign": "nonsense", "samples": "9999"})
+    assert_no_exception(at)
+    assert at.selectbox(key="creative").value == "Cluttered"
+    assert at.selectbox(key="baseline").value == "Black image"
+    assert at.slider(key="steps").value == 20
+    assert at.radio(key="sign").value == "Raises CTR"
+    notes = " ".join(c.value for c in at.caption)
+    assert "not a valid value" in notes and "nonsense" in notes and "9999" in notes
+
+
+def test_presenter_mode_shows_the_client_explanation_and_hides_formulas():
+    at = run_page(PAGE, session={"presenter": True})
+    assert_no_exception(at)
+    assert any("not what makes people click" in i.value for i in at.info)
+    assert not any("Integrated Gradients** (Sundararajan" in m.value for m in at.markdown)

@@ -1,0 +1,34 @@
+"""The attribution lesson in a real browser: deep link, sign switch, screenshot."""
+
+from tests.browser.helpers import assert_no_exception, open_lesson, save_screenshot, wait_idle
+
+PANELS = "document.querySelectorAll('.js-plotly-plot')[0]"
+
+
+def heat_colour(page) -> str:
+    return page.evaluate(f"{PANELS}?.data?.[1]?.colorscale?.[1]?.[1] ?? ''")
+
+
+def test_deep_link_sign_switch_and_screenshot(page, server):
+    open_lesson(page, server, "Attribution", "?creative=Cluttered&baseline=Black+image&steps=40")
+    assert_no_exception(page)
+    page.wait_for_function(f"{PANELS}?.data?.length >= 3")
+    title = page.evaluate(f"{PANELS}.layout.title.text")
+    assert "black image" in title
+    # three panels: creative image, heat map, overlay image
+    kinds = page.evaluate(f"{PANELS}.data.slice(0, 3).map(t => t.type)")
+    assert kinds == ["image", "heatmap", "image"]
+    before = heat_colour(page)
+
+    page.get_by_role("radiogroup", name="Show pixels that…").get_by_text("Lowers CTR").click()
+    page.wait_for_function("window.location.search.includes('sign=Lowers')")
+    page.wait_for_function(f"({PANELS}?.data?.[1]?.colorscale?.[1]?.[1] ?? '{before}') !== '{before}'")
+    wait_idle(page)
+    assert_no_exception(page)
+    assert "steps=40" in page.url
+    page.get_by_role("radiogroup", name="Show pixels that…").get_by_text("Raises CTR").click()
+    page.wait_for_function("!window.location.search.includes('sign=')")
+    wait_idle(page)
+    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    save_screenshot(page, "attribution", full_page=False)
