@@ -96,6 +96,13 @@ with right:
 moves = plan_rows(names, plan.moves)
 st.dataframe(moves, hide_index=True, width="stretch")
 
+explanation = client_explanation(
+    names, spend, channels.marginal, plan.shift, plan.gain, full_gain, result.current
+)
+if target_text:
+    explanation += "\n\n" + target_text
+lesson.client_explanation(explanation, title="Why this plan, in plain words")
+
 lesson.section("5. Linear approximation vs reality")
 st.markdown(
     f"The whole plan, estimated from today's marginal returns (Σ marginal × change of "
@@ -136,13 +143,6 @@ else:
         f"**{exact_now:+,.0f}**. The partial derivative is a local slope: the further you "
         "move, the more the curves bend away from their tangents."
     )
-
-explanation = client_explanation(
-    names, spend, channels.marginal, plan.shift, plan.gain, full_gain, result.current
-)
-if target_text:
-    explanation += "\n\n" + target_text
-lesson.client_explanation(explanation, title="Why this plan, in plain words")
 
 lesson.section("6. Take it away")
 summary = summary_rows(names, channels.curves, spend, plan.spend)

@@ -57,4 +57,12 @@ def test_media_mix_plan_reruns_and_report_opens_offline(page, server, browser, t
     page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
     save_screenshot(page, "media_mix", full_page=False)
     _report_opens_offline(page, browser, tmp_path)
+    page.get_by_text("Presenter mode").click()  # the client explanation, without formulas
+    page.wait_for_selector('[data-testid="stAlert"]:has-text("extra conversions")')
+    wait_idle(page)
+    assert page.get_by_text("The mathematics").count() == 0
+    page.locator(
+        '[data-testid="stAlert"]:has-text("extra conversions")'
+    ).scroll_into_view_if_needed()
+    save_screenshot(page, "media_mix_presenter", full_page=False)
     assert_no_exception(page)
