@@ -44,7 +44,7 @@ def interactions() -> list[dict]:
         {"scenario": "Fixed budget"},
         {"step": 100},
         {"moved": 500},
-        {"mm_amount": 900_000},
+        {"mm_amount": 900},
     ]
 
 

@@ -94,7 +94,17 @@ with left:
 with right:
     lesson.chart(shift_fig, key="mm_shift")
 moves = plan_rows(names, plan.moves)
-st.dataframe(moves, hide_index=True, width="stretch")
+st.dataframe(
+    moves,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Amount ($)": st.column_config.NumberColumn(format="dollar"),
+        "Conversions lost": st.column_config.NumberColumn(format="localized"),
+        "Conversions gained": st.column_config.NumberColumn(format="localized"),
+        "Net conversions": st.column_config.NumberColumn(format="localized"),
+    },
+)
 
 explanation = client_explanation(
     names, spend, channels.marginal, plan.shift, plan.gain, full_gain, result.current
@@ -124,13 +134,14 @@ dest = b.selectbox(
     index=int(np.argmax(channels.marginal)),
     key="mm_to",
 )
-amount = c.slider(
-    "Dollars moved",
+top_k = max(int(spend[source] // 1000), 1)
+amount = 1000 * c.slider(
+    "Dollars moved ($K)",
     0,
-    int(spend[source]),
-    min(300_000, int(spend[source])),
-    step=max(int(spend[source]) // 100, 1),
-    format="$%d",
+    top_k,
+    min(300, top_k),
+    step=max(top_k // 100, 1),
+    format="$%dK",
     key="mm_amount",
 )
 if source == dest:
