@@ -7,8 +7,8 @@ with respect to that channel's spend, all other spends held fixed:
 
 A budget is allocated optimally when these partial derivatives are equal across the
 channels that are not held at a minimum or maximum spend. This module re-exports the
-public names of :mod:`core.mmm_curves`, :mod:`core.mmm_optimize` and :mod:`core.mmm_plan`
-and holds the worked consumer-packaged-goods example.
+public names of :mod:`core.mmm_curves`, :mod:`core.mmm_bank`, :mod:`core.mmm_optimize`
+and :mod:`core.mmm_plan`, and holds the worked consumer-packaged-goods example.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.mmm_curves import CurveBank, ExponentialCurve, HillCurve, PowerCurve, ResponseCurve
+from core.mmm_bank import CurveBank
+from core.mmm_curves import ExponentialCurve, HillCurve, PowerCurve, ResponseCurve
 from core.mmm_optimize import Allocation, optimize_budget, resolve_bounds
 from core.mmm_plan import (
     Move,

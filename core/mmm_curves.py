@@ -6,7 +6,7 @@ derivative ``curvature(s)`` and ``inverse_marginal(level)`` (the spend at which 
 marginal return equals ``level`` on the diminishing-returns branch). All are vectorised.
 
 The formulas are written once as static functions of parameter arrays so that
-:class:`CurveBank` can evaluate many channels of the same family in one NumPy call.
+:class:`core.mmm_bank.CurveBank` can evaluate many channels of one family in one NumPy call.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.mmm_scalar import hill_inverse as _hill_inverse
+
 __all__ = [
-    "CurveBank",
     "ExponentialCurve",
     "HillCurve",
     "PowerCurve",
@@ -324,34 +325,6 @@ class HillCurve(ResponseCurve):
         return (u * big_k).reshape(np.shape(level))
 
 
-def _hill_inverse(v: float, big_k: float, k: float, level: float, guess: float | None) -> float:
-    """Scalar version of :meth:`HillCurve._inv` (same Newton iteration on log u)."""
-    target = level * big_k / v
-    if not target > 0:
-        return math.inf
-    u_infl = ((k - 1) / (k + 1)) ** (1 / k) if k > 1 else 0.0
-    if k > 1 or k == 1:
-        peak = k * u_infl ** (k - 1) / (1 + u_infl**k) ** 2 if k > 1 else 1.0
-        if target >= peak:
-            return u_infl * big_k
-    log_ratio = math.log(k) - math.log(target)
-    t = log_ratio / (k + 1)
-    if k < 1:
-        t = min(t, log_ratio / (1 - k))
-    if guess is not None and math.isfinite(guess) and guess / big_k > u_infl:
-        t = math.log(guess / big_k)
-    for _ in range(80):
-        kt = k * t
-        soft = kt + math.log1p(math.exp(-kt)) if kt > 0 else math.log1p(math.exp(kt))
-        g = log_ratio + (k - 1) * t - 2 * soft
-        sig = 1 / (1 + math.exp(-kt)) if kt > -700 else 0.0
-        step = max(-5.0, min(5.0, g / ((k - 1) - 2 * k * sig)))
-        t -= step
-        if abs(step) < 1e-13:
-            break
-    return math.exp(t) * big_k if t < 700 else math.inf
-
-
 @dataclass(frozen=True)
 class ExponentialCurve(ResponseCurve):
     r"""Exponential saturation curve.
@@ -424,83 +397,3 @@ class ExponentialCurve(ResponseCurve):
     def _inv(p, level, guess=None):
         v, lam = p
         return np.maximum(lam * np.log(v / (lam * level)), 0.0)
-
-
-class CurveBank:
-    """Evaluate many curves at once, one NumPy call per curve family.
-
-    Parameters
-    ----------
-    curves : sequence of ResponseCurve
-        One curve per channel.
-    """
-
-    def __init__(self, curves: object) -> None:
-        curves = tuple(curves)
-        if not curves:
-            raise ValueError("at least one channel is needed")
-        for c in curves:
-            if not isinstance(c, ResponseCurve):
-                raise ValueError(f"not a response curve: {c!r}")
-        self.curves = curves
-        self.n = len(curves)
-        families: dict[type, list[int]] = {}
-        for i, c in enumerate(curves):
-            families.setdefault(type(c), []).append(i)
-        self._groups = []
-        for cls, idx in families.items():
-            columns = zip(*(curves[i].params() for i in idx), strict=True)
-            params = tuple(np.array(col, dtype=float) for col in columns)
-            whole = len(idx) == self.n
-            self._groups.append((cls, None if whole else np.array(idx), params))
-        self.concave = all(c.concave for c in curves)
-        self.inflection = np.array([c.inflection for c in curves])
-
-    def _apply(self, name: str, x: np.ndarray) -> np.ndarray:
-        if not (isinstance(x, np.ndarray) and x.shape == (self.n,)):
-            x = np.broadcast_to(np.asarray(x, dtype=float), (self.n,))
-        if len(self._groups) == 1 and self._groups[0][1] is None:
-            cls, _, params = self._groups[0]
-            return np.asarray(getattr(cls, name)(params, x), dtype=float)
-        out = np.empty(self.n)
-        for cls, idx, params in self._groups:
-            out[idx] = getattr(cls, name)(params, x if idx is None else x[idx])
-        return out
-
-    def response(self, s: np.ndarray) -> np.ndarray:
-        """Return each channel's response at its spend ``s[i]``."""
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return self._apply("_r", s)
-
-    def marginal(self, s: np.ndarray) -> np.ndarray:
-        """Return each channel's marginal return at ``s[i]``."""
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return self._apply("_m", s)
-
-    def curvature(self, s: np.ndarray) -> np.ndarray:
-        """Return each channel's second derivative at ``s[i]``."""
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return self._apply("_c", s)
-
-    def inverse_marginal(self, level: float | np.ndarray) -> np.ndarray:
-        """Return each channel's spend where its marginal return equals ``level``.
-
-        NaN-free: 0 where the level exceeds every marginal return of the channel.
-        """
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return self._apply("_inv", level)
-
-    def inverse_from(self, level: np.ndarray, guess: np.ndarray) -> np.ndarray:
-        """Like :meth:`raw` ``("_inv", level)`` but warm-started at spends ``guess``."""
-        out = np.empty(self.n)
-        for cls, idx, params in self._groups:
-            sel = slice(None) if idx is None else idx
-            out[sel] = cls._inv(params, level[sel], guess[sel])
-        return out
-
-    def raw(self, name: str, x: np.ndarray) -> np.ndarray:
-        """Evaluate ``_r``, ``_m``, ``_c`` or ``_inv`` without an error-state context.
-
-        For inner loops that already run under :func:`numpy.errstate`.
-        """
-        return self._apply(name, x)

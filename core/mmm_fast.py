@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from core.mmm_curves import ExponentialCurve, HillCurve, PowerCurve, _hill_inverse
+from core.mmm_curves import ExponentialCurve, HillCurve, PowerCurve
+from core.mmm_scalar import hill_inverse as _hill_inverse
 
 __all__ = ["SMALL", "kkt_small", "scalar_kit"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from core.mmm_curves import CurveBank
+from core.mmm_bank import CurveBank
 
 __all__ = ["global_allocation", "grid_allocation", "second_order_ok"]
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.mmm_curves import CurveBank
+from core.mmm_bank import CurveBank
 from core.mmm_fast import SMALL, kkt_small
 from core.mmm_global import global_allocation
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.mmm_curves import CurveBank
+from core.mmm_bank import CurveBank
 from core.mmm_optimize import resolve_bounds
 
 __all__ = ["Move", "Plan", "TargetBudget", "reallocation_plan", "target_marginal_budget"]

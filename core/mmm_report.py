@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from core.mmm_curves import CurveBank
+from core.mmm_bank import CurveBank
 
 __all__ = [
     "client_explanation",

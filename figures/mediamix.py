@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.mmm_curves import CurveBank
+from core.mmm_bank import CurveBank
 from core.mmm_optimize import optimize_budget
 from core.mmm_report import count, money
 from figures.theme import COLORS, SEQUENCE, TEMPLATE, new_figure

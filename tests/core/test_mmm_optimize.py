@@ -228,7 +228,7 @@ def test_target_marginal_budget_s_curve_compares_with_zero():
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 8), bounded=st.booleans())
 def test_pure_python_and_numpy_paths_agree(seed, n, bounded):
-    from core.mmm_curves import CurveBank
+    from core.mmm_bank import CurveBank
     from core.mmm_optimize import _kkt_allocation, resolve_bounds
 
     rng = np.random.default_rng(seed)
