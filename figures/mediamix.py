@@ -80,6 +80,27 @@ def _curve_traces(labels, x, ys, colors, unit) -> list[dict]:
     ]
 
 
+def _dotted(x, y, name: str, legend: bool) -> dict:
+    return dict(type="scatter", x=x, y=y, mode="lines", name=name, showlegend=legend,
+                hoverinfo="skip", line={"color": COLORS["black"], "dash": "dot", "width": 3})
+
+
+def _tangent_notes(spend, response, texts, colors) -> list[dict]:
+    return [
+        dict(x=s, y=r, text=t, showarrow=True, arrowhead=0, ax=0, ay=-46 - 26 * (i % 2),
+             font={"color": colors[i], "size": 16}, bgcolor="rgba(255,255,255,0.85)")
+        for i, (s, r, t) in enumerate(zip(spend, response, texts, strict=True))
+    ]
+
+
+def _figure(traces, notes, height, title, yaxis) -> go.Figure:
+    return go.Figure(data=traces, layout={
+        "template": TEMPLATE, "annotations": notes, "height": height, "title": title,
+        "xaxis": {"title": {"text": "Spend per channel"}, **SPEND_AXIS}, "yaxis": yaxis,
+        "legend": {"orientation": "h", "y": -0.18},
+    })
+
+
 def response_figure(
     names: Sequence[str], spend: np.ndarray, curves: Sequence, new_spend: np.ndarray | None = None
 ) -> go.Figure:
@@ -89,65 +110,19 @@ def response_figure(
     colors = [_color(i) for i in range(len(labels))]
     x = _grid(spend, new_spend)
     marginal, response = bank.marginal(spend), bank.response(spend)
-    texts = [
-        f"{label}: each extra $1K brings ≈ {count(1000 * m)}"
-        for label, m in zip(labels, marginal, strict=True)
-    ]
+    texts = [f"{lb}: each extra $1K brings ≈ {count(1000 * m)}" for lb, m in zip(labels, marginal, strict=True)]
     tx = [np.array([0.4 * s, 1.6 * s]) for s in spend]
     ty = [r + m * (t - s) for r, m, t, s in zip(response, marginal, tx, spend, strict=True)]
-    lines_x, lines_y = _segments(tx, ty)
-    traces = _curve_traces(
-        labels, x, [c.response(x) for c in curves], colors, "Conversions: %{y:,.0f}"
-    )
-    traces.append(
-        {
-            "type": "scatter",
-            "x": lines_x,
-            "y": lines_y,
-            "mode": "lines",
-            "showlegend": False,
-            "name": "tangents",
-            "hoverinfo": "skip",
-            "opacity": 0.75,
-            "line": {"color": COLORS["black"], "dash": "dot", "width": 3},
-        }
-    )
-    traces.append(_points(spend, response, colors, texts))
+    traces = _curve_traces(labels, x, [c.response(x) for c in curves], colors, "Conversions: %{y:,.0f}")
+    tangent = _dotted(*_segments(tx, ty), "tangents", False)
+    traces += [tangent | {"opacity": 0.75}, _points(spend, response, colors, texts)]
     if new_spend is not None:
         after = bank.response(np.asarray(new_spend, dtype=float))
-        traces.append(
-            _points(
-                new_spend,
-                after,
-                colors,
-                [f"{lb} after the plan" for lb in labels],
-                "diamond-open",
-                "After the plan",
-                "%{text}: %{x:$,.0f}<extra></extra>",
-            )
-        )
-    notes = [
-        {
-            "x": s,
-            "y": r,
-            "text": t,
-            "showarrow": True,
-            "arrowhead": 0,
-            "ax": 0,
-            "ay": -46 - 26 * (i % 2),
-            "font": {"color": colors[i], "size": 16},
-            "bgcolor": "rgba(255,255,255,0.85)",
-        }
-        for i, (s, r, t) in enumerate(zip(spend, response, texts, strict=True))
-    ]
-    fig = go.Figure(data=traces, layout={"template": TEMPLATE, "annotations": notes, "height": 560})
-    fig.update_layout(
-        title="Response curves: conversions vs spend (tangent slope = marginal return)",
-        xaxis={"title": {"text": "Spend per channel"}, **SPEND_AXIS},
-        yaxis_title="Conversions",
-        legend={"orientation": "h", "y": -0.18},
-    )
-    return fig
+        traces.append(_points(new_spend, after, colors, [f"{lb} after the plan" for lb in labels],
+                              "diamond-open", "After the plan", "%{text}: %{x:$,.0f}<extra></extra>"))
+    return _figure(traces, _tangent_notes(spend, response, texts, colors), 560,
+                   "Response curves: conversions vs spend (tangent slope = marginal return)",
+                   {"title": {"text": "Conversions"}})
 
 
 def marginal_figure(
@@ -166,61 +141,20 @@ def marginal_figure(
     cap = 2.2 * float(np.max(now))
     ys = [np.minimum(c.marginal(x), cap * 1.5) for c in curves]
     traces = _curve_traces(labels, x, ys, colors, "%{y:.3f} per $")
-    traces.append(
-        _points(
-            spend,
-            now,
-            colors,
-            [f"{lb} now" for lb in labels],
-            hover="%{text}: %{y:.3f} per $<extra></extra>",
-        )
-    )
+    traces.append(_points(spend, now, colors, [f"{lb} now" for lb in labels],
+                          hover="%{text}: %{y:.3f} per $<extra></extra>"))
     if optimum is not None:
         best = bank.marginal(np.asarray(optimum, dtype=float))
-        traces.append(
-            _points(
-                optimum,
-                best,
-                colors,
-                [f"{lb} balanced" for lb in labels],
-                "diamond-open",
-                "Balanced budget",
-                "%{text}: %{x:$,.0f}<extra></extra>",
-            )
-        )
+        traces.append(_points(optimum, best, colors, [f"{lb} balanced" for lb in labels],
+                              "diamond-open", "Balanced budget", "%{text}: %{x:$,.0f}<extra></extra>"))
     notes = []
     if level is not None and np.isfinite(level):
-        traces.append(
-            {
-                "type": "scatter",
-                "x": [x[0], x[-1]],
-                "y": [level, level],
-                "mode": "lines",
-                "name": "Balanced level λ",
-                "hoverinfo": "skip",
-                "line": {"color": COLORS["black"], "dash": "dot", "width": 3},
-            }
-        )
-        notes.append(
-            {
-                "x": 1,
-                "xref": "paper",
-                "xanchor": "right",
-                "y": level,
-                "yanchor": "bottom",
-                "text": f"balanced level λ = {level:.3f} per $",
-                "showarrow": False,
-                "font": {"size": 16},
-            }
-        )
-    fig = go.Figure(data=traces, layout={"template": TEMPLATE, "annotations": notes, "height": 520})
-    fig.update_layout(
-        title="Marginal return: conversions from the next dollar",
-        xaxis={"title": {"text": "Spend per channel"}, **SPEND_AXIS},
-        yaxis={"title": {"text": "Conversions per extra $"}, "range": [0, cap]},
-        legend={"orientation": "h", "y": -0.18},
-    )
-    return fig
+        traces.append(_dotted([x[0], x[-1]], [level, level], "Balanced level λ", True))
+        notes.append(dict(x=1, xref="paper", xanchor="right", y=level, yanchor="bottom",
+                          text=f"balanced level λ = {level:.3f} per $", showarrow=False,
+                          font={"size": 16}))
+    return _figure(traces, notes, 520, "Marginal return: conversions from the next dollar",
+                   {"title": {"text": "Conversions per extra $"}, "range": [0, cap]})
 
 
 def allocation_figure(names: Sequence[str], series: Mapping[str, np.ndarray]) -> go.Figure:
@@ -297,51 +231,24 @@ def linear_figure(
     amounts: np.ndarray, linear: np.ndarray, exact: np.ndarray, chosen: float | None = None
 ) -> go.Figure:
     """First-order estimate vs exact change of conversions as a move grows."""
+    hover = "Moved %{x:$,.0f}: %{y:+,.0f}<extra>%{fullData.name}</extra>"
     traces = [
-        {
-            "type": "scatter",
-            "x": amounts,
-            "y": linear,
-            "mode": "lines",
-            "name": "Estimate from marginal returns (tangent)",
-            "line": {"color": COLORS["orange"], "dash": "dash"},
-            "hovertemplate": "Moved %{x:$,.0f}: estimate %{y:+,.0f}<extra></extra>",
-        },
-        {
-            "type": "scatter",
-            "x": amounts,
-            "y": exact,
-            "mode": "lines",
-            "name": "Exact change (curves)",
-            "line": {"color": COLORS["blue"]},
-            "hovertemplate": "Moved %{x:$,.0f}: exact %{y:+,.0f}<extra></extra>",
-        },
+        dict(type="scatter", x=amounts, y=linear, mode="lines", hovertemplate=hover,
+             name="Estimate from marginal returns (tangent)",
+             line={"color": COLORS["orange"], "dash": "dash"}),
+        dict(type="scatter", x=amounts, y=exact, mode="lines", hovertemplate=hover,
+             name="Exact change (curves)", line={"color": COLORS["blue"]}),
     ]
-    shapes = []
-    if chosen is not None:
-        shapes.append(
-            {
-                "type": "line",
-                "x0": chosen,
-                "x1": chosen,
-                "yref": "paper",
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": COLORS["grey"], "dash": "dot", "width": 2},
-            }
-        )
-    return go.Figure(
-        data=traces,
-        layout={
-            "template": TEMPLATE,
-            "title": "Linear approximation vs reality",
-            "height": 460,
-            "xaxis": {"title": {"text": "Dollars moved"}, **SPEND_AXIS},
-            "yaxis": {"title": {"text": "Change in conversions"}},
-            "shapes": shapes,
-            "legend": {"orientation": "h", "y": -0.2},
-        },
-    )
+    shapes = [] if chosen is None else [
+        dict(type="line", x0=chosen, x1=chosen, yref="paper", y0=0, y1=1,
+             line={"color": COLORS["grey"], "dash": "dot", "width": 2})
+    ]
+    return go.Figure(data=traces, layout={
+        "template": TEMPLATE, "title": "Linear approximation vs reality", "height": 460,
+        "xaxis": {"title": {"text": "Dollars moved"}, **SPEND_AXIS},
+        "yaxis": {"title": {"text": "Change in conversions"}}, "shapes": shapes,
+        "legend": {"orientation": "h", "y": -0.2},
+    })
 
 
 def budget_line_figure(curve, total: float, points: int = 201) -> go.Figure:
