@@ -4,6 +4,7 @@ import streamlit as st
 from core.mmm_report import (
     client_explanation,
     csv_text,
+    md_escape,
     money,
     plan_rows,
     summary_rows,
@@ -71,6 +72,14 @@ st.caption(
     "(bottom chart), where every channel not held at a min/max earns the same marginal "
     "return λ (dotted line)."
 )
+
+held = [
+    f"{md_escape(n)} at its {'minimum' if side == 'lower' else 'maximum'}"
+    for n, side in zip(names, optimum.binding, strict=True)
+    if side
+]
+if held:
+    st.caption("At the balanced budget, held at a bound: " + "; ".join(held) + ".")
 
 lesson.section("4. The plan")
 full_gain = result.optimum_gain

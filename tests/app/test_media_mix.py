@@ -270,3 +270,10 @@ def test_failed_analysis_keeps_the_matching_channels(at):
     assert not at.exception
     assert any("never falls" in e for e in _errors(at))
     assert len(plotly_spec(at, "mm_shift")["data"][0]["x"]) == 4  # last good, 4 channels
+
+
+def test_binding_bounds_are_named(at):
+    at.session_state[EDITOR] = _edits({3: {"Max ($)": 500_000.0}, 2: {"Min ($)": 600_000.0}})
+    at.run()
+    caption = next(c.value for c in at.caption if "held at a bound" in c.value)
+    assert "Paid search at its maximum" in caption and "Display at its minimum" in caption
