@@ -126,9 +126,9 @@ def plan_rows(names: Sequence[str], moves: Sequence) -> list[dict]:
             "From": names[m.source],
             "To": names[m.target],
             "Amount ($)": round(m.amount, 2),
-            "Conversions lost": round(m.loss),
-            "Conversions gained": round(m.gain),
-            "Net conversions": round(m.net),
+            "Conversions lost": round(m.loss, 0),  # floats: huge values stay Arrow-safe
+            "Conversions gained": round(m.gain, 0),
+            "Net conversions": round(m.net, 0),
         }
         for k, m in enumerate(moves, start=1)
     ]

@@ -26,7 +26,7 @@ from core.mmm_channels import (
     channels_from_rows,
     rows_from_channels,
 )
-from core.mmm_report import linear_vs_exact
+from core.mmm_report import linear_vs_exact, md_escape
 from figures import mediamix as figs
 from ui import state
 
@@ -59,7 +59,9 @@ def _import_button() -> None:
     try:
         rows_from_channels(data["names"], data["spend"], data["curves"])
     except (KeyError, TypeError, ValueError) as exc:
-        st.warning(f"The curves fitted on your data cannot be used here: {exc}", icon="⚠️")
+        st.warning(
+            f"The curves fitted on your data cannot be used here: {md_escape(exc)}", icon="⚠️"
+        )
         return
     st.button(
         "Use the curves fitted on your data", on_click=_load_import, key="mm_import", type="primary"
@@ -102,13 +104,21 @@ def _column_config() -> dict:
     }
 
 
+def _missing(value: object) -> bool:
+    """Empty cell: None, NaN or pandas' NA (text such as "abc" is kept for a clear message)."""
+    if value is None or isinstance(value, str):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def _records(frame: pd.DataFrame) -> list[dict]:
     back = {label: key for key, label in COLUMNS.items()}
     rows = []
     for record in frame.rename(columns=back).to_dict("records"):
-        rows.append(
-            {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in record.items()}
-        )
+        rows.append({k: (None if _missing(v) else v) for k, v in record.items()})
     return rows
 
 
@@ -121,7 +131,7 @@ def channel_table() -> ChannelSet | None:
     with right:
         _import_button()
     if "mm_source" in st.session_state:
-        st.caption(f"Curves fitted on: {st.session_state['mm_source']}")
+        st.caption(f"Curves fitted on: {md_escape(st.session_state['mm_source'])}")
     else:
         st.caption(
             "CPG example. The elasticities (TV 0.4, digital video 0.5, display 0.5, search 0.3) "

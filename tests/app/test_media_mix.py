@@ -174,13 +174,14 @@ def test_handoff_from_your_data_page():
         "names": ["TV", "Search", "Social"],
         "spend": [1_000_000.0, 500_000.0, 250_000.0],
         "curves": [PowerCurve(30.0, 0.45), PowerCurve(400.0, 0.25), PowerCurve(60.0, 0.5)],
-        "source": "weekly_sample.csv, 156 weeks",
+        "source": "weekly_sample.csv, 156 weeks ![x](http://evil/x.png)",
     }
     at = run_page(PAGE, session={"mmm_imported": imported})
     assert _metrics(at)["Plan: extra conversions"] == "240,611"  # CPG stays the default
     at.button(key="mm_import").click().run()
     assert not at.exception and not _errors(at)
-    assert any("weekly_sample.csv" in c.value for c in at.caption)
+    caption = next(c.value for c in at.caption if "weekly" in c.value)
+    assert "\\!\\[x\\]" in caption  # Markdown escaped: no remote image
     current = _current_marginals(at)
     expected = [
         float(c.marginal(s)) for c, s in zip(imported["curves"], imported["spend"], strict=True)
@@ -277,3 +278,10 @@ def test_binding_bounds_are_named(at):
     at.run()
     caption = next(c.value for c in at.caption if "held at a bound" in c.value)
     assert "Paid search at its maximum" in caption and "Display at its minimum" in caption
+
+
+def test_absurd_but_valid_numbers_render(at):
+    """Regression (found by the fuzzer): 1e14 conversions per $ overflowed an int64 column."""
+    at.session_state[EDITOR] = _edits({0: {"Marginal return": 187074086326471.0}})
+    at.run()
+    assert not at.exception and not _errors(at)
