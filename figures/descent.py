@@ -19,6 +19,7 @@ from figures.theme import COLORS, FONT_SIZE, LINE_WIDTH, TEMPLATE
 
 MAX_FRAMES = 40  # replay slider positions
 CLICK_GRID = 41
+STEP_DOTS = 150
 ARROW_GRID = 13
 
 
@@ -52,7 +53,8 @@ def _contour_trace(xs, ys, z) -> dict:
     zt, _ = contour_levels(z)
     grey = COLORS["grey"]
     return {
-        "type": "contour", "x": xs.tolist(), "y": ys.tolist(), "z": np.round(zt, 4).tolist(), "ncontours": 22, "showscale": False,
+        "type": "contour", "x": xs, "y": ys, "z": zt, "ncontours": 20, "showscale": False,
+        "contours": {"coloring": "heatmap"},  # a raster fill: far cheaper to draw than SVG bands
         "colorscale": [[0.0, tint(grey, 0.0)], [1.0, tint(grey, 0.25)]],
         "line": {"color": tint(grey, 0.55), "width": 1}, "hoverinfo": "skip", "name": "loss",
         "showlegend": False,
@@ -75,7 +77,7 @@ def _arrow_trace(surface: Surface) -> dict:
     ok = np.isfinite(norm) & (norm > 0)
     return {
         "type": "scatter", "x": gx_grid[ok], "y": gy_grid[ok], "mode": "markers",
-        "marker": {"symbol": "arrow", "size": 12, "angle": np.degrees(np.arctan2(-gx, -gy))[ok].round(1).tolist(),
+        "marker": {"symbol": "arrow", "size": 12, "angle": np.degrees(np.arctan2(-gx, -gy))[ok],
                    "color": tint(COLORS["grey"], 0.7), "line": {"width": 0}},
         "hoverinfo": "skip", "name": "downhill direction (−∇f)", "showlegend": True,
     }
@@ -90,7 +92,7 @@ def _click_trace(surface: Surface) -> dict:
         f = np.broadcast_to(np.asarray(surface.value(gx, gy), dtype=float), gx.shape)
     ok = np.isfinite(f)  # no start where the loss is undefined
     return {
-        "type": "scatter", "x": gx[ok], "y": gy[ok], "customdata": f[ok], "mode": "markers",
+        "type": "scattergl", "x": gx[ok], "y": gy[ok], "customdata": f[ok], "mode": "markers",
         "marker": {"size": 14, "color": "rgba(0,0,0,0)"}, "showlegend": False, "name": "start",
         "hovertemplate": "f(%{x:.2f}, %{y:.2f}) = %{customdata:.4g}<br>click to start here"
         "<extra></extra>",
@@ -102,7 +104,9 @@ def _path_traces(run: Run) -> list[dict]:
     diverged = run.trajectory.diverged_at
     label = run.label + (f" — diverged at step {diverged}" if diverged else "")
     path = {
-        "type": "scatter", "x": pts[:, 0], "y": pts[:, 1], "mode": "lines+markers",
+        "type": "scatter", "x": pts[:, 0], "y": pts[:, 1],
+        # a dot per step shows the discrete jumps; past ~150 steps they only cost render time
+        "mode": "lines+markers" if len(pts) <= STEP_DOTS else "lines",
         "line": {"color": run.color, "width": LINE_WIDTH}, "name": label,
         "marker": {"size": 5, "color": run.color}, "legendgroup": run.label,
         "hovertemplate": "step %{customdata}: (%{x:.3f}, %{y:.3f})<extra>" + run.label

@@ -21,24 +21,31 @@ lesson.idea(
     "suddenly explodes."
 )
 
-lesson.section("Explorer")
-top = st.columns([1.2, 2, 1])
-surface_id = gd.surface_controls(top[0], top[1])
-steps = int(state.widget(gd.STEPS, top[2]))
-loaded = state.last_good("gd_surface", lambda: (surface_id, *gd.surface_from_id(surface_id)))
-if loaded is None:
-    st.stop()
-surface_id, surface, grid = loaded
-st.caption(f"$f(x, y) = {surface.latex}$ — {surface.note}")
-controls, charts = st.columns([1, 3])
-with controls:
-    start = gd.start_sliders(surface, [controls, controls])
-    configs = [gd.slot_controls(i, surface, st.container(border=True)) for i in (1, 2, 3)]
-configs = [c for c in configs if c is not None]
-runs = state.last_good("gd_runs", lambda: [
-    Run(c.label, c.color, gd.run_config(surface_id, start, c, steps)) for c in configs
-]) or []
-with charts:
+@st.fragment
+def explorer() -> None:
+    """The interactive part; it reruns alone when one of its controls moves."""
+    lesson.section("Explorer")
+    top = st.columns([1.2, 2, 1])
+    surface_id = gd.surface_controls(top[0], top[1])
+    steps = int(state.widget(gd.STEPS, top[2]))
+    loaded = state.last_good("gd_surface", lambda: (surface_id, *gd.surface_from_id(surface_id)))
+    if loaded is None:
+        return
+    surface_id, surface, grid = loaded
+    st.caption(f"$f(x, y) = {surface.latex}$ — {surface.note}")
+    controls, charts = st.columns([1, 3])
+    with controls:
+        start = gd.start_sliders(surface, [controls, controls])
+        configs = [gd.slot_controls(i, surface, st.container(border=True)) for i in (1, 2, 3)]
+    configs = [c for c in configs if c is not None]
+    runs = state.last_good("gd_runs", lambda: [
+        Run(c.label, c.color, gd.run_config(surface_id, start, c, steps)) for c in configs
+    ]) or []
+    with charts:
+        results(surface, grid, runs)
+
+
+def results(surface, grid, runs) -> None:
     for run in runs:
         if run.trajectory.diverged_at:
             st.error(f"**{run.label}** diverged at step {run.trajectory.diverged_at}: the loss "
@@ -53,6 +60,9 @@ with charts:
                "at that step, the grey arrows show it everywhere.")
     lesson.chart(loss_figure(runs, surface.min_value), key="gd_loss")
     st.dataframe(gd.summary_rows(runs, surface.min_value), hide_index=True)
+
+
+explorer()
 lesson.client_explanation(PLAIN_WORDS)
 
 sections.clipping_section()
