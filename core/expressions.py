@@ -35,6 +35,38 @@ _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,19}")
 
 
+class Abs(sympy.Function):
+    r"""Absolute value of a real quantity: :math:`\frac{d}{du}|u| = \operatorname{sign}(u)`.
+
+    SymPy's own ``Abs`` differentiates through real and imaginary parts whenever it cannot
+    prove its argument real (``abs(tan(x)^y)``), which can blow a 26-node formula up to
+    thousands of nodes. Formulas here are real by convention (non-real values are NaN gaps),
+    so the real rule always applies. The class is named ``Abs`` so that every printer
+    (text, LaTeX, NumPy) treats it like SymPy's.
+    """
+
+    @classmethod
+    def eval(cls, arg):  # noqa: D102
+        if arg.is_Number:
+            return abs(arg)
+        if arg.is_extended_nonnegative:
+            return arg
+        if arg.is_extended_nonpositive:
+            return -arg
+        if arg.could_extract_minus_sign():
+            return cls(-arg)
+        return None
+
+    def fdiff(self, argindex=1):  # noqa: D102
+        return sympy.sign(self.args[0])
+
+    def _eval_is_extended_nonnegative(self):
+        return True
+
+    def _eval_evalf(self, prec):
+        return sympy.Abs(self.args[0])._eval_evalf(prec)
+
+
 def _sigmoid(arg: sympy.Expr) -> sympy.Expr:
     return 1 / (1 + sympy.exp(-arg))
 
@@ -47,7 +79,7 @@ FUNCTIONS = {
     "log": (sympy.log, math.log),
     "ln": (sympy.log, math.log),
     "sqrt": (sympy.sqrt, math.sqrt),
-    "abs": (sympy.Abs, abs),
+    "abs": (Abs, abs),
     "tanh": (sympy.tanh, math.tanh),
     "sinh": (sympy.sinh, math.sinh),
     "cosh": (sympy.cosh, math.cosh),
@@ -132,6 +164,46 @@ def _lambdify_modules(kind: str) -> list:
     return [{"DiracDelta": delta, "Heaviside": heaviside, **extra}, "numpy"]
 
 
+class _ExpShown(sympy.Function):
+    """exp(u) for display only: prints as e^{u} without SymPy's costly sign checks."""
+
+    def _latex(self, printer, exp=None) -> str:
+        shown = rf"e^{{{printer._print(self.args[0])}}}"
+        return shown if exp is None else rf"\left({shown}\right)^{{{exp}}}"
+
+
+class _PowShown(sympy.Function):
+    """base^u with a symbolic exponent, for display only (same reason as :class:`_ExpShown`)."""
+
+    def _latex(self, printer, exp=None) -> str:
+        base, power = self.args
+        shown_base = printer._print(base)
+        if not base.is_Atom or (base.is_Number and base < 0):
+            shown_base = rf"\left({shown_base}\right)"
+        shown = rf"{shown_base}^{{{printer._print(power)}}}"
+        return shown if exp is None else rf"\left({shown}\right)^{{{exp}}}"
+
+
+_BIG_INT = 2**53
+
+
+def _numeric(expr: sympy.Expr) -> sympy.Expr:
+    """The tree NumPy evaluates: every constant part as a float.
+
+    Constant sub-trees (even ones SymPy created, such as 99**(99*E) from expanding a power) are
+    evaluated with mpmath; beyond the float range they print as ``inf`` and evaluate to NaN gaps
+    instead of Python ``OverflowError`` or integers too large for NumPy.
+    """
+    if expr.is_Atom:
+        if expr.is_Rational and (not expr.is_Integer or abs(expr) > _BIG_INT):
+            return sympy.Float(expr, 17)
+        return expr
+    if not expr.free_symbols:
+        value = expr.evalf(17)
+        return value if value.is_Float else sympy.nan
+    return expr.func(*(_numeric(arg) for arg in expr.args))
+
+
 @dataclass(frozen=True, eq=False)
 class Expression:
     """A parsed formula: symbolic tree plus the variables it may depend on.
@@ -163,12 +235,18 @@ class Expression:
         return tuple(sympy.Symbol(name, real=True) for name in self.variables)
 
     @cached_property
+    def _numeric_expr(self) -> sympy.Expr:
+        return _numeric(self.expr)
+
+    @cached_property
     def _real_fn(self):
-        return sympy.lambdify(self._symbols, self.expr, modules=_lambdify_modules("real"))
+        return sympy.lambdify(self._symbols, self._numeric_expr, modules=_lambdify_modules("real"))
 
     @cached_property
     def _complex_fn(self):
-        return sympy.lambdify(self._symbols, self.expr, modules=_lambdify_modules("complex"))
+        return sympy.lambdify(
+            self._symbols, self._numeric_expr, modules=_lambdify_modules("complex")
+        )
 
     @property
     def text(self) -> str:
@@ -179,7 +257,12 @@ class Expression:
     def latex(self) -> str:
         """LaTeX form of the expression (without surrounding ``$``)."""
         names = {s: rf"\mathrm{{{s.name}}}" for s in self._symbols if len(s.name) > 1}
-        return sympy.latex(self.expr, symbol_names=names)
+        # exp(u) and x^u are shown through plain functions so that SymPy's printer does not try
+        # to prove that u is constant (seconds for nested sigmoids); they print the same.
+        shown = self.expr.replace(sympy.exp, _ExpShown).replace(
+            lambda e: e.is_Pow and not e.exp.is_Number, lambda e: _PowShown(e.base, e.exp)
+        )
+        return sympy.latex(shown, symbol_names=names)
 
     @property
     def free_variables(self) -> tuple[str, ...]:
@@ -234,7 +317,10 @@ class Expression:
         """
         values, shape = self._arguments(arrays, float)
         with np.errstate(all="ignore"):
-            out = np.asarray(self._real_fn(*values))
+            try:
+                out = np.asarray(self._real_fn(*values))
+            except (ArithmeticError, ValueError, TypeError):  # last resort: a gap, not a crash
+                return np.full(shape, np.nan)
             if np.iscomplexobj(out):
                 out = np.where(np.imag(out) == 0, np.real(out), np.nan)
             out = np.broadcast_to(out.astype(float, copy=False), shape).copy()
@@ -259,7 +345,10 @@ class Expression:
         """
         values, shape = self._arguments(arrays, complex)
         with np.errstate(all="ignore"):
-            out = np.asarray(self._complex_fn(*values), dtype=complex)
+            try:
+                out = np.asarray(self._complex_fn(*values), dtype=complex)
+            except (ArithmeticError, ValueError, TypeError):
+                return np.full(shape, np.nan, dtype=complex)
             return np.broadcast_to(out, shape).copy()
 
 
@@ -352,6 +441,45 @@ class _Built:
     value: float | None  # float value when the sub-expression is constant
 
 
+_NOT_REAL = (sympy.zoo, sympy.oo, -sympy.oo, sympy.nan, sympy.I)
+
+
+def _power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
+    """base^exponent, without distributing a non-integer power over a product.
+
+    SymPy rewrites (a*b)^c as a^c * b^c when it can, and for float or rational c that can
+    cost seconds of gcd computations; keeping the power whole is equivalent and instant.
+    """
+    if exponent.is_Integer or not base.is_Mul:
+        return sympy.Pow(base, exponent)
+    return sympy.Pow(base, exponent, evaluate=False)
+
+
+def _is_plain_constant(expr: sympy.Expr) -> bool:
+    """Rationals, pi, e, and products or rational powers of them (2*pi, sqrt(2), e^2)."""
+    if expr.is_Rational or expr in (sympy.pi, sympy.E):
+        return True
+    if isinstance(expr, sympy.exp):  # e^2 is built as exp(2)
+        return expr.args[0].is_Rational
+    if expr.is_Mul:
+        return all(_is_plain_constant(a) for a in expr.args)
+    if expr.is_Pow:
+        return expr.exp.is_Rational and _is_plain_constant(expr.base)
+    return False
+
+
+def _folded(expr: sympy.Expr, value: float | None) -> _Built:
+    """Replace a constant such as sin(2) or 99^e by its float value.
+
+    SymPy keeps such constants symbolic and later asks questions about them (is it negative?
+    can it be simplified?) while differentiating or printing, which can take seconds. A Float
+    answers instantly; plain constants (2, 1/3, pi, sqrt(2)) stay exact.
+    """
+    if value is None or _is_plain_constant(expr):
+        return _Built(expr, value)
+    return _Built(sympy.Float(value, 15), value)
+
+
 class _Builder:
     """Turn a checked :mod:`ast` tree into SymPy, one whitelisted node type at a time."""
 
@@ -422,16 +550,16 @@ class _Builder:
         if left.value is not None and right.value is not None:
             value = self._constant(node, op, left.value, right.value)
         if op == "+":
-            return _Built(left.expr + right.expr, value)
+            return _folded(left.expr + right.expr, value)
         if op == "-":
-            return _Built(left.expr - right.expr, value)
+            return _folded(left.expr - right.expr, value)
         if op == "*":
-            return _Built(left.expr * right.expr, value)
+            return _folded(left.expr * right.expr, value)
         if op == "/":
-            return _Built(left.expr / right.expr, value)
+            return _folded(left.expr / right.expr, value)
         if right.value is not None and abs(right.value) > MAX_CONST_EXPONENT:
             raise self.fail(node, "The exponent in '{seg}' (position {pos}) is too large.")
-        return _Built(sympy.Pow(left.expr, right.expr), value)
+        return _folded(_power(left.expr, right.expr), value)
 
     def _constant(self, node: ast.AST, op: str, a: float, b: float) -> float:
         """Float value of a constant operation, refused before SymPy computes it exactly."""
@@ -480,10 +608,10 @@ class _Builder:
                 raise self.fail(node, "'{seg}' (position {pos}) has no real value.") from None
             except OverflowError:
                 raise self.fail(node, "'{seg}' (position {pos}) is too large to compute.") from None
-        return _Built(symbolic(arg.expr), value)
-
-
-_NOT_REAL = (sympy.zoo, sympy.oo, -sympy.oo, sympy.nan, sympy.I)
+        expr = symbolic(arg.expr)
+        if value is not None and any(expr.has(bad) for bad in _NOT_REAL):
+            raise self.fail(node, "'{seg}' (position {pos}) is undefined.")
+        return _folded(expr, value)
 
 
 def parse(text: str, variables: tuple[str, ...] = ("x", "y")) -> Expression:
