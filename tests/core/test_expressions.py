@@ -146,6 +146,30 @@ def test_sympy_generated_huge_constants_evaluate_to_nan_not_errors():
     assert parse("sin(x)-tan(10^99)+x").evaluate(x=1.0).shape == ()
 
 
+FUZZ_MONSTERS = [  # each once took SymPy 3-8 s to parse, differentiate or print
+    "tanh(sigmoid((((((arctan(10))^((3)/(e)))^(((e)+(99))+(sqrt(99))))/(tanh(((y)^(0.5))+"
+    "(arctan(3)))))+((exp(cos((99)^(0.5))))/(y)))+((exp((((99)^(x))^(cos(y)))/(((x)/(e))^"
+    "(tan(3)))))/(sigmoid(y)))))",
+    "((((1e-3)-((arctan(2))^(tan(y))))^(tan(2)))/(((arctan((0.5)^(1e-3)))/((sqrt(99))/((3)-"
+    "(y))))^(1e-3)))*(x)",
+    "sigmoid(sigmoid(sigmoid(((cos(y))*(0.5))-(3))))",
+    "abs(cos(sin((tan(x))^((cosh((cos(x))-((y)+(0.5))))*(abs(((x)+(3))/((x)*(y))))))))",
+]
+
+
+@pytest.mark.parametrize("text", FUZZ_MONSTERS)
+def test_fuzz_monsters_differentiate_correctly(text):
+    e = parse(text)
+    assert e.latex and e.diff("x").latex and e.diff("y").latex
+    for point in ({"x": 0.7, "y": 1.3}, {"x": 1.1, "y": 0.4}):
+        for var in ("x", "y"):
+            symbolic = float(e.diff(var).evaluate(**point))
+            shifted = {**point, var: point[var] + 1e-20j}  # complex step: an independent check
+            reference = float(np.imag(e.evaluate_complex(**shifted)) / 1e-20)
+            if np.isfinite(symbolic) and np.isfinite(reference):
+                assert symbolic == pytest.approx(reference, rel=1e-9, abs=1e-12)
+
+
 def test_diff_unknown_variable():
     with pytest.raises(ExpressionError):
         parse("x").diff("z")
