@@ -18,6 +18,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.attribution_maps import SIGNS, mass_inside, pixel_map, random_map
+from core.attribution_noise import noisy_copies, smoothgrad
+
+__all__ = [
+    "IG_METHODS", "METHODS", "SIGNS", "IGResult", "attribute", "completeness_gaps",
+    "gradient_saliency", "gradient_x_input", "integrated_gradients", "mass_inside",
+    "noisy_copies", "path_rule", "pixel_map", "random_map", "smooth_integrated_gradients",
+    "smoothgrad",
+]
+
 Batched = Callable[[np.ndarray], np.ndarray]
 
 IG_METHODS = (
@@ -27,7 +37,6 @@ IG_METHODS = (
     "riemann_trapezoid",
     "gausslegendre",
 )
-SIGNS = ("positive", "negative", "absolute")
 
 
 @dataclass(frozen=True)
@@ -238,87 +247,6 @@ def completeness_gaps(
     }
 
 
-def noisy_copies(
-    x: np.ndarray,
-    sigma: float = 0.15,
-    samples: int = 50,
-    seed: int = 0,
-    value_range: tuple[float, float] | None = None,
-) -> np.ndarray:
-    r"""Gaussian-noised copies of ``x`` with noise scaled to the input's range (SmoothGrad).
-
-    .. math:: \tilde x^{(k)} = x + \varepsilon^{(k)},\quad
-              \varepsilon^{(k)} \sim \mathcal N\bigl(0, (\sigma\,(x_{\max} - x_{\min}))^2\bigr)
-
-    Parameters
-    ----------
-    x : numpy.ndarray
-        One input.
-    sigma : float, default 0.15
-        Noise level as a *fraction of the input range* (the paper recommends 0.10–0.20).
-    samples : int, default 50
-        Number of noisy copies.
-    seed : int, default 0
-        Seed of the ``numpy.random.Generator``; equal seeds give equal copies.
-    value_range : tuple of float or None, default None
-        ``(x_min, x_max)`` of the input domain (e.g. ``(0, 1)`` for images). ``None`` uses
-        ``x.max() - x.min()`` of this input, as the SmoothGrad paper does.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(samples, *x.shape)``.
-
-    Raises
-    ------
-    ValueError
-        For a negative sigma or fewer than one sample.
-    """
-    x = np.asarray(x, dtype=float)
-    if sigma < 0 or samples < 1:
-        raise ValueError("SmoothGrad needs sigma ≥ 0 and at least one sample.")
-    lo, hi = (x.min(), x.max()) if value_range is None else value_range
-    scale = float(sigma) * float(hi - lo)
-    noise = np.random.default_rng(seed).standard_normal((int(samples), *x.shape))
-    return x[None] + scale * noise
-
-
-def smoothgrad(
-    grad_f: Batched,
-    x: np.ndarray,
-    sigma: float = 0.15,
-    samples: int = 50,
-    seed: int = 0,
-    value_range: tuple[float, float] | None = None,
-) -> np.ndarray:
-    r"""SmoothGrad (Smilkov et al. 2017): the gradient averaged over noisy copies of the input.
-
-    .. math:: \hat S(x) = \frac1K \sum_{k=1}^{K} \nabla f\bigl(x + \varepsilon^{(k)}\bigr)
-
-    Parameters
-    ----------
-    grad_f : callable
-        Batched gradient, ``(n, *shape) -> (n, *shape)``.
-    x : numpy.ndarray
-        One input.
-    sigma : float, default 0.15
-        Noise level as a fraction of the input range, see :func:`noisy_copies`.
-    samples : int, default 50
-        Number of noisy copies ``K``.
-    seed : int, default 0
-        Seed; the result is reproducible for a seed.
-    value_range : tuple of float or None, default None
-        Input domain used for the range; ``None`` uses this input's own range.
-
-    Returns
-    -------
-    numpy.ndarray
-        Smoothed gradient, the shape of ``x``.
-    """
-    noisy = noisy_copies(x, sigma, samples, seed, value_range)
-    return np.asarray(grad_f(noisy), dtype=float).mean(axis=0)
-
-
 def smooth_integrated_gradients(
     grad_f: Batched,
     x: np.ndarray,
@@ -367,86 +295,6 @@ def smooth_integrated_gradients(
     for noisy in noisy_copies(x, sigma, samples, seed, value_range):
         total += (noisy - baseline) * _path_gradient(grad_f, noisy, baseline, method, steps)
     return total / samples
-
-
-def pixel_map(attributions: np.ndarray, sign: str = "absolute") -> np.ndarray:
-    """Collapse (H, W, C) attributions to a non-negative (H, W) map of the chosen sign.
-
-    Channels are summed first (a pixel's attribution is the sum over its colour channels), then
-    ``positive`` keeps the part that raises the output, ``negative`` the magnitude of the part
-    that lowers it, ``absolute`` the magnitude of both.
-
-    Parameters
-    ----------
-    attributions : numpy.ndarray
-        Shape (H, W, C) or (H, W).
-    sign : str, default "absolute"
-        One of :data:`SIGNS`.
-
-    Returns
-    -------
-    numpy.ndarray
-        Non-negative map of shape (H, W).
-
-    Raises
-    ------
-    ValueError
-        For an unknown sign.
-    """
-    a = np.asarray(attributions, dtype=float)
-    per_pixel = a.sum(axis=-1) if a.ndim == 3 else a
-    if sign == "positive":
-        return np.maximum(per_pixel, 0.0)
-    if sign == "negative":
-        return np.maximum(-per_pixel, 0.0)
-    if sign == "absolute":
-        return np.abs(per_pixel)
-    raise ValueError(f"Unknown sign {sign!r}; use one of {SIGNS}.")
-
-
-def mass_inside(heat: np.ndarray, mask: np.ndarray) -> float:
-    r"""Share of a non-negative attribution map's mass that falls inside a mask.
-
-    .. math:: \text{share} = \frac{\sum_{p \in M} h_p}{\sum_p h_p}
-
-    A map that ignores the image scores about the mask's area fraction; a perfect one scores 1.
-
-    Parameters
-    ----------
-    heat : numpy.ndarray
-        Non-negative map, e.g. from :func:`pixel_map`.
-    mask : numpy.ndarray
-        Boolean mask of the same shape.
-
-    Returns
-    -------
-    float
-        Share in [0, 1]; the mask's area fraction when the map is all zero.
-    """
-    heat = np.asarray(heat, dtype=float)
-    mask = np.asarray(mask, dtype=bool)
-    total = heat.sum()
-    if total <= 0:
-        return float(mask.mean())
-    return float(heat[mask].sum() / total)
-
-
-def random_map(shape: tuple[int, ...], seed: int = 0) -> np.ndarray:
-    """A random non-negative map: the "no information" reference for :func:`mass_inside`.
-
-    Parameters
-    ----------
-    shape : tuple of int
-        Shape of the map.
-    seed : int, default 0
-        Seed of the generator.
-
-    Returns
-    -------
-    numpy.ndarray
-        Uniform [0, 1) values.
-    """
-    return np.random.default_rng(seed).random(shape)
 
 
 METHODS = ("integrated_gradients", "smoothgrad", "smooth_ig", "saliency", "gradient_x_input")

@@ -293,13 +293,16 @@ def train_creative_model(
     Returns
     -------
     model : CtrModel
-        Pixels centred at 0.5, unit scale, so gradients are per unit of pixel intensity.
+        Pixels centred at the training mean, unit scale, so gradients are per unit of pixel
+        intensity. Centring makes the always-background border an input of exactly 0, so weight
+        decay drives its weights (and its gradient) to zero instead of letting them act as a
+        bias.
     losses : numpy.ndarray
         Training loss per epoch.
     """
     images, z, _ = creatives.dataset(n, seed)
     return fit(images, z, hidden=hidden, epochs=epochs, lr=3e-3, l2=2e-3, seed=seed,
-               shift=0.5, scale=1.0)
+               shift=images.mean(axis=0), scale=1.0)
 
 
 def save_models(path, models: dict[str, CtrModel], **extras: np.ndarray) -> None:

@@ -109,7 +109,7 @@ def creative_panels(
 def convergence_figure(steps_grid: Sequence[int], gaps: Mapping[str, np.ndarray],
                        chosen: str | None = None, unit: str = "CTR points") -> go.Figure:
     """|completeness gap| against steps on log–log axes, one line per quadrature rule."""
-    fig = new_figure(title="Completeness gap |Σ attributions − (f(x) − f(baseline))|",
+    fig = new_figure(title="Completeness gap against steps",
                      xaxis_title="steps (gradient evaluations)", yaxis_title=f"|gap| ({unit})")
     floor = 1e-12
     for i, (method, gap) in enumerate(gaps.items()):

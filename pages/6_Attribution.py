@@ -43,15 +43,17 @@ if ex is None:
 pred, base_pred = 100 * ex.ig.f_x, 100 * ex.ig.f_baseline
 total = 100 * float(ex.attributions.sum())
 cols = st.columns(5)
-cols[0].metric("Predicted CTR", f"{pred:.2f} %")
-cols[1].metric("True CTR (known here)", f"{100 * ex.true_ctr:.2f} %")
-cols[2].metric("Baseline's predicted CTR", f"{base_pred:.2f} %")
+cols[0].metric("Predicted CTR", f"{pred:.2f} %", help="The model's prediction for this ad.")
+cols[1].metric("True CTR", f"{100 * ex.true_ctr:.2f} %",
+               help="Known here because the ads are synthetic; never known for real ads.")
+cols[2].metric("Baseline CTR", f"{base_pred:.2f} %", help="The model's prediction for the baseline.")
 sums_to_points = method in ("integrated_gradients", "smooth_ig", "gradient_x_input")
-cols[3].metric("Σ attributions", f"{total:+.3f} pts" if sums_to_points else "—",
+cols[3].metric("Σ scores", f"{total:+.2f} pts" if sums_to_points else "—",
                help="Sum of the shown method's scores over all pixels and colours, in CTR points. "
                "Plain gradients (saliency, SmoothGrad) are slopes, not shares: no sum.")
-cols[4].metric("Completeness gap", f"{abs(100 * ex.ig.gap):.0e}",
-               help="|Σ IG − (f(x) − f(baseline))| in CTR points: zero for exact integration.")
+cols[4].metric("Gap", f"{abs(100 * ex.ig.gap):.0e}",
+               help="Completeness gap of Integrated Gradients, |Σ IG − (f(x) − f(baseline))|, in "
+               "CTR points: zero for exact integration.")
 
 heat = 100 * attr.pixel_map(ex.attributions, sign)
 uses_path = method in ("integrated_gradients", "smooth_ig")

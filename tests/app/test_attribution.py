@@ -28,9 +28,9 @@ def test_default_page_is_complete_and_consistent(at):
     assert [t["type"] for t in panels["data"][:3]] == ["image", "heatmap", "image"]
     assert "scatter" in [t["type"] for t in panels["data"]]  # true-driver outline is on by default
     # completeness: Σ IG equals the predicted CTR minus the baseline's (to the shown precision)
-    change = pts(metric(at, "Predicted CTR")) - pts(metric(at, "Baseline"))
-    assert pts(metric(at, "Σ attributions")) == pytest.approx(change, abs=0.011)
-    assert float(metric(at, "Completeness gap")) < 0.01 * abs(change) + 1e-6
+    change = pts(metric(at, "Predicted CTR")) - pts(metric(at, "Baseline CTR"))
+    assert pts(metric(at, "Σ scores")) == pytest.approx(change, abs=0.016)
+    assert float(metric(at, "Gap")) < 0.01 * abs(change) + 1e-6
     for key in ("attribution_convergence", "attribution_scores", "attribution_tabular"):
         assert plotly_spec(at, key)["data"]
     assert at.subheader[-1].value == "Check your understanding"
@@ -87,11 +87,11 @@ def test_creatives_and_generated_seed(at):
 
 
 def test_path_and_noise_settings(at):
-    fine = float(metric(at, "Completeness gap"))  # 50 trapezoid steps
+    fine = float(metric(at, "Gap"))  # 50 trapezoid steps
     at.selectbox(key="rule").set_value("riemann_left").run()
     at.slider(key="steps").set_value(4).run()
     assert_no_exception(at)
-    assert float(metric(at, "Completeness gap")) > 100 * max(fine, 1e-12)  # 4 left steps are crude
+    assert float(metric(at, "Gap")) > 100 * max(fine, 1e-12)  # 4 left steps are crude
     at.selectbox(key="method").set_value("SmoothGrad").run()
     at.slider(key="sigma").set_value(0.3).run()
     at.slider(key="samples").set_value(5).run()
