@@ -55,7 +55,7 @@ def _contour_trace(xs, ys, z) -> dict:
     return {
         "type": "contour", "x": xs, "y": ys, "z": zt, "ncontours": 20, "showscale": False,
         "contours": {"coloring": "heatmap"},  # a raster fill: far cheaper to draw than SVG bands
-        "colorscale": [[0.0, tint(grey, 0.0)], [1.0, tint(grey, 0.25)]],
+        "colorscale": [[0.0, tint(grey, 0.0)], [1.0, tint(grey, 0.4)]],
         "line": {"color": tint(grey, 0.55), "width": 1}, "hoverinfo": "skip", "name": "loss",
         "showlegend": False,
     }
