@@ -34,13 +34,16 @@ def error_figure(scan: ErrorScan, label: str = "∂f/∂x") -> go.Figure:
     data = []
     for method, errors in scan.errors.items():
         color, name = METHOD_STYLE[method]
-        shown = np.where(np.isfinite(errors), np.maximum(errors, EXACT_FLOOR), np.nan)
+        ok = np.isfinite(errors)  # steps too small to change x (x + h == x) have no estimate
+        shown = np.maximum(errors[ok], EXACT_FLOOR)
         data.append({
-            "type": "scatter", "x": scan.h, "y": shown, "mode": "lines",
+            "type": "scatter", "x": scan.h[ok], "y": shown, "mode": "lines",
             "line": {"color": color, "width": 6 if method == "forward" else 3},
             "name": f"{name}{_slope_text(scan, method)}",
             "hovertemplate": "h=%{x:.1e}<br>error=%{y:.1e}<extra></extra>",
         })  # fmt: skip
+        if not np.isfinite(scan.best_error[method]):
+            continue
         data.append({
             "type": "scatter", "x": [scan.best_h[method]],
             "y": [max(scan.best_error[method], EXACT_FLOOR)], "mode": "markers",

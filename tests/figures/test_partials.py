@@ -154,3 +154,13 @@ def test_sales_figure():
     assert trace(fig, "digital 50")["y"][0] > trace(fig, "digital 0")["y"][0]  # synergy
     assert fig["layout"]["shapes"][0]["y0"] == 1.0
     assert trace(fig, "your plan")["x"][0] == 40_000
+
+
+def test_error_figure_has_no_nan_at_the_domain_edge():
+    # At x = 2, steps below 2 * 2.2e-16 leave x unchanged: no estimate, so no point is drawn.
+    preset = PRESETS["ripple"]
+    scan = scan_point(parse(preset.formula), 2.0, -2.0, preset.fx(2.0, -2.0))
+    assert not np.all(np.isfinite(scan.errors["forward"]))
+    fig = validated(pn.error_figure(scan))
+    for t in fig["data"]:
+        assert np.all(np.isfinite(np.asarray(t["y"], dtype=float))), t["name"]
