@@ -10,7 +10,7 @@ def heat_colour(page) -> str:
 
 
 def test_deep_link_sign_switch_and_screenshot(page, server):
-    open_lesson(page, server, "Attribution", "?creative=Cluttered&baseline=Black+image&steps=40")
+    open_lesson(page, server, "Attribution", "?creative=Cluttered&baseline=Black+image&steps=40&rule=gausslegendre")
     assert_no_exception(page)
     page.wait_for_function(f"{PANELS}?.data?.length >= 3")
     title = page.evaluate(f"{PANELS}.layout.title.text")
@@ -26,9 +26,13 @@ def test_deep_link_sign_switch_and_screenshot(page, server):
     wait_idle(page)
     assert_no_exception(page)
     assert "steps=40" in page.url
+    assert "rule=gausslegendre" in page.url
     page.get_by_role("radiogroup", name="Show pixels that…").get_by_text("Raises CTR").click()
     page.wait_for_function("!window.location.search.includes('sign=')")
     wait_idle(page)
+    # the README picture: the default baseline (average creative), same creative and rule
+    open_lesson(page, server, "Attribution", "?creative=Cluttered&rule=gausslegendre")
+    page.wait_for_function(f"{PANELS}?.layout?.title?.text?.includes('average creative')")
     page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     save_screenshot(page, "attribution", full_page=False)

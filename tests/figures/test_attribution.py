@@ -18,9 +18,10 @@ from figures.theme import COLORS
 def test_mask_outline_of_a_rectangle_has_its_perimeter():
     mask = np.zeros((6, 6), bool)
     mask[1:3, 2:5] = True  # 2 × 3 rectangle: perimeter 10 unit edges
-    xs, ys = mask_outline(mask)
-    assert len(xs) == len(ys) == 3 * 10
-    points = {(x, y) for x, y in zip(xs, ys, strict=True) if x is not None}
+    path = mask_outline(mask)
+    segments = [seg for seg in path.split("M") if seg]
+    assert len(segments) == 10
+    points = {tuple(float(v) for v in p.split(",")) for seg in segments for p in seg.split("L")}
     lattice = {(x - 0.5, y - 0.5) for x in range(2, 6) for y in range(1, 4)}
     assert points == lattice - {(2.5, 1.5), (3.5, 1.5)}  # every boundary corner, no interior one
 
@@ -45,13 +46,12 @@ def test_creative_panels_show_image_heat_map_and_overlay(sign):
     truth[10:20, 10:20] = True
     fig = creative_panels(image, heat, sign, truth, title="t")
     assert isinstance(fig, go.Figure)
-    kinds = [t.type for t in fig.data]
-    assert kinds == ["image", "heatmap", "image", "scatter", "scatter"]
+    assert [t.type for t in fig.data] == ["image", "heatmap", "image"]
+    assert [(sh.type, sh.xref) for sh in fig.layout.shapes] == [("path", "x2"), ("path", "x3")]
     np.testing.assert_array_equal(fig.data[1].z, heat)
     assert fig.data[0].z.shape == (32, 32, 3)
     assert fig.layout.yaxis.range == (31.5, -0.5)  # image orientation: row 0 at the top
-    no_truth = creative_panels(image, heat, sign)
-    assert [t.type for t in no_truth.data] == ["image", "heatmap", "image"]
+    assert creative_panels(image, heat, sign).layout.shapes == ()
 
 
 def test_convergence_figure_is_log_log_and_floors_zero_gaps():
