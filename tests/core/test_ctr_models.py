@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 
 from core import creatives, ctr_models
-from core.attribution import attribute, mass_inside, pixel_map, random_map
+from core.attribution import (
+    attribute,
+    completeness_gaps,
+    integrated_gradients,
+    mass_inside,
+    pixel_map,
+    random_map,
+)
 from core.ctr_models import CtrModel, ctr, ctr_gradient, logit, logit_gradient
 from core.mlp import init_params
 
@@ -146,3 +153,21 @@ def test_creative_training_is_deterministic():
     np.testing.assert_array_equal(la, lb)
     np.testing.assert_array_equal(a.params[0][0], b.params[0][0])
     assert a.input_shape == (32, 32, 3)
+
+
+def test_completeness_on_the_shipped_model(shipped):
+    model, _, mean = shipped
+
+    def f(X):
+        return ctr(model, X)
+
+    def grad_f(X):
+        return ctr_gradient(model, X)
+
+    image = creatives.render(creatives.PRESETS["Cluttered"])
+    gaps = completeness_gaps(f, grad_f, image, mean, (4, 16, 64, 256), ("riemann_trapezoid",))
+    trapezoid = np.abs(gaps["riemann_trapezoid"])
+    assert np.all(np.diff(trapezoid) < 0)
+    assert trapezoid[-1] < 1e-3 * abs(f(image[None])[0] - f(mean[None])[0])
+    exact = integrated_gradients(f, grad_f, image, mean, steps=64, method="gausslegendre")
+    assert abs(exact.gap) < 1e-10
