@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 import plotly.io as pio
+from sympy.core.cache import clear_cache
 
 from bench.stats import row
 from core import calculus_explorer as cx
@@ -65,15 +66,35 @@ def timed_row(what: str, fn, repeats: int, target: float | None = None, note: st
     return row(what, wall, target, note, cpu_median_ms=float(np.median(cpu)))
 
 
+MONSTERS = (  # fuzz-found formulas that once took SymPy seconds (see tests/core)
+    "tanh(sigmoid((((((arctan(10))^((3)/(e)))^(((e)+(99))+(sqrt(99))))/(tanh(((y)^(0.5))+"
+    "(arctan(3)))))+((exp(cos((99)^(0.5))))/(y)))+((exp((((99)^(x))^(cos(y)))/(((x)/(e))^"
+    "(tan(3)))))/(sigmoid(y)))))",
+    "sigmoid(sigmoid(sigmoid(((cos(y))*(0.5))-(3))))",
+    "abs(cos(sin((tan(x))^((cosh((cos(x))-((y)+(0.5))))*(abs(((x)+(3))/((x)*(y))))))))",
+)
+
+
+def _compile_all(text: str) -> None:
+    """What the page does once per new formula: parse, two partials, three LaTeX strings."""
+    clear_cache()  # SymPy memoises construction: measure a formula seen for the first time
+    e = parse(text)
+    dx, dy = e.diff("x"), e.diff("y")
+    _ = e.latex, dx.latex, dy.latex
+
+
 def _core_rows(repeats: int) -> list[dict]:
     e = parse("sin(x)*cos(y)")
     dx, dy = e.diff("x"), e.diff("y")
     cx.surface_grid(e, R, R)  # compile the lambdified code once
     hostile = [max(_refusal_ms(t) for _ in range(repeats)) for t in HOSTILE]
     return [
-        timed_row("parse + diff of a new formula (sympy)",
-                  lambda: parse(f"sin(x)*cos(y) + {np.random.default_rng().integers(1e9)}*x")
-                  .diff("x"), repeats, note="cached per formula text on the page"),
+        timed_row("new formula 'x^2*y - y^3/3': parse + 2 partials + LaTeX",
+                  lambda: _compile_all("x^2*y - y^3/3"), repeats,
+                  note="SymPy cache cleared each time; the page caches per formula text"),
+        timed_row("new formula: parse + 2 partials + LaTeX, worst fuzz formulas",
+                  lambda: [_compile_all(m) for m in MONSTERS], max(2, repeats // 5),
+                  note="3 formulas per sample, uncached; sympy.diff took 3-8 s on these"),
         row("refuse hostile formula (worst of 6, max over repeats)", hostile, 50,
             note="9**9**9, 10 kB, deep nesting, exp(exp(exp(9))), __import__"),
         timed_row("100×100 grid evaluation (uncached)", lambda: cx.surface_grid(e, R, R), repeats,
