@@ -11,9 +11,18 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from figures.theme import COLORS, FONT_SIZE, LINE_WIDTH, MARKER_SIZE, TEMPLATE, new_figure
+from core.creatives import luminance
+from figures.theme import (
+    COLORS,
+    DIVERGING,
+    FONT_SIZE,
+    LINE_WIDTH,
+    MARKER_SIZE,
+    TEMPLATE,
+    new_figure,
+)
 
-LIGHT = "#F7F7F7"
+LIGHT = DIVERGING[1][1]  # the theme's neutral (zero) colour
 SIGN_COLOR = {"positive": COLORS["vermillion"], "negative": COLORS["blue"], "absolute": COLORS["purple"]}
 SIGN_WORD = {
     "positive": "raises the predicted CTR",
@@ -36,7 +45,7 @@ def _rgb(hex_color: str) -> np.ndarray:
 
 def overlay_image(image: np.ndarray, heat: np.ndarray, color: str, strength: float = 0.85) -> np.ndarray:
     """Blend a non-negative heat map over a lightened grey copy of the image (uint8 RGB)."""
-    grey = np.asarray(image, float) @ np.array([0.2126, 0.7152, 0.0722])
+    grey = luminance(image)
     base = np.repeat((0.45 + 0.5 * grey)[..., None], 3, axis=2)
     peak = float(np.max(heat)) if np.size(heat) else 0.0
     alpha = (strength * np.asarray(heat, float) / peak if peak > 0 else np.zeros_like(grey))[..., None]
