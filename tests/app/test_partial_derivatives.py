@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from core.presets import PRESETS, SALES
-from tests.app.helpers import assert_finite_figures, assert_no_exception, plotly_spec, run_page
+from tests.app.helpers import (
+    assert_finite_figures,
+    assert_no_exception,
+    plotly_spec,
+    plotly_specs,
+    run_page,
+)
 from ui.partials import FUNCTIONS
 
 PAGE = "pages/1_Partial_derivatives.py"
@@ -184,3 +190,10 @@ def test_bad_url_value_gets_a_note():
     assert_no_exception(at)
     assert at.slider(key="x0").value == pytest.approx(0.8)
     assert any("banana" in c.value for c in at.caption)
+
+
+def test_presenter_mode_enlarges_charts_and_hides_the_mathematics():
+    at = run_page(PAGE, session={"presenter": True})
+    assert_no_exception(at)
+    assert all(spec["layout"]["height"] >= 640 for spec in plotly_specs(at))
+    assert not any(e.label == "The mathematics" for e in at.expander)
