@@ -52,7 +52,7 @@ PATH_CONTROLS = (
     state.Slider("steps", "Steps along the path", 2, 200, 50, 1),
     state.Slider("sigma", "SmoothGrad noise σ (share of pixel range)", 0.0, 0.5, 0.15, 0.01),
     state.Slider("samples", "SmoothGrad samples", 1, 100, 30, 1),
-    state.Toggle("truth", "Outline the true drivers", True,
+    state.Toggle("truth", "Outline true drivers", True,
                  help="Product, call-to-action button and clutter: the regions the true CTR depends on."),
 )
 TABULAR_CONTROLS = tuple(
