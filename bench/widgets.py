@@ -125,6 +125,8 @@ def extremes(node: Any) -> list[Any]:
     if kind == "multiselect":
         limit = node.proto.max_selections or len(options)
         return [[], options[:limit]]
+    if kind == "select_slider" and len(node.proto.default) == 2:
+        return [[options[0], options[0]], [options[-1], options[-1]], [options[0], options[-1]]]
     return _dedupe([options[0], options[-1]])
 
 
@@ -165,6 +167,9 @@ def random_values(node: Any, rng: np.random.Generator, count: int = 3) -> list[A
             size = int(rng.integers(0, min(limit, len(options)) + 1))
             picks.append([options[i] for i in sorted(rng.choice(len(options), size, replace=False))])
         return picks
+    if kind == "select_slider" and len(node.proto.default) == 2:
+        pairs = (sorted(rng.integers(0, len(options), 2)) for _ in range(count))
+        return [[options[int(a)], options[int(b)]] for a, b in pairs]
     return [options[int(i)] for i in rng.integers(0, len(options), count)]
 
 
@@ -182,12 +187,36 @@ def values_for(node: Any, rng: np.random.Generator, count: int = 3) -> list[Any]
 
 
 def apply(node: Any, value: Any) -> None:
-    """Set a value on a live widget the way a user would (labels for choices)."""
+    """Set a value on a live widget the way a user would (labels for choices).
+
+    A select slider gets its option labels sent as the browser sends them: AppTest would
+    pass them through the page's ``format_func``, which expects the raw option.
+    """
     kind = _kind(node)
+    if kind == "select_slider":
+        labels = value if isinstance(value, list) else [value]
+        if all(isinstance(v, str) and v in _options(node) for v in labels):
+            _send_labels(node, labels)
+            return
     if kind == "slider" and isinstance(value, list):
         node.set_range(*value)
     else:
         node.set_value(value)
+
+
+def _send_labels(node: Any, labels: list[str]) -> None:
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    class LabelledSelectSlider(type(node)):
+        @property
+        def _widget_state(self) -> WidgetState:
+            state = WidgetState()
+            state.id = self.id
+            state.string_array_value.data[:] = self.sent_labels
+            return state
+
+    node.__class__ = LabelledSelectSlider
+    node.sent_labels = list(labels)
 
 
 def label_of(value: Any) -> str:
