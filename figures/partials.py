@@ -62,7 +62,7 @@ def _tangent_reach(slope: float, run: float, rise: float) -> float:
     return min(run, rise / abs(slope))
 
 
-def _line3d(x, y, z, color, name, width=7) -> dict:
+def _line3d(x, y, z, color, name, width=9) -> dict:
     return {
         "type": "scatter3d", "x": x, "y": y, "z": z, "mode": "lines", "name": name,
         "line": {"color": color, "width": width}, "hoverinfo": "skip",
@@ -125,7 +125,7 @@ def surface_figure(
     data = [{
         "type": "surface", "x": grid.x, "y": grid.y, "z": grid.z.astype(np.float32),
         "colorscale": SEQUENTIAL,
-        "opacity": 0.82, "showscale": False, "name": "f(x, y)",
+        "opacity": 0.7, "showscale": False, "name": "f(x, y)",
         "hovertemplate": "x=%{x:.2f}<br>y=%{y:.2f}<br>f=%{z:.3g}<extra></extra>",
     }]  # fmt: skip
     if planes:
