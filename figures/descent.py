@@ -18,7 +18,7 @@ from core.surfaces import Surface
 from figures.theme import COLORS, FONT_SIZE, LINE_WIDTH, TEMPLATE
 
 MAX_FRAMES = 40  # replay slider positions
-CLICK_GRID = 41
+CLICK_GRID = 21  # a 20 x 20 lattice of start points: cheap to draw, slider-fine-tunable
 STEP_DOTS = 150
 ARROW_GRID = 13
 
@@ -92,7 +92,7 @@ def _click_trace(surface: Surface) -> dict:
         f = np.broadcast_to(np.asarray(surface.value(gx, gy), dtype=float), gx.shape)
     ok = np.isfinite(f)  # no start where the loss is undefined
     return {
-        "type": "scattergl", "x": gx[ok], "y": gy[ok], "customdata": f[ok], "mode": "markers",
+        "type": "scatter", "x": gx[ok], "y": gy[ok], "customdata": f[ok], "mode": "markers",
         "marker": {"size": 14, "color": "rgba(0,0,0,0)"}, "showlegend": False, "name": "start",
         "hovertemplate": "f(%{x:.2f}, %{y:.2f}) = %{customdata:.4g}<br>click to start here"
         "<extra></extra>",

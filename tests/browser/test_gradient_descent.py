@@ -44,12 +44,12 @@ def test_three_optimizers_on_rosenbrock_screenshot(page, server):
     save_screenshot(page, "gradient_descent", full_page=False)
     # a click on the map starts every optimizer there (a scatter overlay, as contours can't select)
     box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
-    x = box["x"] + box["width"] * (0.5 + 2) / 4  # window x in [-2, 2], y in [-1, 3]
-    y = box["y"] + box["height"] * (3 - 2.5) / 4
+    x = box["x"] + box["width"] * (0.6 + 2) / 4  # window x in [-2, 2], y in [-1, 3]
+    y = box["y"] + box["height"] * (3 - 2.6) / 4
     page.mouse.move(x, y)
     page.mouse.click(x, y)
-    page.wait_for_url(lambda url: "x0_rosenbrock=0.5" in url and "y0_rosenbrock=2.5" in url)
+    page.wait_for_url(lambda url: "x0_rosenbrock=0.6" in url and "y0_rosenbrock=2.6" in url)
     page.wait_for_function(
-        "document.querySelector('.js-plotly-plot')?._fullData?.[4]?.x?.[0] === 0.5")
+        "document.querySelector('.js-plotly-plot')?._fullData?.[4]?.x?.[0] === 0.6")
     wait_idle(page)
     assert_no_exception(page)

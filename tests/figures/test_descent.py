@@ -9,7 +9,14 @@ import pytest
 
 from core.optimizers import optimize
 from core.surfaces import cliff, make_surface, quadratic_bowl
-from figures.descent import MAX_FRAMES, Run, contour_levels, descent_figure, escaped_runs
+from figures.descent import (
+    CLICK_GRID,
+    MAX_FRAMES,
+    Run,
+    contour_levels,
+    descent_figure,
+    escaped_runs,
+)
 from figures.descent_charts import (
     clip_cosine_figure,
     clip_norm_figure,
@@ -194,7 +201,7 @@ def test_click_overlay_covers_the_window_with_loss_values():
     s = make_surface("himmelblau")
     data = as_dict(descent_figure(s, s.grid(21), []))["data"]
     click = next(t for t in data if t.get("name") == "start")
-    assert len(click["x"]) == 41 * 41
+    assert len(click["x"]) == CLICK_GRID * CLICK_GRID
     assert (min(click["x"]), max(click["x"])) == s.x_range
-    i = 123
+    i = 57
     assert click["customdata"][i] == pytest.approx(s.loss(np.array([click["x"][i], click["y"][i]])))
