@@ -121,6 +121,16 @@ def open_with_chart(page, url: str, path: str, query: str = "") -> None:
     page.wait_for_function("() => !!document.querySelector('.js-plotly-plot')?.data")
 
 
+def open_all(pages: list, url: str, path: str, queries: list[str]) -> None:
+    """Start every load before waiting for any: the server serves them at the same time."""
+    for page, query in zip(pages, queries, strict=True):
+        page.goto(f"{url}/{path}{query}", wait_until="commit")
+    for page in pages:
+        page.wait_for_selector('[data-testid="stApp"]')
+        wait_idle(page, timeout=120_000)
+        page.wait_for_function("() => !!document.querySelector('.js-plotly-plot')?.data")
+
+
 def bound_slider(page) -> tuple[int, str, list[float]]:
     """The first long slider in the main area, its URL key, and [value, min, max, step].
 
@@ -168,20 +178,22 @@ def test_four_sessions_at_once_keep_their_own_state(own_server, browser):
         "the test server must listen on localhost only")
     stem = lesson_page()
     path = stem.split("_", 1)[1]
+    t0 = time.monotonic()
     contexts = [browser.new_context(viewport={"width": 1300, "height": 900}) for _ in range(SESSIONS)]
     pages = [context.new_page() for context in contexts]
     for page in pages:
         page.set_default_timeout(60_000)
     open_with_chart(pages[0], url, path)
     slider_index, key, (_, low, _, step) = bound_slider(pages[0])
-    sessions = []
-    for i, page in enumerate(pages):  # each session starts in its own band, set by its URL
-        open_with_chart(page, url, path, f"?{key}={band_start(low, step, i)}")
-        sessions.append(Session(page, i, slider_index))
-        assert sessions[-1].expected == pytest.approx(float(band_start(low, step, i))), (
+    # Each session starts in its own band, set by its URL; all four load at once.
+    open_all(pages, url, path, [f"?{key}={band_start(low, step, i)}" for i in range(SESSIONS)])
+    sessions = [Session(page, i, slider_index) for i, page in enumerate(pages)]
+    for i, session in enumerate(sessions):
+        assert session.expected == pytest.approx(float(band_start(low, step, i))), (
             "the URL did not set the slider")
     rss_before = rss_mb(proc.pid)
     rounds, started = 0, time.monotonic()
+    setup_s = started - t0
     while time.monotonic() - started < SECONDS:
         for session in sessions:  # all four press before anyone waits: concurrent reruns
             session.press(rounds)
@@ -189,21 +201,27 @@ def test_four_sessions_at_once_keep_their_own_state(own_server, browser):
             session.settle()
         rounds += 1
     rss_after = rss_mb(proc.pid)
+    interaction_s = time.monotonic() - started
     values = [s.expected for s in sessions]
     assert len(set(values)) == SESSIONS, f"sessions should hold distinct values: {values}"
-    fresh = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
-    for session in sessions:  # what each shows is what its own URL computes, fresh
-        shown = fingerprint(session.page)
-        query = urlsplit(session.page.url).query
-        open_with_chart(fresh, url, path, f"?{query}" if query else "")
-        assert fingerprint(fresh) == shown, f"session {session.index} shows another state"
-    fresh.context.close()
+    # What each shows is what its own URL computes in a fresh session (all four fresh at once).
+    shown = [fingerprint(session.page) for session in sessions]
+    fresh = [browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
+             for _ in sessions]
+    queries = [urlsplit(session.page.url).query for session in sessions]
+    open_all(fresh, url, path, [f"?{q}" if q else "" for q in queries])
+    for session, seen, page in zip(sessions, shown, fresh, strict=True):
+        assert fingerprint(page) == seen, f"session {session.index} shows another state"
+        page.context.close()
+    verify_s = time.monotonic() - started - interaction_s
     for context in contexts:
         context.close()
     errors = [line for line in log if "Traceback" in line or "Uncaught app" in line]
     report = {"page": stem, "sessions": SESSIONS, "seconds": SECONDS, "rounds": rounds,
               "reruns": rounds * SESSIONS, "rss_before_mb": round(rss_before, 1),
-              "rss_after_mb": round(rss_after, 1), "final_values": values}
+              "rss_after_mb": round(rss_after, 1), "final_values": values,
+              "setup_s": round(setup_s, 1), "interaction_s": round(interaction_s, 1),
+              "verify_s": round(verify_s, 1)}
     ARTIFACT.parent.mkdir(exist_ok=True)
     ARTIFACT.write_text(json.dumps(report, indent=2))
     print(f"\nconcurrency: {report}")
