@@ -137,7 +137,10 @@ def elasticity_figure(channels: Sequence[str], estimate, ci, truth=None):
             customdata=[ci[i]], hovertemplate="%{y}: %{x:.3f} (95 %: %{customdata[0]:.3f} to "
             "%{customdata[1]:.3f})<extra></extra>")
     if truth is not None:
-        fig.add_scatter(x=np.asarray(truth, float), y=names, mode="markers", name="True value",
+        truth = np.asarray(truth, float)
+        known = np.isfinite(truth)  # a column the sample was not generated with has no truth
+        fig.add_scatter(x=truth[known], y=[n for n, k in zip(names, known, strict=True) if k],
+                        mode="markers", name="True value",
                         marker={"symbol": "diamond-open", "size": 18, "color": COLORS["black"],
                                 "line": {"width": 3}},
                         hovertemplate="%{y}: true %{x:.3f}<extra></extra>")

@@ -97,3 +97,12 @@ def test_holdout_forecast_is_drawn_over_the_unseen_weeks():
     forecast = fig.data[2]
     np.testing.assert_array_equal(forecast.y, [1.0, 2.0, 3.0])
     assert np.datetime64(forecast.x[0]) == DATES[-3]
+
+
+def test_elasticity_figure_skips_unknown_true_values():
+    from figures.mmm_fit import elasticity_figure
+
+    fig = elasticity_figure(["tv", "ctrl_promo"], [0.3, 0.1], [[0.2, 0.4], [0.0, 0.2]],
+                            truth=[0.31, float("nan")])
+    diamonds = fig.data[-1]
+    assert list(diamonds.x) == [0.31] and len(diamonds.y) == 1
