@@ -122,16 +122,22 @@ def _choose_slider(page, hint: str | None):
     return None, None
 
 
-def measure_url(page, url: str, presses: int, hint: str | None = None) -> tuple[list[float], str, int]:
-    """Times of ``presses`` key presses on one page; the slider used; presses that timed out."""
+def prepare(page, url: str, hint: str | None = None):
+    """Open a page and find its slider; (slider, label) or (None, reason)."""
     if not _open(page, url):
-        return [], "no chart", 0
+        return None, "no chart"
     slider, label = _choose_slider(page, hint)
     if slider is None:
-        return [], "no slider changes a chart", 0
+        return None, "no slider changes a chart"
     _press(page, slider)  # one more warm-up press
+    return slider, label
+
+
+def presses_on(page, slider, count: int) -> tuple[list[float], int]:
+    """Times of ``count`` key presses; how many timed out."""
+    page.bring_to_front()
     samples, timeouts = [], 0
-    for _ in range(presses):
+    for _ in range(count):
         slider.focus()
         elapsed = _press(page, slider)
         if elapsed is None:
@@ -139,50 +145,68 @@ def measure_url(page, url: str, presses: int, hint: str | None = None) -> tuple[
             page.wait_for_selector(IDLE, timeout=60_000)
         else:
             samples.append(elapsed)
-    return samples, label, timeouts
+    return samples, timeouts
 
 
 def measure(pages: list[str], quick: bool, hints: dict[str, str] | None = None,
             presses: int | None = None) -> list[dict]:
-    """Reference app first, then each page; rows carry ``ratio`` to the reference median."""
+    """Reference app and each page in one session; page rows carry ``ratio`` to the floor.
+
+    The floor is re-measured right before each page (a few presses on the reference app,
+    kept open in its own tab), so a change in machine load during the run does not skew
+    the ratios; the reference row pools every reference press.
+    """
     if chromium_path() is None:
         return [{"what": "browser: skipped", "median_ms": None, "p95_ms": None,
                  "target_ms": None, "note": "no Chromium found"}]
     presses = presses or (5 if quick else 25)
+    local = max(2, presses // 3)
     hints = hints or {}
-    rows: list[dict] = []
-    with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        with server("bench/reference_app.py") as ref_url:
-            samples, _, _ = measure_url(page, ref_url, presses)
-        floor, _ = summarize(samples)
-        rows.append(row("browser: reference app (1 slider, 1 contour)", samples,
-                        note="the floor; every page's ratio is to this median", ratio=1.0))
-        if pages:
-            with server("app.py") as app_url:
-                for page_file in pages:
-                    rows.append(_page_row(page, app_url, page_file, presses, hints, floor))
-        context.close()
-    return rows
+    with contextlib.ExitStack() as stack:
+        browser = stack.enter_context(chromium())
+        ref_url = stack.enter_context(server("bench/reference_app.py"))
+        app_url = stack.enter_context(server("app.py")) if pages else ""
+        ref_page, page = (_new_page(browser) for _ in range(2))
+        ref_slider, _ = prepare(ref_page, ref_url)
+        pooled, _ = presses_on(ref_page, ref_slider, presses)
+        rows = []
+        for page_file in pages:
+            floor_samples, _ = presses_on(ref_page, ref_slider, local)
+            pooled += floor_samples
+            floor, _ = summarize(floor_samples)
+            rows.append(_page_row(page, app_url, page_file, presses, hints.get(page_file), floor))
+    reference = row("browser: reference app (1 slider, 1 contour)", pooled, ratio=1.0,
+                    note=f"the floor; re-measured ({local} presses) before each page, "
+                    "whose ratio is to that local median")
+    return [reference, *rows]
 
 
-def _page_row(page, app_url: str, page_file: str, presses: int, hints: dict, floor: float) -> dict:
+def _new_page(browser):
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(30_000)
+    return page
+
+
+def _page_row(page, app_url: str, page_file: str, presses: int, hint: str | None,
+              floor: float) -> dict:
     path = url_path(page_file)
     try:
-        samples, label, timeouts = measure_url(page, f"{app_url}/{path}", presses, hints.get(page_file))
+        slider, label = prepare(page, f"{app_url}/{path}", hint)
+        samples, timeouts = presses_on(page, slider, presses) if slider is not None else ([], 0)
     except Exception as exc:  # report, never abort the table
         return {"what": f"browser: {path}", "median_ms": None, "p95_ms": None, "target_ms": None,
                 "note": f"failed: {exc!r}"[:160]}
+    if slider is None:
+        return {"what": f"browser: {path}", "median_ms": None, "p95_ms": None, "target_ms": None,
+                "note": label}
     median, _ = summarize(samples)
     ratio = median / floor if samples and floor == floor and floor > 0 else None
     note = f"slider '{label}', {len(samples)} presses"
     if timeouts:
         note += f", {timeouts} with no chart change in {PRESS_TIMEOUT_MS // 1000} s"
     if ratio is not None:
-        note += f", {ratio:.2f}× the floor"
-    return row(f"browser: {path} key→chart", samples, note=note, ratio=ratio)
+        note += f"; floor just before: {floor:.0f} ms"
+    return row(f"browser: {path} key→chart", samples, note=note, ratio=ratio, floor_ms=floor)
 
 
 if __name__ == "__main__":  # quick manual check: python -m bench.browser_time
