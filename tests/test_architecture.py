@@ -20,7 +20,12 @@ ALLOWED = {
     "pages": {"numpy", "pandas", "streamlit", "plotly", "core", "figures", "ui"},
 }
 # The two documented exceptions inside core/.
-CORE_EXCEPTIONS = {"core/expressions.py": {"sympy"}, "core/mmm_fit.py": {"pandas"}}
+CORE_EXCEPTIONS = {
+    "core/expressions.py": {"sympy"},
+    "core/expressions_vocab.py": {"sympy"},
+    "core/expressions_build.py": {"sympy"},
+    "core/mmm_fit.py": {"pandas"},
+}
 
 
 def imported_roots(path: Path) -> set[str]:
