@@ -6,7 +6,7 @@ exception, and at the end its charts must equal those of a fresh session opened 
 URL (what it shows is computed from its own settings, not a neighbour's). The server's
 resident memory is reported before and after, with loosely bounded growth.
 
-``CONCURRENCY_SECONDS`` sets the interaction time (default 15, see SECONDS); ``CONCURRENCY_PAGE`` the page
+``CONCURRENCY_SECONDS`` sets the interaction time (default 30); ``CONCURRENCY_PAGE`` the page
 file stem (default: the first of the preferred lessons that exists).
 """
 
@@ -26,9 +26,9 @@ import pytest
 from tests.browser.helpers import ROOT, assert_no_exception, open_lesson, start_server, wait_idle
 
 SESSIONS = 4
-# The issue asks for 30 s; the default is 15 s to keep the whole suite well under 15 minutes
-# on 2 cores (CONCURRENCY_SECONDS=30 for the full figure).
-SECONDS = float(os.environ.get("CONCURRENCY_SECONDS", "15"))
+# The issue's 30 s: the test takes about 70 s in all on 2 cores, and the whole suite stays
+# well under 15 minutes. Set CONCURRENCY_SECONDS=15 to halve the interaction time.
+SECONDS = float(os.environ.get("CONCURRENCY_SECONDS", "30"))
 PREFERRED = ("2_Gradient_descent", "1_Partial_derivatives", "4_Media_mix", "6_Attribution",
              "3_Backpropagation", "5_Your_media_data")
 SPACING = 5  # sessions keep SPACING slider steps apart, so their values never coincide
