@@ -133,6 +133,12 @@ def _fmt(value: object, digits: int = 1) -> str:
     return str(value)
 
 
+def _fmt_target(value: object) -> str:
+    if isinstance(value, (int, float)) and 0 < value < 10:
+        return f"{value:.3g}"
+    return _fmt(float(value) if isinstance(value, int) else value, 0)
+
+
 def verdict(r: dict) -> str:
     """"ok" / "SLOW" against the row's target (median), blank without one."""
     target, median = r.get("target_ms"), r.get("median_ms")
@@ -146,7 +152,7 @@ def table(rows: list[dict]) -> str:
     head = ("section", "what", "median ms", "p95 ms", "target ms", "", "ratio", "note")
     body = [
         (str(r.get("section", "")), str(r.get("what", "")), _fmt(r.get("median_ms"), 2),
-         _fmt(r.get("p95_ms"), 2), _fmt(r.get("target_ms"), 0), verdict(r),
+         _fmt(r.get("p95_ms"), 2), _fmt_target(r.get("target_ms")), verdict(r),
          _fmt(r.get("ratio"), 2), str(r.get("note", ""))[:90])
         for r in rows
     ]
