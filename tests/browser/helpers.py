@@ -13,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -37,15 +38,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(script: str = "app.py", cwd: Path = ROOT) -> tuple[subprocess.Popen, str]:
-    """Start ``streamlit run`` bound to localhost; return the process and its base URL."""
+def start_server(
+    script: str = "app.py", cwd: Path = ROOT, stderr: int | None = None
+) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run`` bound to localhost; return the process and its base URL.
+
+    The server's log goes to ``test-artifacts/streamlit-<port>.log`` unless ``stderr``
+    says otherwise (a pipe must then be drained by the caller).
+    """
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    command = [
+        sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]
+    if stderr is None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        with open(ARTIFACTS / f"streamlit-{port}.log", "wb") as log:
+            proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=log)
+    else:
+        proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

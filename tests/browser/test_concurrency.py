@@ -75,7 +75,7 @@ def listening_addresses(port: int) -> set[str]:
 @pytest.fixture(scope="module")
 def own_server():
     """A server of our own (its process is needed for memory); stderr drained and kept."""
-    proc, url = start_server()
+    proc, url = start_server(stderr=subprocess.PIPE)
     log: list[str] = []
     drain = threading.Thread(target=lambda: log.extend(line.decode(errors="replace")
                                                        for line in proc.stderr), daemon=True)
