@@ -36,6 +36,20 @@ MAX_RERUNS = 200
 ALLOWED_ERRORS: dict[str, tuple[str, ...]] = {
     # Divergence at a too-large learning rate is the lesson, shown as a red message.
     "2_Gradient_descent": (r"diverged at step \d+",),
+    # Picking roles that cannot be fitted (e.g. a spend column with zero weeks as the
+    # conversions target) is answered by the fit's own validation message, as it should be.
+    "5_Your_media_data": (
+        r"must be positive \(the model takes its logarithm\)",
+        r"is negative spend",
+        r"is not numeric",
+        r"Choose at least one channel",
+        r"is used twice",
+        r"has no spend in any week",
+        r"has no spend in the first \d+ weeks",
+        r"is constant or moves in lockstep",
+        r"too few or too regular",
+        r"weeks for \d+ parameters",
+    ),
 }
 # Trace fields where a page deliberately draws NaN gaps (e.g. a formula's undefined region).
 ALLOWED_NAN_FIELDS: dict[str, tuple[str, ...]] = {}
