@@ -48,58 +48,12 @@ DEFAULT_FORMULA = "(x^2 + y - 11)^2/10 + (x + y^2 - 7)^2/10"
 
 def lr_label(value: float) -> str:
     """How a learning rate is written in the control and the URL."""
-    return f"{value:g}"
+    return state.Ladder.text(value)
 
 
-@dataclass(frozen=True)
-class LogRate:
-    """A learning-rate control on a log scale: a select slider over :data:`LR_VALUES`."""
-
-    key: str
-    label: str
-    default: float
-    help: str | None = None
-
-    def accepts(self, raw: str) -> bool:
-        return raw in {lr_label(v) for v in LR_VALUES}
-
-    def holds(self, value: Any) -> bool:
-        return value in LR_VALUES
-
-    def render(self, where: Any) -> float:
-        return where.select_slider(
-            self.label, options=LR_VALUES, value=self.default, format_func=lr_label,
-            key=self.key, bind="query-params", help=self.help,
-        )
-
-
-@dataclass(frozen=True)
-class Picker:
-    """A select box bound to the URL whose change runs a callback (to apply presets)."""
-
-    key: str
-    label: str
-    options: tuple[str, ...]
-    default: str
-    labels: dict
-    on_change: Any = None
-    args: tuple = ()
-    horizontal: bool = False
-
-    def accepts(self, raw: str) -> bool:
-        # Streamlit writes the *displayed* label into the URL (e.g. ?surface=Saddle+point).
-        return raw in {self.labels.get(o, o) for o in self.options}
-
-    def holds(self, value: Any) -> bool:
-        return value in self.options
-
-    def render(self, where: Any) -> str:
-        kwargs = {"index": self.options.index(self.default), "key": self.key,
-                  "format_func": lambda o: self.labels.get(o, o), "bind": "query-params",
-                  "on_change": self.on_change, "args": self.args}
-        if self.horizontal:
-            return where.radio(self.label, self.options, horizontal=True, **kwargs)
-        return where.selectbox(self.label, self.options, **kwargs)
+def lr_control(key: str, label: str, default: float) -> state.Ladder:
+    """A learning-rate control on a log scale: a ladder over :data:`LR_VALUES`."""
+    return state.Ladder(key, label, LR_VALUES, default)
 
 
 @dataclass(frozen=True)
@@ -139,8 +93,8 @@ def apply_method_preset(slot: int) -> None:
     st.session_state[f"lr{slot}"] = PRESET_LR[surface][method]
 
 
-SURFACE = Picker("surface", "Loss surface", (*SURFACE_KEYS, "custom"), "bowl", SURFACE_LABELS,
-                 on_change=apply_surface_preset)
+SURFACE = state.Choice("surface", "Loss surface", (*SURFACE_KEYS, "custom"), "bowl",
+                       SURFACE_LABELS, on_change=apply_surface_preset)
 CONDITION = state.Slider("kappa", "Condition number κ", 1.0, 100.0, 10.0, 1.0,
                          help="κ = λmax/λmin: how much steeper the steepest direction is than the flattest.")
 ANGLE = state.Slider("angle", "Rotation of the bowl (degrees)", -90, 90, 30, 5)
@@ -228,10 +182,11 @@ def slot_controls(slot: int, surface: Surface, where: Any) -> Config | None:
     where.markdown(f":{color}[**━━ Optimizer {slot}**]")
     if slot > 1 and not state.widget(state.Toggle(f"on{slot}", "Show", True), where):
         return None
-    method = state.widget(Picker(f"m{slot}", "Method", METHODS, SLOT_METHODS[slot - 1],
-                                 METHOD_LABELS, apply_method_preset, (slot,)), where)
-    lr = state.widget(LogRate(f"lr{slot}", "Learning rate (log scale)",
-                              PRESET_LR["bowl"][SLOT_METHODS[slot - 1]]), where)
+    method = state.widget(state.Choice(f"m{slot}", "Method", tuple(METHODS), SLOT_METHODS[slot - 1],
+                                       METHOD_LABELS, on_change=apply_method_preset,
+                                       args=(slot,)), where)
+    lr = state.widget(lr_control(f"lr{slot}", "Learning rate (log scale)",
+                                 PRESET_LR["bowl"][SLOT_METHODS[slot - 1]]), where)
     extras = method_extras(slot, method, where)
     note, beyond = stability_note(surface, method, lr, extras.get("momentum", 0.9))
     if note:

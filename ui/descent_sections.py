@@ -10,12 +10,12 @@ from figures.descent import Run, descent_figure
 from figures.descent_charts import clip_cosine_figure, clip_norm_figure, gradient_cost_figure
 from figures.theme import COLORS
 from ui import lesson, state
-from ui.descent import Config, LogRate, Picker, run_config, surface_from_id
+from ui.descent import Config, lr_control, run_config, surface_from_id
 
-CLIP_MODE = Picker("clip", "Clipping", ("none", "norm", "value"), "norm",
-                   {"none": "none", "norm": "by norm", "value": "by value"}, horizontal=True)
-CLIP_AT = LogRate("clip_at", "Threshold (max norm or max |component|)", 1.0)
-CLIP_LR = LogRate("clip_lr", "Learning rate", 0.1)
+CLIP_MODE = state.Choice("clip", "Clipping", ("none", "norm", "value"), "norm",
+                         {"none": "none", "norm": "by norm", "value": "by value"}, horizontal=True)
+CLIP_AT = lr_control("clip_at", "Threshold (max norm or max |component|)", 1.0)
+CLIP_LR = lr_control("clip_lr", "Learning rate", 0.1)
 CLIFF_ID = ("cliff", 10.0, 30.0)
 CLIP_STEPS = 150
 N_VALUES = tuple(int(10**e) for e in range(0, 10))
@@ -102,8 +102,8 @@ def _clip_metrics(runs: dict, mode: str) -> None:
         st.error(f"Without clipping the run diverged at step {runs['plain'].diverged_at}.")
 
 
-N_PARAMS = Picker("n_params", "Number of parameters n", tuple(str(n) for n in N_VALUES),
-                  "1000000", {str(n): str(n) for n in N_VALUES})
+N_PARAMS = state.Choice("n_params", "Number of parameters n", tuple(str(n) for n in N_VALUES),
+                        "1000000")
 
 
 def _duration(seconds: float) -> str:

@@ -69,6 +69,8 @@ class Choice:
     labels: Mapping[str, str] = field(default_factory=dict)
     help: str | None = None
     horizontal: bool = False
+    on_change: Callable[..., None] | None = None
+    args: tuple = ()
 
     def accepts(self, raw: str) -> bool:
         # Streamlit matches the URL against the displayed labels (and writes them there).
@@ -85,10 +87,40 @@ class Choice:
             "help": self.help,
             "key": self.key,
             "bind": "query-params",
+            "on_change": self.on_change,
+            "args": self.args,
         }
         if self.horizontal:
             return where.radio(self.label, horizontal=True, **kwargs)
         return where.selectbox(self.label, **kwargs)
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """A slider over a fixed ladder of numbers, e.g. a log-scale learning rate 0.001 … 1."""
+
+    key: str
+    label: str
+    values: tuple[float, ...]
+    default: float
+    help: str | None = None
+
+    @staticmethod
+    def text(value: float) -> str:
+        """How a rung is written on the control and in the URL."""
+        return f"{value:g}"
+
+    def accepts(self, raw: str) -> bool:
+        return raw in {self.text(v) for v in self.values}
+
+    def holds(self, value: Any) -> bool:
+        return value in self.values
+
+    def render(self, where: Any) -> float:
+        return where.select_slider(
+            self.label, options=self.values, value=self.default, format_func=self.text,
+            key=self.key, bind="query-params", help=self.help,
+        )
 
 
 @dataclass(frozen=True)
@@ -112,7 +144,7 @@ class Toggle:
         )
 
 
-Param = Slider | Choice | Toggle
+Param = Slider | Choice | Ladder | Toggle
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9 .,_\-+]")
 

@@ -65,25 +65,27 @@ def plotly_spec(at: AppTest, key: str) -> dict[str, Any]:
     return decode_array(json.loads(at.get_by_key(key).proto.spec))
 
 
-def _numeric_arrays(value: Any, path: str = ""):
-    if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
-        yield path, value
+def numeric_arrays(value: Any, path: str = ""):
+    """Float arrays of a decoded figure spec (typed arrays, and floats inside lists)."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind == "f":
+            yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _numeric_arrays(item, f"{path}.{key}")
+            yield from numeric_arrays(item, f"{path}.{key}")
     elif isinstance(value, list):
         floats = [v for v in value if isinstance(v, float)]
         if floats:
             yield path, np.asarray(floats)
         for i, item in enumerate(value):
             if isinstance(item, (dict, list, np.ndarray)):
-                yield from _numeric_arrays(item, f"{path}[{i}]")
+                yield from numeric_arrays(item, f"{path}[{i}]")
 
 
 def assert_finite_figures(at: AppTest, allow_nan_keys: tuple[str, ...] = ()) -> None:
     """No NaN or inf in any figure's data (NaN gaps allowed only under named trace fields)."""
     for index, spec in enumerate(plotly_specs(at)):
-        for path, array in _numeric_arrays(spec.get("data", [])):
+        for path, array in numeric_arrays(spec.get("data", [])):
             if any(path.endswith(k) for k in allow_nan_keys):
                 continue
             assert np.all(np.isfinite(array)), f"chart {index} has non-finite values at {path}"

@@ -96,3 +96,13 @@ def test_a_stale_value_under_the_same_key_from_another_page_is_discarded():
     at = run_page(SCRIPT, session={"x0": 40.0, "shape": "cube"})
     assert_no_exception(at)
     assert "'x0': 0.5" in values_line(at) and "'shape': 'bowl'" in values_line(at)
+
+
+def test_ladder_control_round_trips_its_rungs_through_the_url():
+    from ui.state import Ladder
+
+    ladder = Ladder("lr", "Learning rate", (0.001, 0.01, 0.1, 1.0), 0.1)
+    assert ladder.accepts("0.01") and ladder.accepts("1")
+    assert not ladder.accepts("0.05") and not ladder.accepts("banana")
+    assert ladder.holds(0.001) and not ladder.holds(0.5)
+    assert Ladder.text(0.001) == "0.001" and Ladder.text(1.0) == "1"

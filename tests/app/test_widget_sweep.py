@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 
 from bench import widgets as W
-from tests.app.helpers import ROOT, plotly_specs, run_page
+from tests.app.helpers import ROOT, numeric_arrays, plotly_specs, run_page
 
 SKELETON = "tests/app/scripts/skeleton_page.py"
 FULL = os.environ.get("SWEEP_FULL") == "1"
@@ -191,23 +191,6 @@ def chart_title(spec: dict) -> str:
     title = spec.get("layout", {}).get("title", "")
     text = title.get("text", "") if isinstance(title, dict) else str(title)
     return str(text)[:60]
-
-
-def numeric_arrays(value: Any, path: str = "") -> Iterator[tuple[str, np.ndarray]]:
-    """Numeric arrays of a decoded figure spec (typed arrays, and floats inside lists)."""
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind == "f":
-            yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from numeric_arrays(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        floats = [v for v in value if isinstance(v, float)]
-        if floats:
-            yield path, np.asarray(floats)
-        for i, item in enumerate(value):
-            if isinstance(item, (dict, list, np.ndarray)):
-                yield from numeric_arrays(item, f"{path}[{i}]")
 
 
 @pytest.mark.parametrize("page", pages(), ids=lambda p: Path(p).stem)
