@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from core.mmm_bank import CurveBank
 from core.mmm_optimize import optimize_budget
 from core.mmm_report import count, money
-from figures.theme import COLORS, SEQUENCE, TEMPLATE, new_figure
+from figures.theme import COLORS, MONEY_FORMAT, SEQUENCE, TEMPLATE, money_hover, new_figure
 
 SPEND_AXIS = {"tickprefix": "$", "tickformat": "~s"}
 
@@ -74,7 +74,7 @@ def _curve_traces(labels, x, ys, colors, unit) -> list[dict]:
             "name": label,
             "mode": "lines",
             "line": {"color": color},
-            "hovertemplate": f"{label}<br>Spend: %{{x:$,.0f}}<br>{unit}<extra></extra>",
+            "hovertemplate": f"{label}<br>{money_hover('x')}<br>{unit}<extra></extra>",
         }
         for label, y, color in zip(labels, ys, colors, strict=True)
     ]
@@ -171,7 +171,7 @@ def allocation_figure(names: Sequence[str], series: Mapping[str, np.ndarray]) ->
             "text": [money(v) for v in values] if len(series) <= 3 else None,  # crowded beyond
             "textposition": "outside",
             "textfont": {"size": 14},
-            "hovertemplate": "%{x}: %{y:$,.0f}<extra>" + html.escape(what) + "</extra>",
+            "hovertemplate": f"%{{x}}: %{{y:{MONEY_FORMAT}}}<extra>{html.escape(what)}</extra>",
         }
         for k, (what, values) in enumerate(series.items())
     ]
@@ -207,7 +207,7 @@ def shift_figure(
         "textposition": "outside",
         "textfont": {"size": 16},
         "cliponaxis": False,
-        "hovertemplate": "%{y}: %{x:$,.0f}<extra></extra>",
+        "hovertemplate": f"%{{y}}: %{{x:{MONEY_FORMAT}}}<extra></extra>",
     }
     return go.Figure(
         data=[bar],

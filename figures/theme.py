@@ -95,12 +95,6 @@ def new_figure(**layout: object) -> go.Figure:
     return fig
 
 
-def apply_theme(fig: go.Figure) -> go.Figure:
-    """Apply the shared template to a figure built elsewhere and return it."""
-    fig.update_layout(template=TEMPLATE)
-    return fig
-
-
 def _merged(layout: dict, key: str, **values: object) -> None:
     layout[key] = {**layout.get(key, {}), **values}
 

@@ -46,11 +46,6 @@ GRID_POINTS = 81  # contour resolution: smooth enough, and a small chart payload
 DEFAULT_FORMULA = "(x^2 + y - 11)^2/10 + (x + y^2 - 7)^2/10"
 
 
-def lr_label(value: float) -> str:
-    """How a learning rate is written in the control and the URL."""
-    return state.Ladder.text(value)
-
-
 def lr_control(key: str, label: str, default: float) -> state.Ladder:
     """A learning-rate control on a log scale: a ladder over :data:`LR_VALUES`."""
     return state.Ladder(key, label, LR_VALUES, default)
@@ -70,7 +65,7 @@ class Config:
 
     @property
     def label(self) -> str:
-        return f"{self.slot}: {METHOD_LABELS[self.method]}, lr {lr_label(self.lr)}"
+        return f"{self.slot}: {METHOD_LABELS[self.method]}, lr {state.Ladder.text(self.lr)}"
 
     @property
     def color(self) -> str:
