@@ -12,7 +12,7 @@ import numpy as np
 
 from bench.stats import row, time_ms
 from core import attribution as A
-from core import creatives, ctr_models
+from core.attribution import creatives, ctr_models
 
 PAGE = "pages/6_Attribution.py"
 SERVER_TARGET_MS = 100
@@ -21,19 +21,19 @@ SERVER_TARGET_MS = 100
 def interactions() -> list[dict]:
     """What a presenter does: flip the sign, move steps, switch method, baseline and creative."""
     return [
-        {"sign": "Lowers CTR"},
-        {"steps": 80},
-        {"method": "SmoothGrad"},
-        {"sign": "Raises CTR"},
-        {"baseline": "Black image"},
-        {"method": "Integrated Gradients"},
-        {"creative": "Cluttered"},
-        {"discount_pct": 40.0},
-        {"steps": 50},
-        {"baseline": "Blurred creative"},
-        {"creative": "Strong call to action"},
-        {"truth": False},
-        {"truth": True},
+        {"at_sign": "Lowers CTR"},
+        {"at_steps": 80},
+        {"at_method": "SmoothGrad"},
+        {"at_sign": "Raises CTR"},
+        {"at_baseline": "Black image"},
+        {"at_method": "Integrated Gradients"},
+        {"at_creative": "Cluttered"},
+        {"at_discount_pct": 40.0},
+        {"at_steps": 50},
+        {"at_baseline": "Blurred creative"},
+        {"at_creative": "Strong call to action"},
+        {"at_truth": False},
+        {"at_truth": True},
     ]
 
 

@@ -15,8 +15,7 @@ import time
 import numpy as np
 
 from bench.stats import row, time_ms
-from core import gradcheck, mlp, training
-from core.datasets import make_dataset
+from core.nn import gradcheck, make_dataset, mlp, training
 
 PAGE = "pages/3_Backpropagation.py"
 SERVER_TARGET_MS = 60

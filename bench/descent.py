@@ -14,8 +14,7 @@ import numpy as np
 import plotly.io as pio
 
 from bench.stats import row, time_ms
-from core.optimizers import init_state, optimize, step
-from core.surfaces import make_surface
+from core.descent import init_state, make_surface, optimize, step
 from figures.descent import Run, descent_figure
 from figures.descent_charts import loss_figure
 from figures.theme import SEQUENCE
@@ -29,18 +28,18 @@ RUNS = (("sgd", 0.0015), ("momentum", 0.0015), ("adam", 0.1))
 def interactions() -> list[dict]:
     """What a trainer does: move learning rates, switch methods and surfaces, steps, start."""
     return [
-        {"lr1": 0.2},
-        {"lr1": 0.3},
-        {"lr1": 0.1},
-        {"m2": "nesterov"},
-        {"lr3": 0.05},
-        {"steps": 500},
-        {"kappa": 30.0},
-        {"angle": -20},
-        {"x0_bowl": 1.5},
-        {"m2": "momentum"},
-        {"steps": 100},
-        {"lr2": 0.01},
+        {"gd_lr1": 0.2},
+        {"gd_lr1": 0.3},
+        {"gd_lr1": 0.1},
+        {"gd_m2": "nesterov"},
+        {"gd_lr3": 0.05},
+        {"gd_steps": 500},
+        {"gd_kappa": 30.0},
+        {"gd_angle": -20},
+        {"gd_x0_bowl": 1.5},
+        {"gd_m2": "momentum"},
+        {"gd_steps": 100},
+        {"gd_lr2": 0.01},
     ]
 
 

@@ -35,15 +35,15 @@ ROOT = Path(__file__).resolve().parent.parent
 def interactions() -> list[dict]:
     """What a presenter does: change the cap and step, switch scenario, move the target."""
     return [
-        {"moved": 300},
-        {"moved": 800},
-        {"step": 50},
-        {"scenario": "Target return"},
-        {"target": 0.8},
-        {"target": 0.4},
-        {"scenario": "Fixed budget"},
-        {"step": 100},
-        {"moved": 500},
+        {"mm_moved": 300},
+        {"mm_moved": 800},
+        {"mm_step": 50},
+        {"mm_scenario": "Target return"},
+        {"mm_target": 0.8},
+        {"mm_target": 0.4},
+        {"mm_scenario": "Fixed budget"},
+        {"mm_step": 100},
+        {"mm_moved": 500},
         {"mm_amount": 900},
     ]
 
@@ -126,26 +126,23 @@ def _global_row(repeats: int) -> dict:
 
 @contextlib.contextmanager
 def _script_timer(samples: list[float]):
-    """Time the page script from ``setup_page`` (its first call) to the end of ``quiz`` (last)."""
-    import ui.page
-    import ui.quiz
+    """Time the lesson's ``page.render`` (everything the page script does after set-up)."""
+    from lessons.media_mix import page
 
-    setup, quiz, clock = ui.page.setup_page, ui.quiz.quiz, {}
+    render = page.render
 
-    def timed_setup(*args, **kwargs):
-        clock["start"] = time.perf_counter()
-        return setup(*args, **kwargs)
+    def timed_render(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return render(*args, **kwargs)
+        finally:
+            samples.append((time.perf_counter() - start) * 1000)
 
-    def timed_quiz(*args, **kwargs):
-        result = quiz(*args, **kwargs)
-        samples.append((time.perf_counter() - clock["start"]) * 1000)
-        return result
-
-    ui.page.setup_page, ui.quiz.quiz = timed_setup, timed_quiz
+    page.render = timed_render
     try:
         yield
     finally:
-        ui.page.setup_page, ui.quiz.quiz = setup, quiz
+        page.render = render
 
 
 def _script_rows(rounds: int, per_round: int | None = None) -> list[dict]:
@@ -175,7 +172,7 @@ def _script_rows(rounds: int, per_round: int | None = None) -> list[dict]:
             "mediamix: page script per rerun, new settings (server time)",
             firsts,
             SERVER_TARGET_MS,
-            f"{len(firsts)} reruns, each a setting not seen before; setup_page → quiz",
+            f"{len(firsts)} reruns, each a setting not seen before; page.render",
         ),
         row(
             "mediamix: page script per rerun, revisited settings (server time)",

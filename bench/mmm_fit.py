@@ -12,8 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from bench.stats import row, time_ms
-from core.mmm_fit import fit_media_mix, guess_roles, read_weekly_csv
-from core.mmm_fit_curves import response_curves
+from core.mmm.fit import fit_media_mix, guess_roles, read_weekly_csv, response_curves
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample_weekly.csv"
@@ -67,7 +66,7 @@ def _scipy_comparison(fit) -> list[dict]:
         return []
     import numpy as np
 
-    from core.adstock import log_adstock
+    from core.mmm.fit.adstock import log_adstock
 
     model = fit.model
 

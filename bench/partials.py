@@ -19,9 +19,9 @@ import plotly.io as pio
 from sympy.core.cache import clear_cache
 
 from bench.stats import row
-from core import calculus_explorer as cx
-from core.expressions import ExpressionError, parse
-from core.presets import SALES
+from core.calculus import SALES
+from core.calculus import explorer as cx
+from core.formula import ExpressionError, parse
 from figures import partials as pf
 from figures import partials_numbers as pn
 
@@ -35,9 +35,9 @@ HOSTILE = ("9**9**9", "x" * 10_000, "(" * 5_000 + ")" * 5_000, "-" * 190 + "x",
 
 def interactions() -> list[dict]:
     """Scripted widget changes for the runner's server-time figure (mostly the point sliders)."""
-    steps = [{"x0": v} for v in (-1.5, -0.75, 0.0, 0.6, 1.35, 1.9)]
-    steps += [{"y0": v} for v in (-1.2, 0.3, 1.1)]
-    steps += [{"theta": 120}, {"logh": -2.0}, {"tv": 70}, {"planes": False}, {"tplane": True}]
+    steps = [{"pd_x0": v} for v in (-1.5, -0.75, 0.0, 0.6, 1.35, 1.9)]
+    steps += [{"pd_y0": v} for v in (-1.2, 0.3, 1.1)]
+    steps += [{"pd_theta": 120}, {"pd_logh": -2.0}, {"pd_tv": 70}, {"pd_planes": False}, {"pd_tplane": True}]
     return steps
 
 
@@ -146,7 +146,7 @@ def _page_rows(quick: bool) -> list[dict]:
     wall, cpu = [], []
     values = np.round(np.linspace(-1.9, 1.9, 8 if quick else 60), 2)
     for i, value in enumerate(values):
-        at.slider(key="x0" if i % 2 == 0 else "y0").set_value(float(value))
+        at.slider(key="pd_x0" if i % 2 == 0 else "pd_y0").set_value(float(value))
         start, start_cpu = time.perf_counter(), time.process_time()
         at.run()
         wall.append((time.perf_counter() - start) * 1000.0)

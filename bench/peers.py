@@ -9,7 +9,7 @@ evaluations, backprop a few forward passes whatever P, so the ratio grows about 
 
 from __future__ import annotations
 
-from core.gradcheck import measure_gradient_cost
+from core.nn import measure_gradient_cost
 
 WIDTHS = {True: (2, 8), False: (2, 4, 8, 12, 18, 24, 31)}
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.creatives import luminance
+from core.attribution.creatives import luminance
 from figures.theme import (
     COLORS,
     DIVERGING,

@@ -14,9 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core import mlp
-from core.datasets import Split
-from core.training import TrainResult
+from core.nn import Params, Split, TrainResult, layer_sizes_of, mlp
 from figures.theme import COLORS, FONT_SIZE, TEMPLATE
 
 CLASS_COLORS = (COLORS["blue"], COLORS["vermillion"])
@@ -63,7 +61,7 @@ def _points(X: np.ndarray, y: np.ndarray, test: bool) -> list[dict]:
 
 
 def boundary_figure(
-    params: mlp.Params, split: Split, activation: str, loss: str, epoch: int,
+    params: Params, split: Split, activation: str, loss: str, epoch: int,
     grid_n: int = 70, show_test: bool = True,
 ) -> go.Figure:
     """Heatmap of the predicted probability of class 1, its 0.5 contour, and the data."""
@@ -204,7 +202,7 @@ def cost_figure(
     return fast_figure(data, layout)
 
 
-def _weight_traces(params: mlp.Params, pos: list[np.ndarray], bins: int = 4) -> list[dict]:
+def _weight_traces(params: Params, pos: list[np.ndarray], bins: int = 4) -> list[dict]:
     """Connections as line traces, binned by |w| (width) and sign (colour)."""
     wmax = max(float(np.abs(W).max()) for W, _ in params) or 1.0
     groups: dict[tuple[int, int], list[float | None]] = {}
@@ -225,13 +223,13 @@ def _weight_traces(params: mlp.Params, pos: list[np.ndarray], bins: int = 4) -> 
     return traces
 
 
-def network_figure(params: mlp.Params, grad_norms: np.ndarray | None, epoch: int) -> go.Figure:
+def network_figure(params: Params, grad_norms: np.ndarray | None, epoch: int) -> go.Figure:
     """The network itself: neurons in columns, weights as lines (colour = sign, width = size).
 
     Each layer is labelled with its gradient norm at this epoch, so vanishing gradients show
     up as tiny numbers on the left.
     """
-    sizes = mlp.layer_sizes_of(params)
+    sizes = layer_sizes_of(params)
     pos = [np.c_[np.full(n, k, dtype=float), np.linspace(0.5, -0.5, n) * (n - 1) / max(sizes)]
            for k, n in enumerate(sizes)]
     nodes = np.concatenate(pos)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.autodiff import Graph, Step, backward_steps
+from core.nn import Graph, Step, backward_steps
 from figures.theme import COLORS, FONT_SIZE, TEMPLATE
 
 NODE_SIZE = 64

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from core.optimizers import Trajectory
-from core.surfaces import Surface
+from core.descent import Surface, Trajectory
 from figures.theme import COLORS, FONT_SIZE, LINE_WIDTH, TEMPLATE
 
 MAX_FRAMES = 40  # replay slider positions

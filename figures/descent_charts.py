@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.optimizers import Trajectory, gradient_cosines, gradient_evaluation_counts
+from core.descent import Trajectory, gradient_cosines, gradient_evaluation_counts
 from figures.descent import Run
 from figures.theme import COLORS, TEMPLATE
 
@@ -139,7 +139,7 @@ def gradient_cost_figure(ns: np.ndarray, n_now: int, height: int = 400) -> go.Fi
     """Loss evaluations for one gradient: forward (n+1) and central (2n) differences vs backprop.
 
     Backpropagation costs one forward and one backward pass, about three forward passes in
-    total, independent of ``n`` (:func:`core.optimizers.gradient_evaluation_counts`).
+    total, independent of ``n`` (:func:`core.descent.optimizers.gradient_evaluation_counts`).
     """
     ns = [int(n) for n in ns]
     counts = [gradient_evaluation_counts(n) for n in ns]

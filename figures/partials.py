@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.calculus_explorer import Grid, PointAnalysis
+from core.calculus import Grid, PointAnalysis
 from figures.theme import COLORS, LINE_WIDTH, MARKER_SIZE, SEQUENTIAL, TEMPLATE
 
 X_COLOR, Y_COLOR = COLORS["vermillion"], COLORS["sky"]

@@ -1,72 +1,7 @@
-from functools import partial
+"""Gradient descent: the gradient collects the partials, one step moves every parameter."""
 
-import streamlit as st
-
-from figures.descent import Run, descent_figure, escaped_runs
-from figures.descent_charts import loss_figure
-from ui import descent as gd
-from ui import descent_sections as sections
-from ui import lesson, state
-from ui.descent_text import FORMULAS, NOTICE, PLAIN_WORDS, QUESTIONS
+from lessons.descent import page
 from ui.page import setup_page
-from ui.quiz import quiz
 
 presenter = setup_page("Gradient descent", icon="⛰️")
-lesson.idea(
-    "The gradient collects every partial derivative of the loss into one arrow that points "
-    "uphill. Gradient descent takes a step against it, so **every parameter moves at once**, "
-    "each in proportion to how much it affects the loss. The learning rate sets the step: "
-    "too small and the descent crawls, too large and it overshoots and diverges. Momentum and "
-    "Adam change how the steps are built from the gradients. Clipping caps a gradient that "
-    "suddenly explodes."
-)
-
-@st.fragment
-def explorer() -> None:
-    """The interactive part; it reruns alone when one of its controls moves."""
-    lesson.section("Explorer")
-    top = st.columns([1.2, 2, 1])
-    surface_id = gd.surface_controls(top[0], top[1])
-    steps = int(state.widget(gd.STEPS, top[2]))
-    loaded = state.last_good("gd_surface", lambda: (surface_id, *gd.surface_from_id(surface_id)))
-    if loaded is None:
-        return
-    surface_id, surface, grid = loaded
-    st.caption(f"$f(x, y) = {surface.latex}$ — {surface.note}")
-    controls, charts = st.columns([1, 3])
-    with controls:
-        start = gd.start_sliders(surface, [controls, controls])
-        configs = [gd.slot_controls(i, surface, st.container(border=True)) for i in (1, 2, 3)]
-    configs = [c for c in configs if c is not None]
-    runs = state.last_good("gd_runs", lambda: [
-        Run(c.label, c.color, gd.run_config(surface_id, start, c, steps)) for c in configs
-    ]) or []
-    with charts:
-        results(surface, grid, runs)
-
-
-def results(surface, grid, runs) -> None:
-    for run in runs:
-        if run.trajectory.diverged_at:
-            st.error(f"**{run.label}** diverged at step {run.trajectory.diverged_at}: the loss "
-                     "passed 10¹² or overflowed. The path is drawn up to the last finite point.")
-    for label, step, far in escaped_runs(surface, runs):
-        st.info(f"**{label}** left the drawn window at step {step} "
-                f"(farthest point ({far[0]:.3g}, {far[1]:.3g})).")
-    lesson.chart(descent_figure(surface, grid, runs), key="gd_contour", selection_mode="points",
-                 on_select=partial(gd.set_start_from_click, surface.key, "gd_contour"))
-    st.caption("Click anywhere on the map to start there. Drag the replay slider under the map "
-               "to step through the descent; each big dot's arrow is the downhill direction −∇f "
-               "at that step, the grey arrows show it everywhere.")
-    lesson.chart(loss_figure(runs, surface.min_value), key="gd_loss")
-    st.dataframe(gd.summary_rows(runs, surface.min_value), hide_index=True)
-
-
-explorer()
-lesson.client_explanation(PLAIN_WORDS)
-
-sections.clipping_section()
-sections.gradient_cost_section()
-lesson.what_to_notice(NOTICE)
-lesson.formulas(*FORMULAS)
-quiz("gd", QUESTIONS)
+page.render(presenter)

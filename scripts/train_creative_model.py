@@ -16,7 +16,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core import creatives, ctr_models  # noqa: E402
+from core.attribution import creatives, ctr_models  # noqa: E402
 
 
 def r_squared(pred: np.ndarray, truth: np.ndarray) -> float:

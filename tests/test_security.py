@@ -20,7 +20,7 @@ from tests.app.helpers import ROOT, run_page
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 MARKER = "onerror"
-SCANNED = ("pages", "ui", "figures")
+SCANNED = ("pages", "lessons", "ui", "figures")
 
 
 # ---------------------------------------------------------------- static: HTML sinks
@@ -112,8 +112,8 @@ def page(name: str) -> str:
 
 def test_formula_with_html_shows_as_text():
     at = run_page(page("1_Partial_derivatives"))
-    for option in reversed(at.selectbox(key="fn").options):  # "type your own" is the last
-        at.selectbox(key="fn").set_value(option).run()
+    for option in reversed(at.selectbox(key="pd_fn").options):  # "type your own" is the last
+        at.selectbox(key="pd_fn").set_value(option).run()
         if at.text_input:
             break
     assert at.text_input, "no formula box found on the partial-derivatives page"
@@ -123,7 +123,7 @@ def test_formula_with_html_shows_as_text():
 
 
 def test_channel_name_with_html_shows_as_text():
-    mediamix = pytest.importorskip("ui.mediamix")
+    mediamix = pytest.importorskip("lessons.media_mix.analysis")
     at = run_page(page("4_Media_mix"))
     name_column = mediamix.COLUMNS["name"]
     at.session_state[mediamix.EDITOR_KEY] = {
@@ -135,7 +135,7 @@ def test_channel_name_with_html_shows_as_text():
 
 
 def upload(at, name: str, data: bytes):
-    media_data = pytest.importorskip("ui.media_data")
+    media_data = pytest.importorskip("lessons.media_data.data")
     at.radio(key=media_data.SOURCE.key).set_value(media_data.UPLOAD_OPTION).run()
     at.get("file_uploader")[0].set_value((name, data, "text/csv")).run()
     return at
@@ -158,7 +158,7 @@ def upload_cap_mb() -> int:
 def test_uploads_are_capped_by_config():
     cap = upload_cap_mb()
     assert 1 <= cap <= 10, f"server.maxUploadSize = {cap} MB; client CSVs need a few kB"
-    media_data = pytest.importorskip("ui.media_data")  # the upload page's own check, if any
+    media_data = pytest.importorskip("lessons.media_data.data")  # the upload page's own check, if any
     limit = getattr(media_data, "MAX_BYTES", None)
     assert limit in (None, cap * 1024 * 1024), "the page's own limit must match the config"
 
@@ -182,7 +182,7 @@ def read_back(text: str) -> list[list[str]]:
 
 
 def test_csv_export_neutralises_formulas():
-    report = pytest.importorskip("core.mmm_report")
+    report = pytest.importorskip("core.mmm.report")
     text = report.csv_text(["channel", "spend"], [[cell, 1000.0] for cell in DANGEROUS[:-1]] + [["TV", -5.0]])
     rows = read_back(text)
     cells = [r[0] for r in rows[1:-1]]
@@ -192,7 +192,7 @@ def test_csv_export_neutralises_formulas():
 
 def test_csv_export_keeps_a_line_break_inside_its_cell():
     """A name like "x\r=cmd()" (possible from an uploaded header) must not start a new row."""
-    report = pytest.importorskip("core.mmm_report")
+    report = pytest.importorskip("core.mmm.report")
     for name in ("ok\r=1+1", "ok\n=1+1", "\r=1"):
         rows = read_back(report.csv_text(["channel", "spend"], [[name, 1.0]]))
         assert len(rows) == 2, f"{name!r} split into rows {rows}: a formula cell can start a row"
@@ -219,7 +219,7 @@ def test_every_csv_download_goes_through_the_escaping_writer():
 
 
 def test_html_report_escapes_user_text():
-    report = pytest.importorskip("figures.mediamix_report")
+    report = pytest.importorskip("figures.media_mix_report")
     import plotly.graph_objects as go
 
     fig = go.Figure(go.Bar(x=["</script>" + PAYLOAD], y=[1.0], name="</script>" + PAYLOAD))
@@ -234,9 +234,9 @@ def test_html_report_escapes_user_text():
 
 # ---------------------------------------------------------------- parser, server binding
 def test_hostile_formula_corpus_exists():
-    corpus = pytest.importorskip("tests.core.hostile_formulas")
+    corpus = pytest.importorskip("tests.core.formula.hostile_formulas")
     assert len(corpus.HOSTILE) >= 50, len(corpus.HOSTILE)
-    assert "HOSTILE" in (ROOT / "tests" / "core" / "test_expressions.py").read_text(encoding="utf-8")
+    assert "HOSTILE" in (ROOT / "tests" / "core" / "formula" / "test_expression.py").read_text(encoding="utf-8")
 
 
 def test_test_servers_bind_to_localhost(monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from ui.lessons import available
+from ui.registry import available
 
 PRESENTER_KEY = "presenter"
 

@@ -1,7 +1,9 @@
 """URL-shareable lesson state: one table of parameters drives the controls and the URL.
 
-Each lesson declares its controls as :class:`Slider`, :class:`Choice` or :class:`Toggle`
-records and renders them with :func:`widget`. Streamlit's own binding
+Each lesson declares its controls as :class:`Slider`, :class:`Choice`, :class:`Ladder`,
+:class:`Toggle` or :class:`Text` records and renders them with :func:`widget`, under keys that
+carry the lesson's prefix (widget keys and URL parameters are shared by the whole browser
+session); :func:`accept_old_keys` keeps links with earlier names working. Streamlit's own binding
 (``bind="query-params"``) keeps every value in the address bar, so a trainer can copy the
 URL and reopen the lesson exactly as it was. Streamlit silently ignores an invalid URL
 value; :func:`widget` adds the visible note a user deserves.
@@ -43,6 +45,11 @@ class Slider:
     def holds(self, value: Any) -> bool:
         return isinstance(value, (int, float)) and self.accepts(str(value))
 
+    def parse(self, raw: str) -> float:
+        """The value a URL text stands for (only called when :meth:`accepts` is true)."""
+        integral = all(isinstance(v, int) for v in (self.min_value, self.default, self.step))
+        return int(float(raw)) if integral and float(raw).is_integer() else float(raw)
+
     def render(self, where: Any) -> float:
         numeric = int if all(isinstance(v, int) for v in (self.min_value, self.default)) else float
         return where.slider(
@@ -78,6 +85,10 @@ class Choice:
 
     def holds(self, value: Any) -> bool:
         return value in self.options
+
+    def parse(self, raw: str) -> str:
+        """The option whose label is ``raw``."""
+        return next(o for o in self.options if self.labels.get(o, o) == raw)
 
     def render(self, where: Any) -> str:
         kwargs = {
@@ -116,6 +127,10 @@ class Ladder:
     def holds(self, value: Any) -> bool:
         return value in self.values
 
+    def parse(self, raw: str) -> float:
+        """The rung written as ``raw``."""
+        return next(v for v in self.values if self.text(v) == raw)
+
     def render(self, where: Any) -> float:
         return where.select_slider(
             self.label, options=self.values, value=self.default, format_func=self.text,
@@ -138,13 +153,44 @@ class Toggle:
     def holds(self, value: Any) -> bool:
         return isinstance(value, bool)
 
+    def parse(self, raw: str) -> bool:
+        """``true`` or ``false``, in any case."""
+        return raw.lower() == "true"
+
     def render(self, where: Any) -> bool:
         return where.toggle(
             self.label, value=self.default, help=self.help, key=self.key, bind="query-params"
         )
 
 
-Param = Slider | Choice | Ladder | Toggle
+@dataclass(frozen=True)
+class Text:
+    """A line of text (a formula, say) bound to the URL parameter ``key``."""
+
+    key: str
+    label: str
+    default: str
+    max_chars: int = 200
+    help: str | None = None
+
+    def accepts(self, raw: str) -> bool:
+        return len(raw) <= self.max_chars
+
+    def holds(self, value: Any) -> bool:
+        return isinstance(value, str) and self.accepts(value)
+
+    def parse(self, raw: str) -> str:
+        """The text itself."""
+        return raw
+
+    def render(self, where: Any) -> str:
+        return where.text_input(
+            self.label, value=self.default, max_chars=self.max_chars, help=self.help,
+            key=self.key, bind="query-params",
+        )
+
+
+Param = Slider | Choice | Ladder | Toggle | Text
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9 .,_\-+]")
 
@@ -174,6 +220,31 @@ def widget(param: Param, where: Any = None) -> Any:
             f"value here, so the default ({value}) is used."
         )
     return value
+
+
+def accept_old_keys(renamed: Mapping[str, Param]) -> None:
+    """Let links made before a lesson renamed its URL parameters keep working.
+
+    ``renamed`` maps each old parameter name to the control that now owns it. A value found
+    under an old name is given to that control (so the address bar shows the new name from
+    then on) and the old name is removed; a value the control cannot take gets the same
+    visible note as a bad value under the new name. Call it before the lesson's controls.
+    """
+    for old, param in renamed.items():
+        if old not in st.query_params:
+            continue
+        raw = st.query_params[old]
+        del st.query_params[old]
+        if param.key in st.query_params:
+            continue
+        if param.accepts(raw):
+            st.session_state[param.key] = param.parse(raw)  # the control starts there
+            st.query_params[param.key] = raw  # and the address shows the new name at once
+        else:
+            st.caption(
+                f"⚠️ The link set **{param.label}** to “{_display(raw)}”, which is not a valid "
+                "value here, so the default is used."
+            )
 
 
 def widgets(params: tuple[Param, ...], where: Any = None) -> dict[str, Any]:

@@ -45,68 +45,68 @@ def test_tabular_waterfall_adds_up(at):
 @pytest.mark.parametrize("label", ["Saliency (plain gradient)", "SmoothGrad", "Gradient × input",
                                    "SmoothGrad + Integrated Gradients"])
 def test_every_method(at, label):
-    at.selectbox(key="method").set_value(label).run()
+    at.selectbox(key="at_method").set_value(label).run()
     assert_no_exception(at)
     assert label in plotly_spec(at, "attribution_panels")["layout"]["title"]["text"]
-    at.selectbox(key="method").set_value("Integrated Gradients").run()
+    at.selectbox(key="at_method").set_value("Integrated Gradients").run()
 
 
 def test_baselines_change_the_map_but_not_the_prediction(at):
     maps, preds = {}, set()
     for label in ("Black image", "Blurred creative", "Average creative"):
-        at.selectbox(key="baseline").set_value(label).run()
+        at.selectbox(key="at_baseline").set_value(label).run()
         assert_no_exception(at)
         maps[label] = plotly_spec(at, "attribution_panels")["data"][1]["z"]
         preds.add(metric(at, "Predicted CTR"))
     assert len(preds) == 1
     assert not np.allclose(maps["Black image"], maps["Blurred creative"])
-    at.selectbox(key="baseline").set_value("Average creative").run()
+    at.selectbox(key="at_baseline").set_value("Average creative").run()
 
 
 def test_sign_and_outline(at):
     colours = set()
     for label in ("Lowers CTR", "Both (magnitude)", "Raises CTR"):
-        at.radio(key="sign").set_value(label).run()
+        at.radio(key="at_sign").set_value(label).run()
         colours.add(plotly_spec(at, "attribution_panels")["data"][1]["colorscale"][1][1])
     assert len(colours) == 3
-    at.toggle(key="truth").set_value(False).run()
+    at.toggle(key="at_truth").set_value(False).run()
     assert not plotly_spec(at, "attribution_panels")["layout"].get("shapes")
-    at.toggle(key="truth").set_value(True).run()
+    at.toggle(key="at_truth").set_value(True).run()
 
 
 def test_creatives_and_generated_seed(at):
     for name in ("Washed-out button", "Tiny product", "Cluttered", "Big logo, long headline"):
-        at.selectbox(key="creative").set_value(name).run()
+        at.selectbox(key="at_creative").set_value(name).run()
         assert_no_exception(at)
-    at.selectbox(key="creative").set_value("Generate (seed)").run()
+    at.selectbox(key="at_creative").set_value("Generate (seed)").run()
     first = plotly_spec(at, "attribution_panels")["data"][0]["z"]
-    at.slider(key="seed").set_value(123).run()
+    at.slider(key="at_seed").set_value(123).run()
     assert_no_exception(at)
     assert not np.array_equal(first, plotly_spec(at, "attribution_panels")["data"][0]["z"])
-    at.selectbox(key="creative").set_value("Strong call to action").run()
+    at.selectbox(key="at_creative").set_value("Strong call to action").run()
 
 
 def test_path_and_noise_settings(at):
     fine = float(metric(at, "Gap"))  # 50 trapezoid steps
-    at.selectbox(key="rule").set_value("riemann_left").run()
-    at.slider(key="steps").set_value(4).run()
+    at.selectbox(key="at_rule").set_value("riemann_left").run()
+    at.slider(key="at_steps").set_value(4).run()
     assert_no_exception(at)
     assert float(metric(at, "Gap")) > 100 * max(fine, 1e-12)  # 4 left steps are crude
-    at.selectbox(key="method").set_value("SmoothGrad").run()
-    at.slider(key="sigma").set_value(0.3).run()
-    at.slider(key="samples").set_value(5).run()
+    at.selectbox(key="at_method").set_value("SmoothGrad").run()
+    at.slider(key="at_sigma").set_value(0.3).run()
+    at.slider(key="at_samples").set_value(5).run()
     assert_no_exception(at)
     assert_finite_figures(at)
-    for key, value in (("rule", "riemann_trapezoid"), ("method", "Integrated Gradients")):
+    for key, value in (("at_rule", "riemann_trapezoid"), ("at_method", "Integrated Gradients")):
         at.selectbox(key=key).set_value(value).run()
-    at.slider(key="steps").set_value(50).run()
+    at.slider(key="at_steps").set_value(50).run()
 
 
 def test_tabular_controls(at):
-    at.selectbox(key="tbaseline").set_value("Plain ad (no discount, tiny logo, …)").run()
+    at.selectbox(key="at_tbaseline").set_value("Plain ad (no discount, tiny logo, …)").run()
     before = plotly_spec(at, "attribution_tabular")["data"][0]["y"]
-    for key, value in (("headline_words", 14.0), ("discount_pct", 50.0), ("brightness", 0.3),
-                       ("cta_contrast", 0.1), ("logo_size", 18.0)):
+    for key, value in (("at_headline_words", 14.0), ("at_discount_pct", 50.0), ("at_brightness", 0.3),
+                       ("at_cta_contrast", 0.1), ("at_logo_size", 18.0)):
         at.slider(key=key).set_value(value).run()
         assert_no_exception(at)
     after = plotly_spec(at, "attribution_tabular")["data"][0]["y"]
@@ -115,15 +115,25 @@ def test_tabular_controls(at):
 
 
 def test_deep_link_and_bad_url_values():
-    at = run_page(PAGE, query={"creative": "Cluttered", "baseline": "Black image", "steps": "20",
-                               "sign": "nonsense", "samples": "9999"})
+    at = run_page(PAGE, query={"at_creative": "Cluttered", "at_baseline": "Black image",
+                               "at_steps": "20", "at_sign": "nonsense", "at_samples": "9999"})
     assert_no_exception(at)
-    assert at.selectbox(key="creative").value == "Cluttered"
-    assert at.selectbox(key="baseline").value == "Black image"
-    assert at.slider(key="steps").value == 20
-    assert at.radio(key="sign").value == "Raises CTR"
+    assert at.selectbox(key="at_creative").value == "Cluttered"
+    assert at.selectbox(key="at_baseline").value == "Black image"
+    assert at.slider(key="at_steps").value == 20
+    assert at.radio(key="at_sign").value == "Raises CTR"
     notes = " ".join(c.value for c in at.caption)
     assert "not a valid value" in notes and "nonsense" in notes and "9999" in notes
+
+
+def test_links_made_before_the_keys_had_a_prefix_still_open():
+    at = run_page(PAGE, query={"creative": "Cluttered", "baseline": "Black image", "steps": "20"})
+    assert_no_exception(at)
+    assert at.selectbox(key="at_creative").value == "Cluttered"
+    assert at.selectbox(key="at_baseline").value == "Black image"
+    assert at.slider(key="at_steps").value == 20
+    assert {"creative", "baseline", "steps"}.isdisjoint(at.query_params)
+    assert at.query_params["at_steps"] in ("20", ["20"])
 
 
 def test_presenter_mode_shows_the_client_explanation_and_hides_formulas():

@@ -5,7 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from core import autodiff_net, training
+from core.nn import tiny_net as autodiff_net
+from core.nn import training
 from tests.app.helpers import (
     assert_finite_figures,
     assert_no_exception,
@@ -113,7 +114,7 @@ def test_url_sets_state_and_bad_values_get_a_note():
     assert any("banana" in c.value for c in at.caption)
     assert at.slider(key="bp_layers").value == 2
     assert at.selectbox(key="bp_loss").value == "squared error"
-    assert at.selectbox(key="bp_clipn").value == "10"
+    assert at.select_slider(key="bp_clipn").value == 10.0
 
 
 @pytest.fixture(scope="module")
@@ -125,18 +126,19 @@ def small():
 @pytest.mark.parametrize(("key", "value"), [
     ("bp_data", "spiral"), ("bp_data", "blobs"), ("bp_act", "relu"), ("bp_act", "sigmoid"),
     ("bp_act", "linear"), ("bp_loss", "squared error"), ("bp_opt", "SGD"), ("bp_opt", "momentum"),
-    ("bp_lr", "0.3"), ("bp_batch", "32"), ("bp_l2", "0.01"), ("bp_init", "2"),
+    ("bp_lr", 0.3), ("bp_batch", "32"), ("bp_l2", 0.01), ("bp_init", 2.0),
 ])
 def test_every_playground_choice_retrains(small, key, value):
     before = plotly_spec(small, "chart_loss")["data"][0]["y"]
-    small.selectbox(key=key).set_value(value).run()
+    control = small.get_by_key(key)
+    control.set_value(value).run()
     assert_no_exception(small)
     assert_finite_figures(small)
     after = plotly_spec(small, "chart_loss")["data"][0]["y"]
     assert len(after) != len(before) or not np.allclose(after, before)
-    small.selectbox(key=key).set_value(
+    small.get_by_key(key).set_value(
         {"bp_data": "circles", "bp_act": "tanh", "bp_loss": "cross-entropy", "bp_opt": "Adam",
-         "bp_lr": "0.03", "bp_batch": "full", "bp_l2": "0", "bp_init": "1"}[key]).run()
+         "bp_lr": 0.03, "bp_batch": "full", "bp_l2": 0.0, "bp_init": 1.0}[key]).run()
 
 
 @pytest.mark.parametrize(("key", "value"), [
@@ -181,9 +183,9 @@ def test_scenarios_vanishing_exploding_and_clipping():
     at.button[3].click().run()  # clipped
     assert at.toggle(key="bp_clip").value is True
     assert not at.warning
-    assert at.selectbox(key="bp_clipn").value == "1"
+    assert at.select_slider(key="bp_clipn").value == 1.0
     assert_finite_figures(at)
-    at.selectbox(key="bp_clipn").set_value("10").run()
+    at.select_slider(key="bp_clipn").set_value(10.0).run()
     assert_no_exception(at)
     spec = plotly_spec(at, "chart_gradnorm")
     assert any(s.get("y0") == 10.0 for s in spec["layout"]["shapes"])
@@ -212,4 +214,4 @@ def test_presenter_mode_hides_formulas_and_keeps_charts():
     spec = plotly_spec(at, "chart_graph")
     assert spec["layout"]["height"] >= 640
     # the clip threshold control only appears once clipping is on
-    assert "bp_clipn" not in [w.key for w in at.selectbox]
+    assert "bp_clipn" not in [w.key for w in at.select_slider]

@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from core.optimizers import optimize
-from core.surfaces import make_surface, quadratic_bowl
+from core.descent import make_surface, optimize, quadratic_bowl
 from tests.app.helpers import (
     assert_finite_figures,
     assert_no_exception,
@@ -60,7 +59,7 @@ def test_replay_survives_presenter_mode():
 
 
 def test_divergent_run_reports_step_and_draws_only_finite_points():
-    at = run_page(PAGE, query={"lr1": "0.3", "on2": "false", "on3": "false"})
+    at = run_page(PAGE, query={"gd_lr1": "0.3", "gd_on2": "false", "gd_on3": "false"})
     assert_no_exception(at)
     assert_finite_figures(at)
     s = quadratic_bowl(10.0, 30.0)
@@ -76,17 +75,17 @@ def test_divergent_run_reports_step_and_draws_only_finite_points():
 
 def test_surface_change_applies_presets_and_methods_show_their_extras():
     at = run_page(PAGE)
-    at.selectbox(key="surface").set_value("rosenbrock").run()
+    at.selectbox(key="gd_surface").set_value("rosenbrock").run()
     assert_no_exception(at)
-    assert at.select_slider(key="lr1").value == 0.0015
-    assert at.slider(key="steps").value == 500
-    at.selectbox(key="m1").set_value("rmsprop").run()
-    assert at.select_slider(key="lr1").value == 0.01  # the method's preset on this surface
-    at.slider(key="alpha1").set_value(0.9)
-    at.selectbox(key="m2").set_value("nesterov").run()
-    at.slider(key="mom2").set_value(0.5)
-    at.slider(key="b1_3").set_value(0.8)
-    at.slider(key="b2_3").set_value(0.99).run()
+    assert at.select_slider(key="gd_lr1").value == 0.0015
+    assert at.slider(key="gd_steps").value == 500
+    at.selectbox(key="gd_m1").set_value("rmsprop").run()
+    assert at.select_slider(key="gd_lr1").value == 0.01  # the method's preset on this surface
+    at.slider(key="gd_alpha1").set_value(0.9)
+    at.selectbox(key="gd_m2").set_value("nesterov").run()
+    at.slider(key="gd_mom2").set_value(0.5)
+    at.slider(key="gd_b1_3").set_value(0.8)
+    at.slider(key="gd_b2_3").set_value(0.99).run()
     assert_no_exception(at)
     runs = paths(plotly_spec(at, "gd_contour"))
     assert [r["name"] for r in runs] == ["1: RMSprop, lr 0.01", "2: Nesterov, lr 0.001",
@@ -99,13 +98,13 @@ def test_surface_change_applies_presets_and_methods_show_their_extras():
 
 def test_bowl_controls_start_point_steps_and_toggles():
     at = run_page(PAGE)
-    at.slider(key="kappa").set_value(20.0)
-    at.slider(key="angle").set_value(-45)
-    at.slider(key="x0_bowl").set_value(1.0)
-    at.slider(key="y0_bowl").set_value(-2.0)
-    at.slider(key="steps").set_value(50)
-    at.select_slider(key="lr1").set_value(0.07)
-    at.toggle(key="on3").set_value(False).run()
+    at.slider(key="gd_kappa").set_value(20.0)
+    at.slider(key="gd_angle").set_value(-45)
+    at.slider(key="gd_x0_bowl").set_value(1.0)
+    at.slider(key="gd_y0_bowl").set_value(-2.0)
+    at.slider(key="gd_steps").set_value(50)
+    at.select_slider(key="gd_lr1").set_value(0.07)
+    at.toggle(key="gd_on3").set_value(False).run()
     assert_no_exception(at)
     assert "lr < **0.1**" in texts(at, "caption")  # 2 / lambda_max = 2 / 20
     runs = paths(plotly_spec(at, "gd_contour"))
@@ -114,30 +113,30 @@ def test_bowl_controls_start_point_steps_and_toggles():
 
 
 def test_bad_url_values_get_a_note_not_a_traceback():
-    at = run_page(PAGE, query={"lr1": "banana", "surface": "Volcano", "steps": "-3"})
+    at = run_page(PAGE, query={"gd_lr1": "banana", "gd_surface": "Volcano", "gd_steps": "-3"})
     assert_no_exception(at)
     assert texts(at, "caption").count("not a valid value") == 3
-    assert at.select_slider(key="lr1").value == 0.15
+    assert at.select_slider(key="gd_lr1").value == 0.15
 
 
 def test_custom_formula_error_keeps_last_good_surface():
-    at = run_page(PAGE, query={"surface": "Your own formula", "f": "x^2 + 3*y^2"})
+    at = run_page(PAGE, query={"gd_surface": "Your own formula", "gd_f": "x^2 + 3*y^2"})
     assert_no_exception(at)
     assert not at.error
     runs = paths(plotly_spec(at, "gd_contour"))
     assert runs
-    at.text_input(key="f").set_value("x^2 + (").run()
+    at.text_input(key="gd_f").set_value("x^2 + (").run()
     assert_no_exception(at)
     assert at.error  # the parser's message, shown inline
     assert paths(plotly_spec(at, "gd_contour"))  # last good surface and runs still drawn
-    at.text_input(key="f").set_value("log(x)").run()  # undefined at the default start
+    at.text_input(key="gd_f").set_value("log(x)").run()  # undefined at the default start
     assert_no_exception(at)
     assert "start" in texts(at, "error").lower()
     assert_finite_figures(at, allow_nan_keys=(".z",))
 
 
 def test_clipping_panel_norm_keeps_direction_value_turns_it():
-    at = run_page(PAGE, query={"on2": "false", "on3": "false"})
+    at = run_page(PAGE, query={"gd_on2": "false", "gd_on3": "false"})
     cos = plotly_spec(at, "gd_clip_cosine")["data"]
     norm_cos, value_cos = np.asarray(cos[0]["y"]), np.asarray(cos[1]["y"])
     np.testing.assert_allclose(norm_cos, 1.0, atol=1e-12)
@@ -145,20 +144,20 @@ def test_clipping_panel_norm_keeps_direction_value_turns_it():
     norms = plotly_spec(at, "gd_clip_norms")["data"]
     assert np.asarray(norms[1]["y"]).max() <= 1.0  # clipped at the default max norm 1
     assert np.asarray(norms[0]["y"]).max() > 10  # the cliff's raw gradient is far larger
-    at.radio(key="clip").set_value("value").run()
-    at.select_slider(key="clip_at").set_value(5.0)
-    at.select_slider(key="clip_lr").set_value(0.3).run()
+    at.radio(key="gd_clip").set_value("value").run()
+    at.select_slider(key="gd_clip_at").set_value(5.0)
+    at.select_slider(key="gd_clip_lr").set_value(0.3).run()
     assert_no_exception(at)
     names = [t["name"] for t in plotly_spec(at, "gd_clip_paths")["data"] if "name" in t]
     assert "value clipped at 5" in names
-    at.radio(key="clip").set_value("none").run()
+    at.radio(key="gd_clip").set_value("none").run()
     assert_no_exception(at)
     assert_finite_figures(at)
 
 
 def test_gradient_cost_counts_and_quiz():
-    at = run_page(PAGE, query={"on2": "false", "on3": "false"})
-    at.selectbox(key="n_params").set_value("1000").run()
+    at = run_page(PAGE, query={"gd_on2": "false", "gd_on3": "false"})
+    at.selectbox(key="gd_n_params").set_value("1000").run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Forward differences"] == "1,001 passes"
     assert metrics["Central differences"] == "2,000 passes"

@@ -1,5 +1,5 @@
 from tests.app.helpers import assert_finite_figures, assert_no_exception, plotly_spec, run_page
-from ui.lessons import LESSONS, available
+from ui.registry import LESSONS, available
 
 
 def test_home_page_explains_the_lab_and_links_every_available_lesson():

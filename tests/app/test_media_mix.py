@@ -74,26 +74,26 @@ def test_tangent_labels_are_in_money_terms(at):
 
 
 def test_url_sets_the_scenario_cap_and_step():
-    at = run_page(PAGE, query={"moved": "300", "step": "50", "scenario": "Target return"})
-    assert at.radio(key="scenario").value == "Target return"
+    at = run_page(PAGE, query={"mm_moved": "300", "mm_step": "50", "mm_scenario": "Target return"})
+    assert at.radio(key="mm_scenario").value == "Target return"
     assert not [c for c in at.caption if "not a valid value" in c.value]
     assert _metrics(at)["Budget moved by the plan"] == "$300K"
     assert len(_moves(at)) == 6
 
 
 def test_sliders_change_the_plan(at):
-    at.slider(key="moved").set_value(200).run()
+    at.slider(key="mm_moved").set_value(200).run()
     assert _metrics(at)["Budget moved by the plan"] == "$200K"
-    at.slider(key="step").set_value(250).run()
+    at.slider(key="mm_step").set_value(250).run()
     assert _metrics(at)["Budget moved by the plan"] == "$0"  # 250K does not fit under 200K
 
 
 def test_target_scenario_shows_the_flexible_budget(at):
-    at.radio(key="scenario").set_value("Target return").run()
+    at.radio(key="mm_scenario").set_value("Target return").run()
     assert not at.exception
     before = [i.value for i in at.info if "If the goal is instead" in i.value][0]
     assert "brings at least 500 conversions" in before and "more than today" in before
-    at.slider(key="target").set_value(1.0).run()
+    at.slider(key="mm_target").set_value(1.0).run()
     after = [i.value for i in at.info if "If the goal is instead" in i.value][0]
     assert "less than today" in after and "fewer conversions" in after
     names = [t["name"] for t in plotly_spec(at, "mm_allocation")["data"]]
@@ -261,7 +261,7 @@ def test_linear_controls_survive_table_changes(at):
 
 
 def test_failed_analysis_keeps_the_matching_channels(at):
-    at.radio(key="scenario").set_value("Target return").run()
+    at.radio(key="mm_scenario").set_value("Target return").run()
     linear = {
         "Channel": "Radio",
         "Spend ($)": 100_000.0,

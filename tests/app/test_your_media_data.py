@@ -6,11 +6,10 @@ import numpy as np
 import pytest
 
 from core.mmm import PowerCurve
-from core.mmm_fit import fit_media_mix, guess_roles, read_weekly_csv
-from core.mmm_fit_curves import response_curves
+from core.mmm.fit import fit_media_mix, guess_roles, read_weekly_csv, response_curves
+from lessons.media_data.data import UPLOAD_OPTION, read_and_report
 from tests.app.helpers import assert_finite_figures, assert_no_exception, plotly_spec, run_page
-from tests.core.test_mmm_fit import CORPUS
-from ui.media_data import UPLOAD_OPTION, read_and_report
+from tests.core.mmm.fit.test_fit import CORPUS
 
 PAGE = "pages/5_Your_media_data.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,23 +37,23 @@ def _errors(at):
 def test_sample_page_renders_all_diagnostics(at, reference_fit):
     assert_no_exception(at)
     assert not at.error
-    keys = ["mmm_fit_avf", "mmm_fit_resid", "mmm_fit_decomp", "mmm_fit_elasticity",
-            "mmm_fit_carryover", "mmm_fit_marginal"]
+    keys = ["md_fit_avf", "md_fit_resid", "md_fit_decomp", "md_fit_elasticity",
+            "md_fit_carryover", "md_fit_marginal"]
     for key in keys:
         assert plotly_spec(at, key)["data"], key
     assert_finite_figures(at)
-    spec = plotly_spec(at, "mmm_fit_elasticity")
+    spec = plotly_spec(at, "md_fit_elasticity")
     estimates = [float(np.ravel(t["x"])[0]) for t in spec["data"] if t["name"] != "True value"]
     expected = [reference_fit.elasticity[c] for c in reference_fit.channels]
     np.testing.assert_allclose(estimates, expected, rtol=1e-9)
-    fitted = plotly_spec(at, "mmm_fit_avf")["data"][1]["y"]
+    fitted = plotly_spec(at, "md_fit_avf")["data"][1]["y"]
     np.testing.assert_allclose(fitted, reference_fit.fitted.to_numpy(), rtol=1e-9)
     assert [m.label for m in at.metric][0].startswith("R²")
     assert "elasticity" in at.dataframe[1].value.columns
 
 
 def test_use_these_curves_sets_the_handoff(at, reference_fit):
-    at.button(key="mmm_use_curves").click().run()
+    at.button(key="md_use_curves").click().run()
     assert_no_exception(at)
     imported = at.session_state["mmm_imported"]
     assert imported["names"] == ["TV", "Digital video", "Paid search", "Social", "Display",
@@ -68,39 +67,39 @@ def test_use_these_curves_sets_the_handoff(at, reference_fit):
 
 
 def test_window_slider_moves_the_calibration_point(at):
-    before = plotly_spec(at, "mmm_fit_marginal")["data"][0]["x"]
-    at.slider(key="window").set_value(26).run()
+    before = plotly_spec(at, "md_fit_marginal")["data"][0]["x"]
+    at.slider(key="md_window").set_value(26).run()
     assert_no_exception(at)
-    after = plotly_spec(at, "mmm_fit_marginal")["data"][0]["x"]
+    after = plotly_spec(at, "md_fit_marginal")["data"][0]["x"]
     assert not np.allclose(before, after)
-    at.slider(key="window").set_value(13).run()
+    at.slider(key="md_window").set_value(13).run()
 
 
 def test_carryover_toggle_off_gives_zero_decays(at):
-    at.toggle(key="carryover").set_value(False).run()
+    at.toggle(key="md_carryover").set_value(False).run()
     assert_no_exception(at)
     table = at.dataframe[1].value
     assert (table["carry-over θ"] == 0).all()
-    at.toggle(key="carryover").set_value(True).run()
+    at.toggle(key="md_carryover").set_value(True).run()
     assert (at.dataframe[1].value["carry-over θ"] > 0).any()
 
 
 def test_trend_toggle_adds_a_trend(at):
-    at.toggle(key="trend").set_value(True).run()
+    at.toggle(key="md_trend").set_value(True).run()
     assert_no_exception(at)
     assert not at.error
-    at.toggle(key="trend").set_value(False).run()
+    at.toggle(key="md_trend").set_value(False).run()
 
 
 def test_role_pickers_change_the_model(at):
     channels = next(m for m in at.multiselect if m.label.startswith("Channels"))
     channels.set_value(["tv", "paid_search"]).run()
     assert_no_exception(at)
-    spec = plotly_spec(at, "mmm_fit_elasticity")
+    spec = plotly_spec(at, "md_fit_elasticity")
     assert [t["y"][0] for t in spec["data"] if t["name"] != "True value"] == ["TV", "Paid search"]
     channels.set_value([]).run()
     assert "Choose at least one channel" in _errors(at)
-    assert plotly_spec(at, "mmm_fit_elasticity")  # the last good fit stays on screen
+    assert plotly_spec(at, "md_fit_elasticity")  # the last good fit stays on screen
     channels.set_value(["tv", "digital_video", "paid_search", "social", "display", "radio"]).run()
     target = next(s for s in at.selectbox if s.label == "Conversions column")
     target.set_value("radio").run()  # radio has zero weeks: cannot be logged
@@ -128,7 +127,7 @@ def test_quiz_answers(at):
 @pytest.fixture(scope="module")
 def upload_at():
     at = run_page(PAGE)
-    at.radio(key="data").set_value(UPLOAD_OPTION).run()
+    at.radio(key="md_data").set_value(UPLOAD_OPTION).run()
     return at
 
 
@@ -139,7 +138,7 @@ def test_upload_without_file_asks_for_one(upload_at):
 
 @pytest.mark.parametrize("name", sorted(CORPUS))
 def test_every_bad_upload_gets_its_message_and_no_crash(upload_at, name):
-    upload_at.file_uploader(key="media_upload").set_value(
+    upload_at.file_uploader(key="md_upload").set_value(
         (name, (BAD / name).read_bytes(), "text/csv")).run()
     assert_no_exception(upload_at)
     text = _errors(upload_at)
@@ -149,31 +148,31 @@ def test_every_bad_upload_gets_its_message_and_no_crash(upload_at, name):
 
 
 def test_good_upload_after_bad_ones_fits(upload_at):
-    upload_at.file_uploader(key="media_upload").set_value(
+    upload_at.file_uploader(key="md_upload").set_value(
         ("history.csv", SAMPLE.read_bytes(), "text/csv")).run()
     assert_no_exception(upload_at)
     assert not upload_at.error
-    assert plotly_spec(upload_at, "mmm_fit_elasticity")["data"]
+    assert plotly_spec(upload_at, "md_fit_elasticity")["data"]
     assert any("uploaded file 'history.csv'" in c.value for c in upload_at.caption)
 
 
 def test_oversized_upload_is_refused(upload_at):
     big = b"date,conversions,tv\n" + b"2024-01-01,1,1\n" * 400_000
-    upload_at.file_uploader(key="media_upload").set_value(("big.csv", big, "text/csv")).run()
+    upload_at.file_uploader(key="md_upload").set_value(("big.csv", big, "text/csv")).run()
     assert_no_exception(upload_at)
     assert "limit is 5 MB" in _errors(upload_at)
     # the last good data and fit stay on screen
-    assert plotly_spec(upload_at, "mmm_fit_elasticity")["data"]
+    assert plotly_spec(upload_at, "md_fit_elasticity")["data"]
     assert any("last valid result" in c.value for c in upload_at.caption)
 
 
 def test_upload_without_a_date_column_uses_week_numbers(upload_at):
     frame = read_weekly_csv(SAMPLE).drop(columns="date")
     data = frame.to_csv(index=False).encode()
-    upload_at.file_uploader(key="media_upload").set_value(("nodate.csv", data, "text/csv")).run()
+    upload_at.file_uploader(key="md_upload").set_value(("nodate.csv", data, "text/csv")).run()
     assert_no_exception(upload_at)
     assert not upload_at.error
-    x = plotly_spec(upload_at, "mmm_fit_avf")["data"][0]["x"]
+    x = plotly_spec(upload_at, "md_fit_avf")["data"][0]["x"]
     np.testing.assert_array_equal(x, np.arange(156))
 
 
@@ -216,11 +215,11 @@ def test_controls_picker_changes_the_fit(at):
 
 
 def test_url_parameters_set_the_controls():
-    at = run_page(PAGE, query={"carryover": "false", "window": "20", "trend": "true"})
+    at = run_page(PAGE, query={"md_carryover": "false", "md_window": "20", "md_trend": "true"})
     assert_no_exception(at)
-    assert at.toggle(key="carryover").value is False
-    assert at.toggle(key="trend").value is True
-    assert at.slider(key="window").value == 20
+    assert at.toggle(key="md_carryover").value is False
+    assert at.toggle(key="md_trend").value is True
+    assert at.slider(key="md_window").value == 20
     assert (at.dataframe[1].value["carry-over θ"] == 0).all()
 
 
@@ -233,7 +232,7 @@ def test_collinear_upload_shows_a_read_with_care_warning(upload_at):
         f"{d},{np.exp(5 + 0.2 * np.log(a) + 0.1 * np.log(b)):.2f},{a:.2f},{b:.2f}"
         for d, a, b in zip(_weeks(n), tv, video, strict=True)
     ]
-    upload_at.file_uploader(key="media_upload").set_value(
+    upload_at.file_uploader(key="md_upload").set_value(
         ("together.csv", "\n".join(lines).encode(), "text/csv")).run()
     assert_no_exception(upload_at)
     assert any("'tv' and 'video' move together" in w.value for w in upload_at.warning)

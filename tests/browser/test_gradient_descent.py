@@ -12,7 +12,7 @@ FIRST_PATH_LENGTH = (
 
 
 def test_lr_slider_steps_through_log_values_to_divergence(page, server):
-    open_lesson(page, server, "Gradient_descent", "?lr1=0.15&on2=false&on3=false")
+    open_lesson(page, server, "Gradient_descent", "?gd_lr1=0.15&gd_on2=false&gd_on3=false")
     page.wait_for_function(f"{FIRST_PATH_LENGTH} === 101")  # 100 steps on the bowl
     assert page.get_by_text("diverged at step").count() == 0
 
@@ -36,7 +36,7 @@ def test_lr_slider_steps_through_log_values_to_divergence(page, server):
 def test_three_optimizers_on_rosenbrock_screenshot(page, server):
     page.set_viewport_size({"width": 1400, "height": 1250})
     open_lesson(page, server, "Gradient_descent",
-                "?surface=Rosenbrock+valley&steps=500&lr1=0.0015&lr2=0.0015&lr3=0.1")
+                "?gd_surface=Rosenbrock+valley&gd_steps=500&gd_lr1=0.0015&gd_lr2=0.0015&gd_lr3=0.1")
     page.wait_for_function(f"{FIRST_PATH_LENGTH} === 501")
     page.evaluate("document.querySelector('[data-testid=stMain]')?.scrollTo(0, 330)")
     assert page.get_by_text("diverged at step").count() == 0

@@ -11,7 +11,7 @@ from tests.browser.helpers import (
     start_server,
     wait_idle,
 )
-from ui.lessons import available
+from ui.registry import available
 
 
 def test_home_page_renders_map_and_links(page, server):

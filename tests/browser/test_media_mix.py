@@ -47,7 +47,7 @@ def _report_opens_offline(page, browser, tmp_path) -> None:
 
 
 def test_media_mix_plan_reruns_and_report_opens_offline(page, server, browser, tmp_path):
-    open_lesson(page, server, "Media_mix", "?moved=300")
+    open_lesson(page, server, "Media_mix", "?mm_moved=300")
     page.wait_for_selector(".js-plotly-plot")
     assert_no_exception(page)
     before = _first_metric(page)

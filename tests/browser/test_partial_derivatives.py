@@ -13,7 +13,7 @@ def slice_name(page) -> str | None:
 
 
 def test_x0_slider_moves_the_slice_and_screenshot(page, server):
-    open_lesson(page, server, "Partial_derivatives", "?fn=Ripple&x0=0.8&y0=0.5&tplane=true")
+    open_lesson(page, server, "Partial_derivatives", "?pd_fn=Ripple&pd_x0=0.8&pd_y0=0.5&pd_tplane=true")
     assert_no_exception(page)
     page.wait_for_function(f"!!({SLICE_X})")
     assert slice_name(page) == "slice x = 0.80"
@@ -38,7 +38,7 @@ def test_x0_slider_moves_the_slice_and_screenshot(page, server):
     save_screenshot(page, "partial_derivatives", full_page=False)
 
     # A bad formula shows an inline error and keeps the plot.
-    open_lesson(page, server, "Partial_derivatives", "?fn=Custom+formula&formula=x%5E2%2By")
+    open_lesson(page, server, "Partial_derivatives", "?pd_fn=Custom+formula&pd_formula=x%5E2%2By")
     page.wait_for_function(f"!!({SLICE_X})")
     box = page.get_by_role("textbox", name="Your formula f(x, y)")
     box.fill("x.__class__")

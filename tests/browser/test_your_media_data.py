@@ -29,7 +29,7 @@ def test_sample_fit_renders_and_hands_curves_to_the_optimizer(page, server):
 
 
 def test_uploads_bad_then_good_file(page, server):
-    open_lesson(page, server, "Your_media_data", "?data=Upload+a+CSV")
+    open_lesson(page, server, "Your_media_data", "?md_data=Upload+a+CSV")
     chooser = page.locator('input[type="file"]')
     chooser.set_input_files(str(BAD / "cp1252_bytes.csv"))
     page.get_by_text("is not UTF-8 text").wait_for()

@@ -2,8 +2,8 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from core import autodiff_net, gradcheck, mlp, training
-from core.autodiff import Value, backward_steps, trace
+from core.nn import Value, backward_steps, gradcheck, layer_sizes_of, mlp, trace, training
+from core.nn import tiny_net as autodiff_net
 from figures import backprop as F
 from figures.backprop_graph import graph_figure, node_columns, node_positions
 from tests.app.helpers import decode_array
@@ -132,7 +132,7 @@ def test_network_figure_draws_every_weight_once(run):
     segments = sum(sum(v is None for v in t["x"]) for t in lines)
     assert segments == sum(W.size for W, _ in params)
     nodes = d["data"][-1]
-    assert len(nodes["x"]) == sum(mlp.layer_sizes_of(params))
+    assert len(nodes["x"]) == sum(layer_sizes_of(params))
     notes = [a["text"] for a in d["layout"]["annotations"]]
     assert f"{result.grad_norms[4, 0]:.1e}" in " ".join(notes)
     # signs: positive weights vermillion, negative blue

@@ -7,8 +7,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from core.optimizers import optimize
-from core.surfaces import cliff, make_surface, quadratic_bowl
+from core.descent import cliff, make_surface, optimize, quadratic_bowl
 from figures.descent import (
     CLICK_GRID,
     MAX_FRAMES,

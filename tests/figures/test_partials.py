@@ -6,10 +6,9 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from core.calculus_explorer import analyse_point, directional_profile, scan_point, secant
-from core.calculus_explorer import surface_grid as make_grid
-from core.expressions import parse
-from core.presets import PRESETS, SALES
+from core.calculus import PRESETS, SALES, analyse_point, directional_profile, scan_point, secant
+from core.calculus import surface_grid as make_grid
+from core.formula import parse
 from figures import partials as pf
 from figures import partials_numbers as pn
 from tests.app.helpers import decode_array

@@ -1,0 +1,134 @@
+r"""Turn a fitted media-mix model into response curves for the optimizer (NumPy only).
+
+The fitted model is multiplicative: a channel's effect depends on the other channels and the
+season. The optimizer of :mod:`core.mmm` wants one curve per channel, so each channel gets the
+power curve :math:`R_i(S) = a_i S^{e_i}` that has the fitted marginal return and elasticity at
+**recent average spend** (the last ``window`` weeks). That is a first-order approximation: it
+is exact at recent spend and drifts as spend moves far from it. Spend and conversions are per
+``period_weeks`` (a quarter by default); the marginal return, conversions per dollar, is the
+same for any period length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.mmm.curves import PowerCurve
+from core.mmm.fit.estimation import recent_marginals
+
+#: Elasticities handed to PowerCurve are clipped into [MIN_ELASTICITY, 1].
+MIN_ELASTICITY = 0.01
+
+
+@dataclass(frozen=True)
+class CurveHandoff:
+    """Curves calibrated at recent average spend, ready for ``st.session_state``."""
+
+    names: list[str]
+    spend: list[float]  # per period
+    marginal: list[float]  # conversions per dollar
+    marginal_ci: list[tuple[float, float]]
+    elasticity: list[float]
+    contribution: list[float]  # conversions per period the decomposition credits to the channel
+    curves: list[PowerCurve]
+    period_weeks: int
+    window: int
+    notes: list[str]
+
+    def as_session_value(self, source: str) -> dict:
+        """Return the ``mmm_imported`` hand-off dict read by the media-mix page.
+
+        Parameters
+        ----------
+        source : str
+            Short description of where the curves come from.
+
+        Returns
+        -------
+        dict
+            ``{"names", "spend", "curves", "source"}`` plus ``"contribution"``: conversions per
+        period credited to each channel by the decomposition (the curves' own heights all
+        equal total conversions, see the module docstring).
+        """
+        return {
+            "names": list(self.names),
+            "spend": list(self.spend),
+            "curves": list(self.curves),
+            "source": source,
+            "contribution": list(self.contribution),
+        }
+
+
+def response_curves(fit, window: int = 13, period_weeks: int = 13) -> CurveHandoff:
+    r"""Power curves through each channel's fitted marginal return at recent average spend.
+
+    .. math:: R_i(S) = a_i S^{e_i}, \qquad a_i = \frac{m_i}{e_i \bar S_i^{e_i - 1}}
+
+    with :math:`\bar S_i` the recent average spend per period, :math:`m_i` the fitted marginal
+    return there (including carry-over) and :math:`e_i` the fitted local elasticity.
+
+    Parameters
+    ----------
+    fit : core.mmm.fit.model.MediaMixFit
+        A fit from :func:`core.mmm.fit.model.fit_media_mix`.
+    window : int, default 13
+        Number of most recent weeks whose average spend is the calibration point.
+    period_weeks : int, default 13
+        Weeks per budget period (13 = a quarter).
+
+    Returns
+    -------
+    CurveHandoff
+        Names, spend per period, marginal returns with 95 % intervals, elasticities, curves
+        and notes on any clipping or fallback.
+    """
+    if window < 1 or period_weeks < 1:
+        raise ValueError("window and period_weeks must be at least 1")
+    window = min(window, fit.arrays.design.shape[0])
+    rec = recent_marginals(fit.arrays, fit.model, window, fit.smearing)
+    names = list(fit.channels)
+    elasticity = np.clip(rec["elasticity"], MIN_ELASTICITY, 1.0)
+    notes = _notes(names, rec, elasticity, window)
+    marginal = np.maximum(rec["marginal"], 1e-9)
+    spend = period_weeks * rec["spend"]
+    ratio = [
+        np.array(fit.ci[n]) / fit.elasticity[n] if fit.elasticity[n] > 0 else np.full(2, np.nan)
+        for n in names
+    ]
+    curves = [
+        PowerCurve.from_marginal(float(s), float(m), float(e))
+        for s, m, e in zip(spend, marginal, elasticity, strict=True)
+    ]
+    return CurveHandoff(
+        names=names,
+        spend=[float(s) for s in spend],
+        marginal=[float(m) for m in marginal],
+        marginal_ci=[(float(m * lo), float(m * hi)) for m, (lo, hi) in zip(marginal, ratio,
+                                                                           strict=True)],
+        elasticity=[float(e) for e in elasticity],
+        contribution=[
+            float(period_weeks * fit.contributions[n].to_numpy()[-window:].mean()) for n in names
+        ],
+        curves=curves,
+        period_weeks=period_weeks,
+        window=window,
+        notes=notes,
+    )
+
+
+def _notes(names, rec, elasticity, window) -> list[str]:
+    """Say where a channel's curve departs from the fit (fallback, clipping, no effect)."""
+    notes = []
+    for j, name in enumerate(names):
+        if rec["fallback"][j]:
+            notes.append(f"'{name}' had no spend in the last {window} weeks: calibrated at its "
+                         "average over all weeks instead.")
+        if elasticity[j] != rec["elasticity"][j]:
+            notes.append(f"'{name}': fitted elasticity {rec['elasticity'][j]:.3f} clipped to "
+                         f"{elasticity[j]:.2f} for the power curve (it needs 0 < e <= 1).")
+        if rec["marginal"][j] <= 0:
+            notes.append(f"'{name}' shows no positive effect in the data: handed over with a "
+                         "near-zero marginal return.")
+    return notes

@@ -1,0 +1,70 @@
+"""The gradient-descent lesson, section by section."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from figures.descent import Run, descent_figure, escaped_runs
+from figures.descent_charts import loss_figure
+from lessons.descent import controls as gd
+from lessons.descent import sections
+from lessons.descent.text import FORMULAS, IDEA, NOTICE, PLAIN_WORDS, QUESTIONS
+from ui import lesson, state
+from ui.quiz import quiz
+
+
+def render(presenter: bool) -> None:
+    """The whole lesson: explorer, plain words, clipping, cost of gradients, formulas, quiz."""
+    state.accept_old_keys({**gd.renamed_keys(), **sections.RENAMED})
+    lesson.idea(IDEA)
+    explorer()
+    lesson.client_explanation(PLAIN_WORDS)
+    sections.clipping_section()
+    sections.gradient_cost_section()
+    lesson.what_to_notice(NOTICE)
+    lesson.formulas(*FORMULAS)
+    quiz("gd", QUESTIONS)
+
+
+@st.fragment
+def explorer() -> None:
+    """The interactive part; it reruns alone when one of its controls moves."""
+    lesson.section("Explorer")
+    top = st.columns([1.2, 2, 1])
+    surface_id = gd.surface_controls(top[0], top[1])
+    steps = int(state.widget(gd.STEPS, top[2]))
+    loaded = state.last_good("gd_surface", lambda: (surface_id, *gd.surface_from_id(surface_id)))
+    if loaded is None:
+        return
+    surface_id, surface, grid = loaded
+    st.caption(f"$f(x, y) = {surface.latex}$ — {surface.note}")
+    controls, charts = st.columns([1, 3])
+    with controls:
+        start = gd.start_sliders(surface, [controls, controls])
+        configs = [gd.slot_controls(i, surface, st.container(border=True)) for i in (1, 2, 3)]
+    configs = [c for c in configs if c is not None]
+    runs = state.last_good("gd_runs", lambda: [
+        Run(c.label, c.color, gd.run_config(surface_id, start, c, steps)) for c in configs
+    ]) or []
+    with charts:
+        results(surface, grid, runs)
+
+
+def results(surface, grid, runs) -> None:
+    """Divergence and escape messages, the contour map with the paths, the loss curves."""
+    for run in runs:
+        if run.trajectory.diverged_at:
+            st.error(f"**{run.label}** diverged at step {run.trajectory.diverged_at}: the loss "
+                     "passed 10¹² or overflowed. The path is drawn up to the last finite point.")
+    for label, step, far in escaped_runs(surface, runs):
+        st.info(f"**{label}** left the drawn window at step {step} "
+                f"(farthest point ({far[0]:.3g}, {far[1]:.3g})).")
+    lesson.chart(descent_figure(surface, grid, runs), key="gd_contour", selection_mode="points",
+                 on_select=partial(gd.set_start_from_click, surface.key, "gd_contour"))
+    st.caption("Click anywhere on the map to start there. Drag the replay slider under the map "
+               "to step through the descent; each big dot's arrow is the downhill direction −∇f "
+               "at that step, the grey arrows show it everywhere.")
+    lesson.chart(loss_figure(runs, surface.min_value), key="gd_loss")
+    st.dataframe(gd.summary_rows(runs, surface.min_value), hide_index=True)

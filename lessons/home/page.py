@@ -1,0 +1,84 @@
+"""The home page: what the lab teaches, the idea in one moving picture, the lesson map."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from core.mmm import CPG_EXAMPLE
+from figures.home import tangent_idea
+from figures.lesson_map import lesson_map
+from ui import lesson, state
+from ui.registry import available
+
+TV_SPEND = state.Slider("home_tv", "TV spend per quarter ($K)", 300, 4_000, 2_100, 50, fmt="$%dK")
+
+
+def render(presenter: bool) -> None:
+    """Welcome, where to start, the idea in one picture, how the ideas connect, the lessons."""
+    welcome()
+    idea_in_one_picture()
+    lesson.section("How the ideas connect")
+    lesson.chart(lesson_map(), key="lesson_map")
+    lesson_links()
+
+
+def welcome() -> None:
+    """What the lab is, who it is for, and where a learner or an account manager starts."""
+    st.markdown(
+        "**One idea runs through every lesson here: the partial derivative** — how much a "
+        "result changes when you nudge *one* input and hold every other input fixed. It is the "
+        "slope behind machine learning's gradients and behind marketing's *marginal return*. "
+        "Marginal Lab lets you see it move: every lesson is a set of sliders and live charts "
+        "with the exact mathematics one click away."
+    )
+    st.markdown(
+        "Built for **agency staff** learning the mathematics behind machine learning and "
+        "marketing analytics, and for **account teams** explaining a budget recommendation "
+        "live to a client."
+    )
+    col_learn, col_client = st.columns(2)
+    col_learn.info(
+        "**First time here?** Partial derivatives → Gradient descent → Backpropagation → "
+        "Gradient attribution. About 15 minutes each."
+    )
+    col_client.success(
+        "**Client session?** Switch on *Presenter mode* in the sidebar, then open "
+        "Media-mix reallocation — or start from the client's own weekly data."
+    )
+
+
+def idea_in_one_picture() -> None:
+    """TV spend on its response curve, with the tangent whose slope is the marginal return."""
+    lesson.section("The idea in one picture")
+    tv = CPG_EXAMPLE.curves[0]
+    spend = 1_000.0 * state.widget(TV_SPEND)
+    grid = np.linspace(50_000.0, 4_000_000.0, 200)
+    marginal = float(tv.marginal(spend))
+    st.markdown(
+        f"At **${spend:,.0f}** of TV, one more $1,000 brings about "
+        f"**{1_000 * marginal:,.0f} conversions** — the slope of the tangent, "
+        "with every other channel held where it is. Slide right: the curve flattens, so each "
+        "extra dollar buys less. That slope is a *partial derivative*, and every lesson here "
+        "is about it."
+    )
+    lesson.chart(
+        tangent_idea(grid, tv.response(grid), spend, float(tv.response(spend)), marginal),
+        key="idea_chart",
+    )
+    st.caption(
+        "Curve: the media-mix lesson's television channel, a power curve calibrated to a "
+        "marginal return of 0.42 conversions per $ at $2.1M (an assumed elasticity of 0.4)."
+    )
+
+
+def lesson_links() -> None:
+    """One card per installed lesson, from the lesson registry."""
+    lesson.section("Lessons")
+    lessons = available()
+    if not lessons:
+        st.warning("No lesson pages are installed yet.")
+    for item in lessons:
+        with st.container(border=True):
+            st.page_link(item.page, label=f"**{item.title}**", icon=item.icon)
+            st.caption(item.summary)
