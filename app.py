@@ -1,7 +1,7 @@
 """Marginal Lab home page (the entry point): what the lab teaches and where to start."""
 
-from lessons.home import page
+from lessons import home
 from ui.page import setup_page
 
 presenter = setup_page("Marginal Lab", icon="∂", home=True)
-page.render(presenter)
+home.page.render(presenter)

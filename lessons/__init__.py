@@ -7,10 +7,13 @@ Why: Streamlit runs each browser session's page script in a thread of its own. W
 opens a freshly started server at the same moment, several threads make their first imports
 of the same module graph concurrently, and Python's per-module import locks can then hand a
 thread a *partially initialised* module ("partially initialized module 'pandas' has no
-attribute 'Series'"). Every page script imports from this package before anything else
-(``tests/test_architecture.py`` checks it), so the first visitor's thread builds the whole
-graph while the others wait on this one package's import lock, and then find every module
-complete. It costs nothing after the first visit: the modules stay imported.
+attribute 'Series'"). Every page script starts with ``from lessons import <lesson>``
+(``tests/test_architecture.py`` checks it), which takes this package's import lock and no
+other: the first visitor's thread builds the whole graph while the others wait on that one
+lock, holding none, and then find every module complete. (``from lessons.x import page``
+would lock ``lessons.x`` first and deadlock against the thread importing every lesson; Python
+breaks such a deadlock by handing out partially initialised modules.) It costs nothing after
+the first visit: the modules stay imported.
 """
 
 from lessons import attribution, backprop, descent, home, media_data, media_mix, partials

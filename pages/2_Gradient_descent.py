@@ -1,7 +1,7 @@
 """Gradient descent: the gradient collects the partials, one step moves every parameter."""
 
-from lessons.descent import page
+from lessons import descent
 from ui.page import setup_page
 
 presenter = setup_page("Gradient descent", icon="⛰️")
-page.render(presenter)
+descent.page.render(presenter)

@@ -1,7 +1,7 @@
 """Backpropagation: the chain rule computes every partial in one backward sweep."""
 
-from lessons.backprop import page
+from lessons import backprop
 from ui.page import setup_page
 
 presenter = setup_page("Backpropagation", icon="🔁")
-page.render(presenter)
+backprop.page.render(presenter)

@@ -1,7 +1,7 @@
 """Media-mix reallocation: move budget until marginal returns are equal."""
 
-from lessons.media_mix import page
+from lessons import media_mix
 from ui.page import setup_page
 
 presenter = setup_page("Media-mix reallocation", icon="💰")
-page.render(presenter)
+media_mix.page.render(presenter)

@@ -1,7 +1,7 @@
 """Gradient attribution: which pixels of an ad drive its predicted click-through rate."""
 
-from lessons.attribution import page
+from lessons import attribution
 from ui.page import setup_page
 
 presenter = setup_page("Gradient attribution", icon="🖼️")
-page.render(presenter)
+attribution.page.render(presenter)

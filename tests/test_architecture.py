@@ -81,15 +81,19 @@ def page_scripts() -> list[Path]:
 def test_pages_are_thin_and_import_the_lessons_first(path):
     """A page imports only lessons and the ui kit, lessons first, and renders one lesson.
 
-    Importing ``lessons`` first is what makes a cold server safe for a class that opens it at
-    once (see ``lessons/__init__.py``): the first thread builds the whole import graph while
-    the others wait on one lock.
+    The first import must be exactly ``from lessons import <lesson>``: it takes the import
+    lock of the ``lessons`` package and no other, so on a cold server the first thread builds
+    the whole import graph while the others wait on that one lock (see
+    ``lessons/__init__.py``). ``from lessons.media_mix import page`` would first lock
+    ``lessons.media_mix`` and deadlock against the thread importing every lesson, which
+    Python resolves by handing out partially initialised modules.
     """
     tree = ast.parse(path.read_text(encoding="utf-8"))
     imports = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
     first = imports[0]
-    module = first.module if isinstance(first, ast.ImportFrom) else first.names[0].name
-    assert module.split(".")[0] == "lessons", f"{path.name} must import from lessons first"
+    assert isinstance(first, ast.ImportFrom) and first.module == "lessons", (
+        f"{path.name} must start with `from lessons import <lesson>`"
+    )
     roots = imported_roots(path)
     assert roots <= {"lessons", "ui"}, f"{path.name} imports {sorted(roots)}"
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 15, f"{path.name} is not thin"
