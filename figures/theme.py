@@ -99,9 +99,41 @@ def _merged(layout: dict, key: str, **values: object) -> None:
     layout[key] = {**layout.get(key, {}), **values}
 
 
+#: Smallest text on a projected chart in presenter mode, in pixels.
+PRESENTER_MIN_FONT = 18
+PRESENTER_SCALE = (FONT_SIZE + 5) / FONT_SIZE
+
+
+def _presenter_size(size: float | None, default: float = FONT_SIZE) -> int:
+    return max(PRESENTER_MIN_FONT, round((size or default) * PRESENTER_SCALE))
+
+
+def _enlarge_fonts(layout: dict) -> None:
+    """Annotations, scrubbers and buttons grow in proportion, never below the minimum."""
+    for note in layout.get("annotations", []) or []:
+        note["font"] = {**note.get("font", {}), "size": _presenter_size(note.get("font", {}).get("size"))}
+    for slider in layout.get("sliders", []) or []:
+        value = slider.setdefault("currentvalue", {})
+        value["font"] = {**value.get("font", {}), "size": FONT_SIZE + 5}
+    for menu in layout.get("updatemenus", []) or []:
+        menu["font"] = {**menu.get("font", {}), "size": _presenter_size(menu.get("font", {}).get("size"))}
+
+
+def _enlarge_data_labels(traces: list) -> None:
+    """Data labels (bar values, text markers) grow like the rest of the chart."""
+    for trace in traces:
+        if "text" in trace or "texttemplate" in trace or "textfont" in trace:
+            font = trace.get("textfont", {})
+            if isinstance(font.get("size"), list):
+                continue
+            trace["textfont"] = {**font, "size": _presenter_size(font.get("size"))}
+
+
 def presenter_layout(fig: go.Figure, height: int) -> go.Figure:
     """Enlarge a figure for presenter mode: taller, larger fonts. Returns a new figure.
 
+    Every text on the chart ends up at :data:`PRESENTER_MIN_FONT` pixels or more: the base
+    font, titles, ticks, legend, data labels, annotations and the scrubber's current value.
     Works on the figure's dictionary and skips Plotly's per-property validation, which
     would cost several milliseconds per chart on every rerun.
     """
@@ -118,4 +150,6 @@ def presenter_layout(fig: go.Figure, height: int) -> go.Figure:
         title = settings.get("title", {})
         title = {"text": title} if isinstance(title, str) else title
         settings["title"] = {**title, "font": {**title.get("font", {}), "size": FONT_SIZE + 5}}
+    _enlarge_fonts(layout)
+    _enlarge_data_labels(spec.get("data", []))
     return go.Figure(spec, _validate=False)

@@ -1,7 +1,8 @@
 """The lesson skeleton every page follows.
 
-Idea in one paragraph → interactive explorer → what to notice → formulas (hidden in
-presenter mode) → quiz. Charts go through :func:`chart` so presenter mode can enlarge them.
+Idea in one paragraph → interactive explorer → what to notice → formulas → quiz. Presenter mode
+is the client view: it hides what to notice, the formulas and the quiz, and puts the plain
+explanation first. Charts go through :func:`chart` so presenter mode can enlarge them.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ def client_explanation(text: str, title: str = "In plain words") -> None:
 
 
 def what_to_notice(points: Sequence[str]) -> None:
-    """The handful of observations the learner should take away."""
+    """The handful of observations the learner should take away; hidden in presenter mode."""
+    if is_presenter():
+        return
     st.subheader("What to notice")
     st.markdown("\n".join(f"- {point}" for point in points))

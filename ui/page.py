@@ -34,7 +34,7 @@ def setup_page(title: str, icon: str = "📈", *, home: bool = False) -> bool:
         page_title=f"{title} · Marginal Lab" if not home else "Marginal Lab",
         page_icon=icon,
         layout="wide",
-        initial_sidebar_state="expanded",
+        initial_sidebar_state="auto",  # collapsed on a phone, where it would cover the page
     )
     presenter = _sidebar()
     if presenter:

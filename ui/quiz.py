@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from ui.page import is_presenter
+
 
 @dataclass(frozen=True)
 class Question:
@@ -25,7 +27,12 @@ class Question:
 
 
 def quiz(key: str, questions: Sequence[Question]) -> int:
-    """Render the quiz; return how many questions are answered correctly so far."""
+    """Render the quiz; return how many questions are answered correctly so far.
+
+    Hidden in presenter mode: a client meeting is no place for a test.
+    """
+    if is_presenter():
+        return 0
     st.subheader("Check your understanding")
     correct = 0
     for number, question in enumerate(questions, start=1):
@@ -40,12 +47,19 @@ def quiz(key: str, questions: Sequence[Question]) -> int:
             continue
         if choice == question.answer:
             correct += 1
-            st.success(f"Right. {question.explanations[choice]}", icon="✅")
+            st.success(_feedback("Right.", question.explanations[choice]), icon="✅")
         else:
-            st.error(f"Not quite. {question.explanations[choice]}", icon="❌")
+            st.error(_feedback("Not quite.", question.explanations[choice]), icon="❌")
     answered = sum(
         st.session_state.get(f"quiz_{key}_{n}") is not None for n in range(1, len(questions) + 1)
     )
     if answered == len(questions):
         st.info(f"Score: {correct} of {len(questions)}.")
     return correct
+
+
+def _feedback(verdict: str, explanation: str) -> str:
+    """The verdict, unless the explanation already starts with it ("Right: …")."""
+    if explanation.lower().startswith(verdict.rstrip(".").lower()):
+        return explanation
+    return f"{verdict} {explanation}"

@@ -26,6 +26,7 @@ from core.calculus.explorer import (
     scan_point,
     secant,
     surface_grid,
+    tangent_segments,
 )
 from core.calculus.presets import DEFAULT_PRESET, PRESETS, SALES, Preset, SalesModel
 
@@ -33,5 +34,5 @@ __all__ = [
     "DEFAULT_PRESET", "METHODS", "PRESETS", "SALES", "ErrorScan", "Grid", "PointAnalysis",
     "Preset", "SalesModel", "analyse_point", "default_step", "directional_derivative",
     "directional_profile", "error_scan", "gradient", "partial", "point_function", "scan_point",
-    "secant", "surface_grid",
+    "secant", "surface_grid", "tangent_segments",
 ]

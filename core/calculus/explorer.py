@@ -243,3 +243,32 @@ def scan_point(formula: Formula, x0: float, y0: float, exact: float, i: int = 0)
 
     methods = ("forward", "central", "complex")
     return error_scan(f, [x0, y0], i, exact, methods=methods, vectorized=True)
+
+
+def tangent_segments(
+    x0: np.ndarray, y0: np.ndarray, slope: np.ndarray, half_width: float,
+    x_range: tuple[float, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""End points of the tangent lines at many points at once.
+
+    .. math:: y = y_0 + f'(x_0)\,(x - x_0), \qquad x \in [x_0 - w,\ x_0 + w]
+
+    Parameters
+    ----------
+    x0, y0, slope : numpy.ndarray
+        Points of tangency and the derivative there, shape ``(n,)``.
+    half_width : float
+        Half the length :math:`w` of each segment along x.
+    x_range : tuple of float, optional
+        Clip the segments to this x interval (e.g. the chart's window).
+
+    Returns
+    -------
+    xs, ys : numpy.ndarray
+        Shape ``(n, 2)``: the two end points of each segment.
+    """
+    x0, y0, slope = (np.asarray(v, dtype=float) for v in (x0, y0, slope))
+    xs = np.stack([x0 - half_width, x0 + half_width], axis=-1)
+    if x_range is not None:
+        xs = np.clip(xs, *x_range)
+    return xs, y0[..., None] + slope[..., None] * (xs - x0[..., None])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from core.calculus import tangent_segments
 from core.mmm import CPG_EXAMPLE
 from figures.home import tangent_idea
 from figures.lesson_map import lesson_map
@@ -52,24 +53,34 @@ def idea_in_one_picture() -> None:
     """TV spend on its response curve, with the tangent whose slope is the marginal return."""
     lesson.section("The idea in one picture")
     tv = CPG_EXAMPLE.curves[0]
-    spend = 1_000.0 * state.widget(TV_SPEND)
-    grid = np.linspace(50_000.0, 4_000_000.0, 200)
+    chosen = state.widget(TV_SPEND)
+    spend = 1_000.0 * chosen
     marginal = float(tv.marginal(spend))
     st.markdown(
         f"At **${spend:,.0f}** of TV, one more $1,000 brings about "
         f"**{1_000 * marginal:,.0f} conversions** — the slope of the tangent, "
-        "with every other channel held where it is. Slide right: the curve flattens, so each "
-        "extra dollar buys less. That slope is a *partial derivative*, and every lesson here "
-        "is about it."
+        "with every other channel held where it is. Press Play or drag the slider under the "
+        "chart: the curve flattens, so each extra dollar buys less. That slope is a *partial "
+        "derivative*, and every lesson here is about it."
     )
-    lesson.chart(
-        tangent_idea(grid, tv.response(grid), spend, float(tv.response(spend)), marginal),
-        key="idea_chart",
-    )
+    lesson.chart(tangent_figure(int(chosen)), key="idea_chart")
     st.caption(
         "Curve: the media-mix lesson's television channel, a power curve calibrated to a "
         "marginal return of 0.42 conversions per $ at $2.1M (an assumed elasticity of 0.4)."
     )
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def tangent_figure(chosen_k: int):
+    """The curve and one frame per step of the TV slider, starting at the chosen spend."""
+    tv = CPG_EXAMPLE.curves[0]
+    grid = np.linspace(50_000.0, 4_000_000.0, 120)
+    steps_k = np.arange(TV_SPEND.min_value, TV_SPEND.max_value + 1, TV_SPEND.step)
+    at = 1_000.0 * steps_k
+    value, slope = tv.response(at), tv.marginal(at)
+    xs, ys = tangent_segments(at, value, slope, 0.35 * (grid[-1] - grid[0]), (grid[0], grid[-1]))
+    active = int(np.argmin(np.abs(steps_k - chosen_k)))
+    return tangent_idea(grid, tv.response(grid), at, xs, ys, value, slope, active)
 
 
 def lesson_links() -> None:

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.app.helpers import assert_finite_figures, assert_no_exception, plotly_spec, run_page
+from ui.registry import LESSONS
 
 SCRIPT = "tests/app/scripts/skeleton_page.py"
 
@@ -106,3 +107,22 @@ def test_ladder_control_round_trips_its_rungs_through_the_url():
     assert not ladder.accepts("0.05") and not ladder.accepts("banana")
     assert ladder.holds(0.001) and not ladder.holds(0.5)
     assert Ladder.text(0.001) == "0.001" and Ladder.text(1.0) == "1"
+
+
+@pytest.mark.parametrize("page", ["app.py", *(lesson.page for lesson in LESSONS)])
+def test_presenter_mode_is_the_client_view_on_every_page(page):
+    """No quiz, no formulas, no "what to notice" in front of a client."""
+    at = run_page(page, session={"presenter": True})
+    assert not at.exception
+    assert not [r for r in at.radio if r.key and r.key.startswith("quiz_")]
+    headers = [h.value for h in at.subheader]
+    assert "Check your understanding" not in headers and "What to notice" not in headers
+    assert not [e for e in at.expander if e.label == "The mathematics"]
+
+
+def test_quiz_feedback_does_not_repeat_its_verdict():
+    at = run_page("pages/1_Partial_derivatives.py")
+    at.radio(key="quiz_partials_3").set_value(1).run()  # its explanation starts "Right: …"
+    texts = [s.value for s in at.success]
+    assert texts and all(not t.startswith("Right. Right") for t in texts), texts
+    assert any(t.startswith("Right: best h") for t in texts)

@@ -94,3 +94,53 @@ def save_screenshot(page, name: str, full_page: bool = True) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def chart(page, key: str):
+    """The Plotly chart rendered with the Streamlit key ``key``."""
+    return page.locator(f".st-key-{key} .js-plotly-plot").first
+
+
+_WATCH = """([root, trace]) => {
+  const plot = document.querySelector(root + ' .js-plotly-plot');
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__motion = {reruns: 0, changes: 0, last: JSON.stringify(plot.data[trace].x)};
+  new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__motion.reruns++;
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  plot.on('plotly_animated', () => {
+    const now = JSON.stringify(plot.data[trace].x);
+    if (now !== window.__motion.last) { window.__motion.changes++; window.__motion.last = now; }
+  });
+}"""
+
+
+def drag_scrubber(page, key: str, trace: int, moves: int = 12) -> dict:
+    """Drag the Plotly slider of chart ``key`` along its rail with the mouse.
+
+    Returns how many times trace ``trace``'s x data changed while dragging, how many
+    Streamlit reruns happened (there must be none: the motion runs in the browser), and
+    the milliseconds from each mouse move until the chart held new data.
+    """
+    root = f".st-key-{key}"
+    plot = chart(page, key)
+    plot.scroll_into_view_if_needed()
+    page.evaluate(_WATCH, [root, trace])
+    grip = plot.locator(".slider-grip-rect").first.bounding_box()
+    rail = plot.locator(".slider-rail-rect").first.bounding_box()
+    y = grip["y"] + grip["height"] / 2
+    page.mouse.move(grip["x"] + grip["width"] / 2, y)
+    page.mouse.down()
+    step_ms = []
+    for i in range(1, moves + 1):
+        before = page.evaluate("window.__motion.changes")
+        start = time.perf_counter()
+        page.mouse.move(rail["x"] + rail["width"] * i / (moves + 1), y)
+        try:
+            page.wait_for_function(f"window.__motion.changes > {before}", timeout=2_000)
+            step_ms.append((time.perf_counter() - start) * 1000)
+        except Exception:  # the same frame again (a small move): no change to wait for
+            pass
+    page.mouse.up()
+    result = page.evaluate("window.__motion")
+    return {"changes": result["changes"], "reruns": result["reruns"], "step_ms": step_ms}

@@ -6,6 +6,8 @@ import pytest
 
 from tests.browser.helpers import (
     assert_no_exception,
+    chart,
+    drag_scrubber,
     open_lesson,
     save_screenshot,
     start_server,
@@ -83,4 +85,15 @@ def test_home_slider_key_press_moves_the_tangent_and_the_url(page, server):
     page.wait_for_url("**home_tv=2150**")
     wait_idle(page)
     assert page.get_by_text("$2,150,000").count() >= 1
+    assert_no_exception(page)
+
+
+def test_the_tangent_follows_the_mouse_with_no_server_round_trip(page, server):
+    open_lesson(page, server, "", "?home_tv=1000")
+    chart(page, "idea_chart").wait_for()
+    assert page.evaluate(
+        "document.querySelector('.st-key-idea_chart .js-plotly-plot').data[2].x[0]") == 1e6
+    result = drag_scrubber(page, "idea_chart", trace=2)
+    assert result["changes"] >= 5, result
+    assert result["reruns"] == 0, result
     assert_no_exception(page)

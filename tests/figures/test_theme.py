@@ -56,15 +56,23 @@ def test_lesson_map_draws_every_concept_and_link():
     assert len(arrows) == len(LINKS)
 
 
-def test_tangent_idea_draws_curve_tangent_and_point():
+def test_tangent_idea_frames_slide_the_tangent_along_the_curve():
     import numpy as np
 
+    from core.calculus import tangent_segments
     from figures.home import tangent_idea
 
     spend = np.linspace(1.0, 10.0, 50)
-    fig = tangent_idea(spend, np.sqrt(spend), 4.0, 2.0, 0.25)
+    at = np.linspace(1.5, 9.5, 17)
+    value, slope = np.sqrt(at), 0.5 / np.sqrt(at)  # slope from the closed form, not from core
+    xs, ys = tangent_segments(at, value, slope, 2.0, (1.0, 10.0))
+    fig = tangent_idea(spend, np.sqrt(spend), at, xs, ys, value, slope, active=4)
     curve, tangent, point = fig.data
     assert np.allclose(curve.y, np.sqrt(spend))
-    assert np.allclose(np.diff(tangent.y) / np.diff(tangent.x), 0.25)
-    assert tuple(point.x) == (4.0,) and tuple(point.y) == (2.0,)
-    assert spend[0] <= tangent.x[0] < 4.0 < tangent.x[1] <= spend[-1]
+    assert tuple(point.x) == (at[4],) and tuple(point.y) == (value[4],)
+    assert len(fig.frames) == len(at) and fig.layout.sliders[0].active == 4
+    for k, f in enumerate(fig.frames):
+        seg, dot = f.data
+        assert np.allclose(np.diff(seg.y) / np.diff(seg.x), 0.5 / np.sqrt(at[k]))
+        assert np.isclose(dot.y[0], np.sqrt(dot.x[0]))  # the point stays on the curve
+        assert 1.0 <= seg.x[0] < at[k] < seg.x[1] <= 10.0

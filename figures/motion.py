@@ -1,0 +1,158 @@
+"""Motion that teaches, played by Plotly in the browser: frames, a scrubber and Play / Pause.
+
+A lesson computes every state of a motion once (in :mod:`core`), a figure builder turns each
+state into a Plotly *frame* (the new data of the traces that move), and :func:`animate`
+attaches the frames with a Plotly-native slider (and, for a replay, Play / Pause buttons).
+Dragging the slider then redraws the chart in the browser at frame rate: no Streamlit rerun,
+no server round trip. The server-side control that sets the scenario stays URL-bound; the
+scrubber starts at that control's value (``active``).
+
+Two rules the lessons follow:
+
+- the figure's own data is the active frame's data, so the chart is right before the first
+  drag and in a screenshot;
+- a frame lists only the traces that move (``traces``), by index, so static traces (a
+  contour map, a heat map) are never re-sent. ``redraw`` must be true for WebGL 3-D traces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from figures.theme import COLORS, FONT_SIZE
+
+#: Milliseconds per frame when a motion plays by itself.
+FRAME_MS = 60
+#: Space under the plot for the scrubber (and buttons), in pixels.
+SCRUBBER_MARGIN = 110
+
+
+def frame(name: str, data: Sequence[dict], traces: Sequence[int]) -> dict:
+    """One state of a motion: the new data of the traces ``traces`` (indices into the figure).
+
+    Parameters
+    ----------
+    name : str
+        Unique name; the scrubber's step for this frame animates to it.
+    data : sequence of dict
+        Trace updates (for example ``{"x": [...], "y": [...]}``), one per index in ``traces``.
+    traces : sequence of int
+        Indices of the figure's traces that ``data`` replaces.
+
+    Returns
+    -------
+    dict
+        A Plotly frame.
+    """
+    if len(data) != len(traces):
+        raise ValueError("a frame needs one trace update per trace index")
+    return {"name": name, "data": list(data), "traces": list(traces)}
+
+
+def _animate_args(names: list[str] | None, duration: int, redraw: bool) -> list:
+    return [names, {"mode": "immediate", "fromcurrent": True,
+                    "frame": {"duration": duration, "redraw": redraw},
+                    "transition": {"duration": 0}}]
+
+
+def scrubber(
+    names: Sequence[str],
+    labels: Sequence[str] | None = None,
+    *,
+    active: int = 0,
+    prefix: str = "",
+    redraw: bool = False,
+    x: float = 0.0,
+    length: float = 1.0,
+) -> dict:
+    """A Plotly slider whose steps jump to the frames ``names`` (a ``layout.sliders`` entry).
+
+    Step labels appear only in the current-value line above the rail: with dozens of steps,
+    tick labels would overlap, so they are drawn transparent.
+    """
+    labels = list(names) if labels is None else list(labels)
+    if len(labels) != len(names) or not names:
+        raise ValueError("a scrubber needs one label per frame, and at least one frame")
+    steps = [{"method": "animate", "label": label, "args": _animate_args([name], 0, redraw)}
+             for name, label in zip(names, labels, strict=True)]
+    return {
+        "active": int(active), "steps": steps, "x": x, "len": length, "y": 0.0,
+        "yanchor": "top", "xanchor": "left", "pad": {"t": 50, "b": 0},
+        "currentvalue": {"prefix": prefix, "visible": True, "xanchor": "left",
+                         "font": {"size": FONT_SIZE + 1, "color": "#1A1A1A"}},
+        "font": {"size": FONT_SIZE - 3, "color": "rgba(0,0,0,0)"},
+        "bgcolor": "#E3E6EA", "activebgcolor": COLORS["blue"], "bordercolor": "#9AA0A6",
+        "borderwidth": 1, "tickcolor": "#9AA0A6", "ticklen": 4, "minorticklen": 0,
+    }
+
+
+def play_pause(frame_ms: int = FRAME_MS, redraw: bool = False) -> dict:
+    """Play and Pause buttons for a motion (a ``layout.updatemenus`` entry)."""
+    pause = [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": redraw},
+                      "transition": {"duration": 0}}]
+    return {
+        "type": "buttons", "direction": "left", "showactive": False,
+        "x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "top", "pad": {"t": 74, "r": 8},
+        "bgcolor": "white", "bordercolor": COLORS["blue"], "borderwidth": 1,
+        "font": {"size": FONT_SIZE - 1, "color": COLORS["blue"]},
+        "buttons": [
+            {"label": "▶ Play", "method": "animate", "args": _animate_args(None, frame_ms, redraw)},
+            {"label": "❚❚ Pause", "method": "animate", "args": pause},
+        ],
+    }
+
+
+def animate(
+    fig: go.Figure,
+    frames: Sequence[dict],
+    labels: Sequence[str] | None = None,
+    *,
+    active: int = 0,
+    prefix: str = "",
+    play: bool = False,
+    frame_ms: int = FRAME_MS,
+    redraw: bool = False,
+) -> go.Figure:
+    """Attach ``frames`` to ``fig`` with a scrubber (and Play / Pause when ``play``).
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        The figure, whose data already shows frame ``active``.
+    frames : sequence of dict
+        Frames from :func:`frame`, in scrubbing order.
+    labels : sequence of str, optional
+        What the scrubber shows for each frame (default: the frame names).
+    active : int, default 0
+        The frame the scrubber starts at.
+    prefix : str, default ""
+        Text before the current value, e.g. ``"TV spend: "``.
+    play : bool, default False
+        Add Play / Pause buttons left of the scrubber.
+    frame_ms : int, default FRAME_MS
+        Milliseconds per frame when playing.
+    redraw : bool, default False
+        Redraw the whole plot per frame (needed for WebGL 3-D traces).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The same figure, for chaining.
+    """
+    names = [f["name"] for f in frames]
+    if not 0 <= active < len(names):
+        raise ValueError(f"active frame {active} is not one of the {len(names)} frames")
+    fig.frames = [go.Frame(f, _validate=False) for f in frames]
+    offset = 0.25 if play else 0.0
+    slider = scrubber(names, labels, active=active, prefix=prefix, redraw=redraw,
+                      x=offset, length=1.0 - offset)
+    fig.update_layout(sliders=[slider])
+    if play:
+        fig.update_layout(updatemenus=[play_pause(frame_ms, redraw)])
+    bottom = (fig.layout.margin.b or 60) + SCRUBBER_MARGIN
+    fig.update_layout(margin={"b": bottom})
+    if fig.layout.height:
+        fig.update_layout(height=fig.layout.height + SCRUBBER_MARGIN)
+    return fig
