@@ -10,10 +10,11 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from core.mmm.fit import CurveHandoff, MediaMixFit, fit_warnings, response_curves
+from core.mmm.report import md_escape
 from figures import media_data as figs
+from lessons.media_mix import handoff as media_mix_handoff
 from ui import lesson
 
-IMPORT_KEY = "mmm_imported"
 MEDIA_MIX_PAGE = "pages/4_Media_mix.py"
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -127,21 +128,20 @@ def handoff_section(fit: MediaMixFit, window: int, source: str) -> CurveHandoff 
         st.caption(f"⚠️ {note}")
     if st.button("Use these curves in the media-mix optimizer", type="primary", icon="➡️",
                  key="md_use_curves"):
-        value = handoff.as_session_value(
-            f"fitted to {source}, calibrated at the last {handoff.window} weeks' average spend")
-        labels = [figs.label(n) for n in value["names"]]
-        if len(set(labels)) == len(labels):
-            value["names"] = labels
-        st.session_state[IMPORT_KEY] = value
-    if IMPORT_KEY in st.session_state:
+        labels = tuple(figs.label(n) for n in handoff.names)
+        names = labels if len(set(labels)) == len(labels) else handoff.names
+        media_mix_handoff.offer(handoff.described(
+            names, f"fitted to {source}, calibrated at the last {handoff.window} weeks' "
+            "average spend"))
+    if media_mix_handoff.offered() is not None:
         _link_to_media_mix()
     return handoff
 
 
 def _link_to_media_mix() -> None:
-    imported = st.session_state[IMPORT_KEY]
-    st.success(f"Curves ready for the optimizer: {', '.join(imported['names'])} "
-               f"({imported['source']}).", icon="✅")
+    fitted = media_mix_handoff.offered()
+    st.success(f"Curves ready for the optimizer: {md_escape(', '.join(fitted.names))} "
+               f"({md_escape(fitted.source)}).", icon="✅")
     if not (ROOT / MEDIA_MIX_PAGE).is_file():
         st.caption("The media-mix page is not installed yet; the curves wait in this session.")
         return

@@ -26,11 +26,11 @@ from core.mmm import (
 )
 from core.mmm.report import linear_vs_exact, md_escape
 from figures import media_mix as figs
+from lessons.media_mix import handoff
 from ui import state
 
 TABLE_KEY = "mm_rows"  # the table's base data (list of row dicts)
 EDITOR_KEY = "mm_editor"  # the data editor's edits on top of it
-IMPORT_KEY = "mmm_imported"  # hand-off from the "Your media data" page
 
 
 def cpg_rows() -> list[dict]:
@@ -45,18 +45,18 @@ def _load(rows: list[dict]) -> None:
 
 
 def _load_import() -> None:
-    data = st.session_state[IMPORT_KEY]
-    _load(rows_from_channels(data["names"], data["spend"], data["curves"]))
-    st.session_state["mm_source"] = str(data.get("source", "your data"))
+    fitted = handoff.offered()
+    _load(rows_from_channels(fitted.names, fitted.spend, fitted.curves))
+    st.session_state["mm_source"] = fitted.source or "your data"
 
 
 def _import_button() -> None:
-    data = st.session_state.get(IMPORT_KEY)
-    if not data:
+    fitted = handoff.offered()
+    if fitted is None:
         return
     try:
-        rows_from_channels(data["names"], data["spend"], data["curves"])
-    except (KeyError, TypeError, ValueError) as exc:
+        rows_from_channels(fitted.names, fitted.spend, fitted.curves)
+    except ValueError as exc:
         st.warning(
             f"The curves fitted on your data cannot be used here: {md_escape(exc)}", icon="⚠️"
         )

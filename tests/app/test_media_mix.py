@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.mmm import PowerCurve
+from core.mmm.fit import CurveHandoff
+from lessons.media_mix import handoff
 from tests.app.helpers import assert_finite_figures, plotly_spec, plotly_specs, run_page
 
 PAGE = "pages/4_Media_mix.py"
@@ -172,6 +174,15 @@ def test_valid_edits_and_reset(at):
     assert _metrics(at)["Plan: extra conversions"] == "240,611"
 
 
+def _fitted(names, spend, curves, source) -> CurveHandoff:
+    n = len(names)
+    return CurveHandoff(
+        names=tuple(names), spend=tuple(spend), marginal=(1.0,) * n, marginal_ci=((0.5, 2.0),) * n,
+        elasticity=tuple(c.elasticity for c in curves), contribution=(1.0,) * n,
+        curves=tuple(curves), period_weeks=13, window=13, notes=(), source=source,
+    )
+
+
 def test_handoff_from_your_data_page():
     imported = {
         "names": ["TV", "Search", "Social"],
@@ -179,7 +190,7 @@ def test_handoff_from_your_data_page():
         "curves": [PowerCurve(30.0, 0.45), PowerCurve(400.0, 0.25), PowerCurve(60.0, 0.5)],
         "source": "weekly_sample.csv, 156 weeks ![x](http://evil/x.png)",
     }
-    at = run_page(PAGE, session={"mmm_imported": imported})
+    at = run_page(PAGE, session={handoff.KEY: _fitted(**imported)})
     assert _metrics(at)["Plan: extra conversions"] == "240,611"  # CPG stays the default
     at.button(key="mm_import").click().run()
     assert not at.exception and not _errors(at)
@@ -195,9 +206,16 @@ def test_handoff_from_your_data_page():
 
 
 def test_broken_handoff_is_a_warning_not_a_crash():
-    at = run_page(PAGE, session={"mmm_imported": {"names": ["TV"], "spend": [1.0]}})
+    broken = _fitted(["TV"], [-1.0], [PowerCurve(30.0, 0.45)], "a broken fit")
+    at = run_page(PAGE, session={handoff.KEY: broken})
     assert not at.exception
     assert any("cannot be used" in w.value for w in at.warning)
+
+
+def test_anything_else_under_the_handoff_key_is_ignored():
+    at = run_page(PAGE, session={handoff.KEY: {"names": ["TV"], "spend": [1.0]}})
+    assert not at.exception
+    assert not [b for b in at.button if b.key == "mm_import"]
 
 
 def test_presenter_mode_shows_the_explanation_without_formulas(at):

@@ -6,8 +6,15 @@ import numpy as np
 import pytest
 
 from core.mmm import PowerCurve
-from core.mmm.fit import fit_media_mix, guess_roles, read_weekly_csv, response_curves
+from core.mmm.fit import (
+    CurveHandoff,
+    fit_media_mix,
+    guess_roles,
+    read_weekly_csv,
+    response_curves,
+)
 from lessons.media_data.data import UPLOAD_OPTION, read_and_report
+from lessons.media_mix import handoff
 from tests.app.helpers import assert_finite_figures, assert_no_exception, plotly_spec, run_page
 from tests.core.mmm.fit.test_fit import CORPUS
 
@@ -55,13 +62,14 @@ def test_sample_page_renders_all_diagnostics(at, reference_fit):
 def test_use_these_curves_sets_the_handoff(at, reference_fit):
     at.button(key="md_use_curves").click().run()
     assert_no_exception(at)
-    imported = at.session_state["mmm_imported"]
-    assert imported["names"] == ["TV", "Digital video", "Paid search", "Social", "Display",
-                                 "Radio"]
-    assert all(isinstance(c, PowerCurve) for c in imported["curves"])
-    assert len(imported["spend"]) == len(imported["curves"]) == len(imported["contribution"]) == 6
-    assert "last 13 weeks" in imported["source"]
-    for curve, spend in zip(imported["curves"], imported["spend"], strict=True):
+    imported = at.session_state[handoff.KEY]
+    assert isinstance(imported, CurveHandoff)
+    assert imported.names == ("TV", "Digital video", "Paid search", "Social", "Display", "Radio")
+    assert all(isinstance(c, PowerCurve) for c in imported.curves)
+    assert len(imported.spend) == len(imported.curves) == len(imported.contribution) == 6
+    assert "last 13 weeks" in imported.source
+    assert imported.holdout_mape is not None
+    for curve, spend in zip(imported.curves, imported.spend, strict=True):
         assert curve.marginal(spend) > 0
     assert any("Curves ready" in s.value for s in at.success)
 
@@ -195,8 +203,8 @@ def test_media_mix_page_accepts_the_handoff(reference_fit):
     """Contract with issue 6: the media-mix page loads the curves this page stores."""
     if not (ROOT / "pages/4_Media_mix.py").is_file():
         pytest.skip("media-mix page not installed")
-    imported = response_curves(reference_fit).as_session_value("test data")
-    mix = run_page("pages/4_Media_mix.py", session={"mmm_imported": imported})
+    imported = response_curves(reference_fit).described(reference_fit.channels, "test data")
+    mix = run_page("pages/4_Media_mix.py", session={handoff.KEY: imported})
     assert_no_exception(mix)
     mix.button(key="mm_import").click().run()
     assert_no_exception(mix)

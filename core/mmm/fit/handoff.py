@@ -11,7 +11,7 @@ same for any period length.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -24,41 +24,31 @@ MIN_ELASTICITY = 0.01
 
 @dataclass(frozen=True)
 class CurveHandoff:
-    """Curves calibrated at recent average spend, ready for ``st.session_state``."""
+    """Fitted response curves, calibrated at recent average spend, for the budget optimizer.
 
-    names: list[str]
-    spend: list[float]  # per period
-    marginal: list[float]  # conversions per dollar
-    marginal_ci: list[tuple[float, float]]
-    elasticity: list[float]
-    contribution: list[float]  # conversions per period the decomposition credits to the channel
-    curves: list[PowerCurve]
+    The one value the "your data" lesson hands to the media-mix lesson: the optimizer reads
+    ``names``, ``spend`` and ``curves``; the rest says where the curves come from and how sure
+    the fit is.
+    """
+
+    names: tuple[str, ...]
+    spend: tuple[float, ...]  # per period
+    marginal: tuple[float, ...]  # conversions per dollar
+    marginal_ci: tuple[tuple[float, float], ...]
+    elasticity: tuple[float, ...]
+    contribution: tuple[float, ...]  # conversions per period the decomposition credits
+    curves: tuple[PowerCurve, ...]
     period_weeks: int
     window: int
-    notes: list[str]
+    notes: tuple[str, ...]
+    source: str = ""  # where the curves come from, in words, for captions and reports
+    holdout_mape: float | None = None  # error on the weeks the fit did not see
 
-    def as_session_value(self, source: str) -> dict:
-        """Return the ``mmm_imported`` hand-off dict read by the media-mix page.
-
-        Parameters
-        ----------
-        source : str
-            Short description of where the curves come from.
-
-        Returns
-        -------
-        dict
-            ``{"names", "spend", "curves", "source"}`` plus ``"contribution"``: conversions per
-        period credited to each channel by the decomposition (the curves' own heights all
-        equal total conversions, see the module docstring).
-        """
-        return {
-            "names": list(self.names),
-            "spend": list(self.spend),
-            "curves": list(self.curves),
-            "source": source,
-            "contribution": list(self.contribution),
-        }
+    def described(self, names: tuple[str, ...], source: str) -> CurveHandoff:
+        """The same curves under display names, with a sentence on where they come from."""
+        if len(names) != len(self.names):
+            raise ValueError("one display name per channel is needed")
+        return replace(self, names=tuple(names), source=source)
 
 
 def response_curves(fit, window: int = 13, period_weeks: int = 13) -> CurveHandoff:
@@ -102,19 +92,20 @@ def response_curves(fit, window: int = 13, period_weeks: int = 13) -> CurveHando
         for s, m, e in zip(spend, marginal, elasticity, strict=True)
     ]
     return CurveHandoff(
-        names=names,
-        spend=[float(s) for s in spend],
-        marginal=[float(m) for m in marginal],
-        marginal_ci=[(float(m * lo), float(m * hi)) for m, (lo, hi) in zip(marginal, ratio,
-                                                                           strict=True)],
-        elasticity=[float(e) for e in elasticity],
-        contribution=[
+        names=tuple(names),
+        spend=tuple(float(s) for s in spend),
+        marginal=tuple(float(m) for m in marginal),
+        marginal_ci=tuple((float(m * lo), float(m * hi))
+                          for m, (lo, hi) in zip(marginal, ratio, strict=True)),
+        elasticity=tuple(float(e) for e in elasticity),
+        contribution=tuple(
             float(period_weeks * fit.contributions[n].to_numpy()[-window:].mean()) for n in names
-        ],
-        curves=curves,
+        ),
+        curves=tuple(curves),
         period_weeks=period_weeks,
         window=window,
-        notes=notes,
+        notes=tuple(notes),
+        holdout_mape=None if fit.holdout is None else float(fit.holdout.mape),
     )
 
 

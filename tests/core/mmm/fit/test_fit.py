@@ -236,10 +236,12 @@ def test_handoff_marginals_are_partial_derivatives_of_the_fit(sample_fit):
         assert curve.marginal(handoff.spend[j]) == pytest.approx(handoff.marginal[j], rel=1e-9)
         assert curve.elasticity == pytest.approx(handoff.elasticity[j])
         assert handoff.marginal_ci[j][0] < handoff.marginal[j] < handoff.marginal_ci[j][1]
-    value = handoff.as_session_value("sample")
-    assert set(value) == {"names", "spend", "curves", "source", "contribution"}
+    described = handoff.described(tuple(n.upper() for n in handoff.names), "sample")
+    assert described.source == "sample" and described.curves == handoff.curves
     recent = fit.contributions.iloc[-13:][list(fit.channels)].mean().to_numpy() * 13
-    np.testing.assert_allclose(value["contribution"], recent)
+    np.testing.assert_allclose(handoff.contribution, recent)
+    with pytest.raises(ValueError):
+        handoff.described(("only one name",), "sample")
     total = 13 * _steady_weekly_conversions(fit, weekly)
     for curve, spend in zip(handoff.curves, handoff.spend, strict=True):
         assert curve.response(spend) == pytest.approx(total, rel=1e-9)
