@@ -105,7 +105,7 @@ def curves_table(handoff: CurveHandoff) -> pd.DataFrame:
 
 
 def handoff_section(fit: MediaMixFit, window: int, source: str) -> CurveHandoff | None:
-    """Marginal returns at recent spend and the "Use these curves" button."""
+    """Marginal returns at recent spend and the button that plans with these curves."""
     try:
         handoff = response_curves(fit, window=window, period_weeks=13)
     except ValueError as err:
@@ -126,11 +126,11 @@ def handoff_section(fit: MediaMixFit, window: int, source: str) -> CurveHandoff 
                  column_config={"recent spend per quarter ($)": money})
     for note in handoff.notes:
         st.caption(f"⚠️ {note}")
-    if st.button("Use these curves in the media-mix optimizer", type="primary", icon="➡️",
+    if st.button("Plan with these curves in the media-mix optimizer", type="primary", icon="➡️",
                  key="md_use_curves"):
         labels = tuple(figs.label(n) for n in handoff.names)
         names = labels if len(set(labels)) == len(labels) else handoff.names
-        media_mix_handoff.offer(handoff.described(
+        media_mix_handoff.open_optimizer(handoff.described(
             names, f"fitted to {source}, calibrated at the last {handoff.window} weeks' "
             "average spend"))
     if media_mix_handoff.offered() is not None:

@@ -50,16 +50,22 @@ def _load_import() -> None:
     st.session_state["mm_source"] = fitted.source or "your data"
 
 
-def _import_button() -> None:
-    fitted = handoff.offered()
+def _usable(fitted) -> bool:
+    """Whether offered curves can fill the table; says why not when they cannot."""
     if fitted is None:
-        return
+        return False
     try:
         rows_from_channels(fitted.names, fitted.spend, fitted.curves)
     except ValueError as exc:
         st.warning(
             f"The curves fitted on your data cannot be used here: {md_escape(exc)}", icon="⚠️"
         )
+        return False
+    return True
+
+
+def _import_button() -> None:
+    if not _usable(handoff.offered()):
         return
     st.button(
         "Use the curves fitted on your data", on_click=_load_import, key="mm_import", type="primary"
@@ -123,6 +129,8 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 def channel_table() -> ChannelSet | None:
     """Render the editable channel table; return the last valid channels (or None)."""
     st.session_state.setdefault(TABLE_KEY, cpg_rows())
+    if handoff.arriving() and _usable(handoff.offered()):
+        _load_import()
     left, right = st.columns([1, 1])
     with left:
         st.button("Reset to the CPG example", on_click=_load, args=(cpg_rows(),), key="mm_reset")

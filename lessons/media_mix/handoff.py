@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from core.mmm.fit import CurveHandoff
 
 KEY = "mm_fitted_curves"  # session state only: curves are not URL material
+ARRIVING = "mm_load_fitted_on_arrival"
+PAGE = "pages/4_Media_mix.py"
 
 
 def offer(handoff: CurveHandoff) -> None:
@@ -18,3 +23,21 @@ def offered() -> CurveHandoff | None:
     """The fitted curves waiting in this session, if any."""
     value = st.session_state.get(KEY)
     return value if isinstance(value, CurveHandoff) else None
+
+
+def open_optimizer(handoff: CurveHandoff) -> None:
+    """One click from the fit to the plan: offer the curves, then open the media-mix lesson.
+
+    The lesson loads them into its channel table on arrival (:func:`arriving`). Where the page
+    runs on its own (a unit test, no page registry), the curves stay offered and the caller's
+    link to the lesson remains.
+    """
+    offer(handoff)
+    st.session_state[ARRIVING] = True
+    with contextlib.suppress(StreamlitAPIException):
+        st.switch_page(PAGE)
+
+
+def arriving() -> bool:
+    """Whether the user just came from "Plan with these curves", once (the flag is consumed)."""
+    return bool(st.session_state.pop(ARRIVING, False))

@@ -17,15 +17,12 @@ def test_sample_fit_renders_and_hands_curves_to_the_optimizer(page, server):
     save_screenshot(page, "your_media_data")
     page.locator(".js-plotly-plot").nth(2).scroll_into_view_if_needed()  # decomposition
     save_screenshot(page, "your_media_data_fit", full_page=False)
-    page.get_by_role("button", name="Use these curves in the media-mix optimizer").click()
-    page.get_by_text("Curves ready for the optimizer").wait_for()
-    wait_idle(page)
-    link = page.get_by_role("link", name="Open the media-mix optimizer with these curves")
-    link.wait_for()
-    link.click()
-    page.wait_for_url("**/Media_mix**")
+    page.get_by_role("button", name="Plan with these curves in the media-mix optimizer").click()
+    page.wait_for_url("**/Media_mix**")  # one click: the optimizer opens with the curves
+    page.get_by_text("Curves fitted on").first.wait_for()
     wait_idle(page)
     assert_no_exception(page)
+    page.get_by_text("Radio").first.wait_for()  # a channel of the fit, not of the CPG example
 
 
 def test_uploads_bad_then_good_file(page, server):
