@@ -143,7 +143,7 @@ def presenter_layout(fig: go.Figure, height: int) -> go.Figure:
     _merged(layout, "font", size=FONT_SIZE + 5)
     _merged(layout, "legend", font={"size": FONT_SIZE + 3})
     layout["title"] = {**layout.get("title", {}), "font": {"size": TITLE_SIZE + 6}}
-    axes = [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]
+    axes = sorted({"xaxis", "yaxis", *(k for k in layout if k.startswith(("xaxis", "yaxis")))})
     for axis in axes:
         settings = layout.setdefault(axis, {})
         settings["tickfont"] = {**settings.get("tickfont", {}), "size": FONT_SIZE + 3}

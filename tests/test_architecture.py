@@ -16,7 +16,7 @@ STDLIB = set(sys.stdlib_module_names)
 # Third-party packages each layer may import, beyond the standard library and itself.
 ALLOWED = {
     "core": {"numpy", "core"},
-    "figures": {"numpy", "plotly", "core", "figures"},
+    "figures": {"numpy", "plotly", "pptx", "core", "figures"},  # pptx: the media-mix deck
     "ui": {"numpy", "pandas", "streamlit", "plotly", "core", "figures", "ui"},
     "lessons": {"numpy", "pandas", "streamlit", "plotly", "core", "figures", "ui", "lessons"},
     "pages": {"lessons", "ui"},

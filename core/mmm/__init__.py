@@ -14,22 +14,34 @@ channels that are not held at a minimum or maximum spend.
 - :mod:`~core.mmm.global_search`: the global optimum with S-shaped curves.
 - :mod:`~core.mmm.plan`: a quarter's greedy plan and the budget at a target return.
 - :mod:`~core.mmm.channels`: the lesson's editable channel table, validated.
-- :mod:`~core.mmm.report`: money formatting, CSV rows and the client's explanation.
+- :mod:`~core.mmm.report`: the money formatter, the plan as rows, safe CSV.
+- :mod:`~core.mmm.briefing`: what a client is told: explanation and assumptions.
+- :mod:`~core.mmm.link`: the channel table in a link (compact, validated).
+- :mod:`~core.mmm.motion`: states of the lesson's motions (the plan's path along the curves).
 - :mod:`~core.mmm.example`: the worked CPG example.
 - :mod:`core.mmm.fit`: response curves fitted on a client's weekly data.
 """
 
 from core.mmm.bank import CurveBank
+from core.mmm.briefing import Briefing, FitSource, TargetSummary
 from core.mmm.channels import (
     COLUMNS,
     CURVE_KINDS,
+    DEFAULT_CURVE,
+    DEFAULT_ELASTICITY,
     ChannelSet,
+    Default,
     channels_from_rows,
+    curve_shape,
+    fill_defaults,
+    implausible,
     rows_from_channels,
 )
 from core.mmm.curves import ExponentialCurve, HillCurve, PowerCurve, ResponseCurve
 from core.mmm.example import CPG_EXAMPLE, MediaMixExample
 from core.mmm.optimize import Allocation, optimize_budget, resolve_bounds
+from core.mmm.link import decode_scenario, encode_scenario
+from core.mmm.motion import curve_states, plan_path
 from core.mmm.plan import Move, Plan, TargetBudget, reallocation_plan, target_marginal_budget
 
 __all__ = [
@@ -37,4 +49,8 @@ __all__ = [
     "ExponentialCurve", "HillCurve", "MediaMixExample", "Move", "Plan", "PowerCurve",
     "ResponseCurve", "TargetBudget", "channels_from_rows", "optimize_budget",
     "reallocation_plan", "resolve_bounds", "rows_from_channels", "target_marginal_budget",
+    # the media-mix lesson's table, link, briefing and motions
+    "DEFAULT_CURVE", "DEFAULT_ELASTICITY", "Briefing", "Default", "FitSource", "TargetSummary",
+    "curve_shape", "curve_states", "decode_scenario", "encode_scenario", "fill_defaults",
+    "implausible", "plan_path",
 ]

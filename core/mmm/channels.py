@@ -17,10 +17,27 @@ import numpy as np
 
 from core.mmm.curves import ExponentialCurve, HillCurve, PowerCurve, ResponseCurve
 from core.mmm.optimize import resolve_bounds
+from core.mmm.report import money
 
-__all__ = ["COLUMNS", "CURVE_KINDS", "ChannelSet", "channels_from_rows", "rows_from_channels"]
+__all__ = [
+    "COLUMNS",
+    "CURVE_KINDS",
+    "DEFAULT_CURVE",
+    "DEFAULT_ELASTICITY",
+    "ChannelSet",
+    "Default",
+    "channels_from_rows",
+    "curve_shape",
+    "fill_defaults",
+    "implausible",
+    "rows_from_channels",
+]
 
 CURVE_KINDS = ("Power (log-log)", "Hill (S-curve)", "Exponential")
+#: What a row that names a channel, its spend and marginal return but no curve gets: a power
+#: curve of elasticity 0.5 (a 1 % rise in spend brings 0.5 % more conversions).
+DEFAULT_CURVE = CURVE_KINDS[0]
+DEFAULT_ELASTICITY = 0.5
 # Row keys and the column labels shown in the table.
 COLUMNS = {
     "name": "Channel",
@@ -134,8 +151,75 @@ def _row(row: Mapping, i: int):
     return name, spend, marginal, curve, low, high
 
 
+@dataclass(frozen=True)
+class Default:
+    """A value the table did not give and :func:`fill_defaults` assumed.
+
+    Attributes
+    ----------
+    row : int
+        Row index (0-based) in the table.
+    name : str
+        The row's channel name ("" if none yet).
+    column : str
+        Row key of the filled cell, ``"curve"`` or ``"shape"``.
+    value : str or float
+        The assumed value.
+    """
+
+    row: int
+    name: str
+    column: str
+    value: str | float
+
+
+def _blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, float) and math.isnan(value)
+
+
+def fill_defaults(rows: Sequence[Mapping]) -> tuple[list[dict], tuple[Default, ...]]:
+    """Give rows without a curve the default curve, and power rows without a shape its elasticity.
+
+    A client often knows a channel's spend and marginal return but not the shape of its
+    curve. Such a row is planned with :data:`DEFAULT_CURVE` and :data:`DEFAULT_ELASTICITY`;
+    the filled values are returned so that the table can show them as editable assumptions.
+    Blank rows are left blank.
+
+    Parameters
+    ----------
+    rows : sequence of mapping
+        Table rows keyed as :data:`COLUMNS`.
+
+    Returns
+    -------
+    rows : list of dict
+        Copies of the rows with the defaults filled in.
+    filled : tuple of Default
+        Every value that was assumed, row by row.
+    """
+    out, filled = [], []
+    for i, row in enumerate(rows):
+        row = dict(row)
+        if not all(_blank(v) for v in row.values()):
+            name = "" if _blank(row.get("name")) else str(row["name"]).strip()
+            if _blank(row.get("curve")):
+                row["curve"] = DEFAULT_CURVE
+                filled.append(Default(i, name, "curve", DEFAULT_CURVE))
+            if row["curve"] == CURVE_KINDS[0] and _blank(row.get("shape")):
+                row["shape"] = DEFAULT_ELASTICITY
+                filled.append(Default(i, name, "shape", DEFAULT_ELASTICITY))
+        out.append(row)
+    return out, tuple(filled)
+
+
 def channels_from_rows(rows: Sequence[Mapping]) -> ChannelSet:
     """Validate table rows and calibrate one response curve per channel.
+
+    Rows without a curve get the defaults of :func:`fill_defaults`; blank rows are skipped.
 
     Parameters
     ----------
@@ -154,7 +238,8 @@ def channels_from_rows(rows: Sequence[Mapping]) -> ChannelSet:
         an unknown curve type, duplicate names, or infeasible minimum / maximum spends;
         the message names the row and column.
     """
-    rows = [r for r in rows if any(v not in (None, "") for v in r.values())]
+    rows, _ = fill_defaults(rows)
+    rows = [r for r in rows if not all(_blank(v) for v in r.values())]
     if not rows:
         raise ValueError("The table is empty: add at least one channel.")
     parsed = [_row(row, i) for i, row in enumerate(rows)]
@@ -180,6 +265,30 @@ def channels_from_rows(rows: Sequence[Mapping]) -> ChannelSet:
         lower=lower,
         upper=upper,
     )
+
+
+def curve_shape(curve: ResponseCurve) -> tuple[str, float | None, float | None]:
+    """The table's description of a curve: its family, elasticity or slope, saturation spend.
+
+    Parameters
+    ----------
+    curve : ResponseCurve
+        A power, Hill or exponential curve.
+
+    Returns
+    -------
+    kind : str
+        One of :data:`CURVE_KINDS`.
+    shape, saturation : float or None
+        The elasticity (power) or slope (Hill), and the saturation spend (Hill, exponential).
+    """
+    if isinstance(curve, PowerCurve):
+        return CURVE_KINDS[0], float(curve.elasticity), None
+    if isinstance(curve, HillCurve):
+        return CURVE_KINDS[1], float(curve.slope), float(curve.half_saturation)
+    if isinstance(curve, ExponentialCurve):
+        return CURVE_KINDS[2], None, float(curve.spend_scale)
+    raise ValueError(f"unsupported curve: {curve!r}")
 
 
 def rows_from_channels(
@@ -209,14 +318,10 @@ def rows_from_channels(
     """
     rows = []
     for i, (name, s, curve) in enumerate(zip(names, spend, curves, strict=True)):
-        if isinstance(curve, PowerCurve):
-            kind, shape, saturation = CURVE_KINDS[0], curve.elasticity, None
-        elif isinstance(curve, HillCurve):
-            kind, shape, saturation = CURVE_KINDS[1], curve.slope, curve.half_saturation
-        elif isinstance(curve, ExponentialCurve):
-            kind, shape, saturation = CURVE_KINDS[2], None, curve.spend_scale
-        else:
-            raise ValueError(f"unsupported curve for {name}: {curve!r}")
+        try:
+            kind, shape, saturation = curve_shape(curve)
+        except ValueError:
+            raise ValueError(f"unsupported curve for {name}: {curve!r}") from None
         high = None if upper is None or not np.isfinite(upper[i]) else float(upper[i])
         rows.append(
             {
@@ -224,10 +329,54 @@ def rows_from_channels(
                 "spend": float(s),
                 "marginal": float(curve.marginal(float(s))),
                 "curve": kind,
-                "shape": None if shape is None else float(shape),
-                "saturation": None if saturation is None else float(saturation),
+                "shape": shape,
+                "saturation": saturation,
                 "min": None if lower is None else float(lower[i]),
                 "max": high,
             }
         )
     return rows
+
+
+#: A spend below this share of the median channel's spend, or a marginal return this many
+#: times above or below the median channel's, gets a soft warning.
+SPEND_FLOOR_SHARE = 0.01
+MARGINAL_RATIO = 20.0
+
+
+def implausible(channels: ChannelSet) -> list[str]:
+    """Soft warnings for values far outside the rest of the table (typos, wrong units).
+
+    Spend under 1 % of the median channel's spend, and a marginal return more than 20 times
+    above or below the median channel's, are allowed but worth a second look.
+
+    Parameters
+    ----------
+    channels : ChannelSet
+        Validated channels.
+
+    Returns
+    -------
+    list of str
+        One plain sentence per suspicious value (empty when nothing stands out).
+    """
+    names, spend, marginal = channels.names, channels.spend, channels.marginal
+    if len(names) < 2:
+        return []
+    notes = []
+    median_spend = float(np.median(spend))
+    for name, s in zip(names, spend, strict=True):
+        if s < SPEND_FLOOR_SHARE * median_spend:
+            notes.append(
+                f"{name}: a spend of {money(s)} is under 1 % of the median channel's "
+                f"({money(median_spend)}). A typo?"
+            )
+    typical = float(np.median(marginal))
+    for name, m in zip(names, marginal, strict=True):
+        if m > MARGINAL_RATIO * typical or m * MARGINAL_RATIO < typical:
+            notes.append(
+                f"{name}: a marginal return of {m:.3g} conversions per $ is more than 20 times "
+                f"{'above' if m > typical else 'below'} the median channel's ({typical:.3g}). "
+                "Check the units (per dollar, not per $1,000)."
+            )
+    return notes

@@ -1,24 +1,31 @@
-r"""Words and tables for the client: money formatting, the plan as rows, safe CSV, the story.
+r"""Numbers for the client: the one money formatter, the plan as rows, safe CSV.
+
+Every amount a client sees (the page, its charts, the CSV header, the HTML report, the deck)
+is written by :func:`money`; tables keep their numbers numeric and say the unit in the column
+header, and :func:`formatted` turns a row into the words shown on screen.
 
 Also the "linear approximation vs reality" comparison: the first-order estimate of a move
-:math:`\Delta s` is :math:`\sum_i R_i'(s_i)\,\Delta s_i`, exact only for small moves.
+:math:`t\,d` is :math:`t \sum_i R_i'(s_i)\,d_i`, exact only for small moves.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from core.mmm.bank import CurveBank
 
 __all__ = [
-    "client_explanation",
+    "PER_THOUSAND",
+    "count",
     "csv_text",
     "escape_cell",
+    "formatted",
     "linear_vs_exact",
     "md_escape",
     "money",
@@ -28,15 +35,22 @@ __all__ = [
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+#: Column-header marker of a marginal return in conversions per extra $1,000.
+PER_THOUSAND = "per extra $1K"
 
 
-def money(x: float) -> str:
+def money(x: float, signed: bool = False) -> str:
     """Format dollars for people: ``$2.1M``, ``$800K``, ``$950``, ``-$500K``.
+
+    The one money formatter of the app, its CSV headers, the HTML report and the deck:
+    three significant digits, the sign before the dollar sign, an ASCII hyphen-minus.
 
     Parameters
     ----------
     x : float
         Amount in dollars.
+    signed : bool, default False
+        Write a ``+`` before positive amounts (changes of spend).
 
     Returns
     -------
@@ -44,24 +58,31 @@ def money(x: float) -> str:
         Short human-readable amount.
     """
     x = float(x)
-    sign, x = ("-" if x < 0 else ""), abs(x)
-    if x >= 1e9:
-        return f"{sign}${x / 1e9:.3g}B"
-    if x >= 1e6:
-        return f"{sign}${x / 1e6:.3g}M"
-    if x >= 1e3:
-        return f"{sign}${x / 1e3:.3g}K"
+    if not math.isfinite(x):
+        return "no limit" if x > 0 else "–"
+    sign = "-" if x < 0 and round(abs(x)) > 0 else ("+" if signed and x > 0 else "")
+    x = abs(x)
+    shown = round(x, 2 - int(math.floor(math.log10(x)))) if x >= 1 else 0.0  # 3 digits
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if shown >= size:
+            return f"{sign}${x / size:.3g}{suffix}"
     return f"{sign}${x:,.0f}"
 
 
-def count(x: float) -> str:
-    """Format a number of conversions, rounded sensibly (``about``-style precision)."""
+def count(x: float, signed: bool = False) -> str:
+    """Format a number of conversions, rounded as a person would say it.
+
+    ``12,345`` becomes ``12,000``, ``1,234`` becomes ``1,230``; with ``signed`` a gain reads
+    ``+12,000`` (a loss always reads ``-12,000``, with an ASCII hyphen-minus).
+    """
     x = float(x)
     if abs(x) >= 1e4:
-        return f"{round(x, -3):,.0f}"
-    if abs(x) >= 100:
-        return f"{round(x, -1):,.0f}"
-    return f"{x:,.1f}" if abs(x) < 10 else f"{x:,.0f}"
+        text = f"{round(x, -3):,.0f}"
+    elif abs(x) >= 100:
+        text = f"{round(x, -1):,.0f}"
+    else:
+        text = f"{x:,.1f}" if abs(x) < 10 else f"{x:,.0f}"
+    return ("+" if signed and x > 0 and text.strip("0.,") else "") + text
 
 
 def md_escape(text: str) -> str:
@@ -114,8 +135,10 @@ def csv_text(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return out.getvalue()
 
 
-def _md_money(x: float) -> str:
-    return money(x).replace("$", "\\$")
+def _dollars(x: float) -> int | float:
+    """Whole dollars as an int (a spreadsheet shows ``1500000``, not ``1500000.0``)."""
+    x = float(x)
+    return int(round(x)) if math.isfinite(x) and abs(x) < 2**53 else x
 
 
 def plan_rows(names: Sequence[str], moves: Sequence) -> list[dict]:
@@ -125,10 +148,10 @@ def plan_rows(names: Sequence[str], moves: Sequence) -> list[dict]:
             "Step": k,
             "From": names[m.source],
             "To": names[m.target],
-            "Amount ($)": round(m.amount, 2),
-            "Conversions lost": round(m.loss, 0),  # floats: huge values stay Arrow-safe
-            "Conversions gained": round(m.gain, 0),
-            "Net conversions": round(m.net, 0),
+            "Amount ($)": _dollars(m.amount),
+            "Conversions lost": round(m.loss, 1),  # floats: huge values stay Arrow-safe
+            "Conversions gained": round(m.gain, 1),
+            "Net conversions": round(m.net, 1),
         }
         for k, m in enumerate(moves, start=1)
     ]
@@ -137,20 +160,51 @@ def plan_rows(names: Sequence[str], moves: Sequence) -> list[dict]:
 def summary_rows(
     names: Sequence[str], curves: Sequence, before: np.ndarray, after: np.ndarray
 ) -> list[dict]:
-    """Per channel: spend and marginal return before and after, and the change."""
+    """Per channel: spend and the next $1,000's conversions before and after, and the change."""
     bank = CurveBank(curves)
     m0, m1 = bank.marginal(np.asarray(before)), bank.marginal(np.asarray(after))
     return [
         {
             "Channel": name,
-            "Current spend ($)": round(float(b), 2),
-            "New spend ($)": round(float(a), 2),
-            "Change ($)": round(float(a - b), 2),
-            "Marginal return now": round(float(x), 4),
-            "Marginal return after": round(float(y), 4),
+            "Spend today ($)": _dollars(b),
+            "Spend in the plan ($)": _dollars(a),
+            "Change ($)": _dollars(a - b),
+            f"Conversions {PER_THOUSAND} today": round(1000 * float(x), 2),
+            f"Conversions {PER_THOUSAND} in the plan": round(1000 * float(y), 2),
         }
         for name, b, a, x, y in zip(names, before, after, m0, m1, strict=True)
     ]
+
+
+def _cell(column: str, value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return str(value)
+    if column.endswith("($)"):
+        return money(value, signed=column.startswith("Change"))
+    if "onversions" in column:
+        return count(value)
+    return f"{value:,}" if isinstance(value, (int, np.integer)) else f"{value:,.3g}"
+
+
+def formatted(rows: Sequence[Mapping[str, object]]) -> list[dict[str, str]]:
+    """Rows as the words a client reads: money by :func:`money`, conversions by :func:`count`.
+
+    Columns whose header ends in ``($)`` hold dollars (``Change ($)`` gets a sign); headers
+    mentioning conversions hold counts; empty cells stay empty (never ``None``).
+
+    Parameters
+    ----------
+    rows : sequence of mapping
+        Rows with numeric cells, e.g. from :func:`summary_rows` or :func:`plan_rows`.
+
+    Returns
+    -------
+    list of dict
+        The same rows with every cell as display text.
+    """
+    return [{k: _cell(k, v) for k, v in row.items()} for row in rows]
 
 
 def linear_vs_exact(
@@ -177,120 +231,9 @@ def linear_vs_exact(
     linear, exact : numpy.ndarray
         One value per scale.
     """
-    bank = CurveBank(curves)
     s, d = np.asarray(spend, dtype=float), np.asarray(direction, dtype=float)
-    slope = float(bank.marginal(s) @ d)
-    base = bank.response(s).sum()
-    exact = np.array([bank.response(np.maximum(s + t * d, 0.0)).sum() - base for t in scales])
-    return slope * np.asarray(scales, dtype=float), exact
-
-
-def _per_thousand(m: float) -> str:
-    return f"about {count(1000 * m)} conversions"
-
-
-def _moves_phrase(names, shift) -> str:
-    gives = [i for i in np.argsort(shift) if shift[i] < 0]
-    takes = [i for i in np.argsort(-shift) if shift[i] > 0]
-    to = " and ".join(f"{_md_money(shift[j])} to {names[j]}" for j in takes)
-    source = " and ".join(f"{_md_money(-shift[i])} out of {names[i]}" for i in gives)
-    return f"moving {source} — {to} —"
-
-
-def client_explanation(
-    names: Sequence[str],
-    spend: np.ndarray,
-    marginal: np.ndarray,
-    shift: np.ndarray,
-    plan_gain: float,
-    optimum_gain: float,
-    response: np.ndarray,
-) -> str:
-    """Plain-language explanation of the plan from the current numbers (no formulas).
-
-    Parameters
-    ----------
-    names : sequence of str
-        Channel names (Markdown-escaped here).
-    spend, marginal : numpy.ndarray
-        Current spend and marginal return per channel.
-    shift : numpy.ndarray
-        Change of spend in the recommended plan.
-    plan_gain, optimum_gain : float
-        Extra conversions of the plan and of the fully balanced budget.
-    response : numpy.ndarray
-        Current conversions per channel.
-
-    Returns
-    -------
-    str
-        A few short paragraphs of Markdown.
-    """
-    names = [md_escape(n) for n in names]
-    spend, marginal, shift = (np.asarray(a, dtype=float) for a in (spend, marginal, shift))
-    big, best = int(np.argmax(spend)), int(np.argmax(marginal))
-    driver = int(np.argmax(response))
-    lead = (
-        f"**{names[big]}** drives the most conversions today and has the biggest budget "
-        f"({_md_money(spend[big])})."
-        if driver == big
-        else f"**{names[driver]}** drives the most conversions today, and **{names[big]}** has "
-        f"the biggest budget ({_md_money(spend[big])})."
-    )
-    lines = [
-        f"{lead} But what matters for the next decision is not the total a channel brings — "
-        "it is what the *next* dollar brings.",
-        f"Each extra \\$1,000 on {names[big]} now brings {_per_thousand(marginal[big])}; on "
-        f"{names[best]} it brings {_per_thousand(marginal[best])}. Every channel has "
-        "diminishing returns: the more you already spend, the less the next dollar adds.",
-    ]
-    if not np.any(np.abs(shift) > 0):
-        lines.append(
-            "At the chosen step size no move gains more than it loses: the budget is already "
-            "close to balanced, with every channel's next dollar worth about the same."
-        )
-        return "\n\n".join(lines)
-    cut = int(np.argmin(shift))
-    lines.append(
-        f"So we recommend {_moves_phrase(names, shift)} at the same total budget. "
-        f"We expect about **{count(plan_gain)} extra conversions**. {names[cut]} stays at "
-        f"{_md_money(spend[cut] + shift[cut])}: we trim where the last dollars work least, we "
-        "do not switch the channel off."
-    )
-    if optimum_gain > plan_gain * 1.001:
-        share = 100 * plan_gain / optimum_gain if optimum_gain > 0 else 100.0
-        lines.append(
-            f"Balancing the budget completely would add about {count(optimum_gain)}; this "
-            f"first step captures {share:.0f}% of that with a smaller, safer change. These "
-            "figures rest on the assumed response curves — worth confirming with a test."
-        )
-    return "\n\n".join(lines)
-
-
-def target_explanation(target: float, budget: float, current_budget: float, extra: float) -> str:
-    """Plain-language summary of the target-return scenario (flexible budget).
-
-    Parameters
-    ----------
-    target : float
-        Target marginal return (conversions per dollar).
-    budget : float
-        Total budget at which every channel's next dollar earns ``target``.
-    current_budget : float
-        Today's total budget.
-    extra : float
-        Conversions gained (or lost, if negative) versus today.
-
-    Returns
-    -------
-    str
-        One Markdown paragraph.
-    """
-    change = budget - current_budget
-    direction = "more" if change > 0 else "less"
-    return (
-        f"If the goal is instead that every channel's next \\$1,000 still brings at least "
-        f"{count(1000 * target)} conversions, the right budget is {_md_money(budget)} — "
-        f"{_md_money(abs(change))} {direction} than today — for about {count(extra)} "
-        f"{'extra' if extra >= 0 else 'fewer'} conversions."
-    )
+    t = np.asarray(scales, dtype=float)
+    slope = float(CurveBank(curves).marginal(s) @ d)
+    moved = np.maximum(s[None, :] + t[:, None] * d[None, :], 0.0)
+    exact = sum(c.response(moved[:, j]) - c.response(s[j]) for j, c in enumerate(curves))
+    return slope * t, np.asarray(exact, dtype=float)

@@ -1,5 +1,5 @@
-"""The media-mix reallocation lesson: the channel table, the plan, the optimum, the report."""
+"""The media-mix reallocation lesson: the channel table, the plan, the optimum, the deliverables."""
 
-from lessons.media_mix import analysis, page, text
+from lessons.media_mix import analysis, page, table, takeaway, text
 
-__all__ = ["analysis", "page", "text"]
+__all__ = ["analysis", "page", "table", "takeaway", "text"]

@@ -1,157 +1,34 @@
-"""Streamlit glue of the media-mix lesson: the channel table, cached analysis and figures."""
+"""Cached work of the media-mix lesson: the plan, the optimum, the figures, the briefing."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from core.mmm import (
-    COLUMNS,
-    CPG_EXAMPLE,
-    CURVE_KINDS,
     Allocation,
+    Briefing,
     ChannelSet,
     CurveBank,
     HillCurve,
     Plan,
     TargetBudget,
-    channels_from_rows,
+    TargetSummary,
     optimize_budget,
     reallocation_plan,
-    rows_from_channels,
     target_marginal_budget,
 )
-from core.mmm.report import linear_vs_exact, md_escape
+from core.mmm.motion import curve_motion
+from core.mmm.report import linear_vs_exact
 from figures import media_mix as figs
-from lessons.media_mix import handoff
-from ui import state
+from figures import media_mix_motion as motion_figs
+from lessons.media_mix.table import COLUMNS, EDITOR_KEY, Table
 
-TABLE_KEY = "mm_rows"  # the table's base data (list of row dicts)
-EDITOR_KEY = "mm_editor"  # the data editor's edits on top of it
+__all__ = ["COLUMNS", "EDITOR_KEY", "Analysis", "analyse", "briefing"]
 
-
-def cpg_rows() -> list[dict]:
-    ex = CPG_EXAMPLE
-    return rows_from_channels(ex.names, ex.spend, ex.curves)
-
-
-def _load(rows: list[dict]) -> None:
-    st.session_state[TABLE_KEY] = rows
-    st.session_state.pop(EDITOR_KEY, None)
-    st.session_state.pop("mm_source", None)
-
-
-def _load_import() -> None:
-    fitted = handoff.offered()
-    _load(rows_from_channels(fitted.names, fitted.spend, fitted.curves))
-    st.session_state["mm_source"] = fitted.source or "your data"
-
-
-def _usable(fitted) -> bool:
-    """Whether offered curves can fill the table; says why not when they cannot."""
-    if fitted is None:
-        return False
-    try:
-        rows_from_channels(fitted.names, fitted.spend, fitted.curves)
-    except ValueError as exc:
-        st.warning(
-            f"The curves fitted on your data cannot be used here: {md_escape(exc)}", icon="⚠️"
-        )
-        return False
-    return True
-
-
-def _import_button() -> None:
-    if not _usable(handoff.offered()):
-        return
-    st.button(
-        "Use the curves fitted on your data", on_click=_load_import, key="mm_import", type="primary"
-    )
-
-
-def _frame(rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    return frame.rename(columns=COLUMNS)
-
-
-def _column_config() -> dict:
-    money_cfg = {"min_value": 0.0, "format": "dollar", "step": 1000.0}
-    return {
-        COLUMNS["name"]: st.column_config.TextColumn(required=True, max_chars=40),
-        COLUMNS["spend"]: st.column_config.NumberColumn(
-            help="Current spend this quarter.", **money_cfg
-        ),
-        COLUMNS["marginal"]: st.column_config.NumberColumn(
-            format="%.3f", step=0.01, help="Conversions per extra $ at current spend (measured)."
-        ),
-        COLUMNS["curve"]: st.column_config.SelectboxColumn(
-            options=list(CURVE_KINDS), required=True
-        ),
-        COLUMNS["shape"]: st.column_config.NumberColumn(
-            format="%.2f",
-            step=0.05,
-            help="Power: elasticity b in (0, 1]. Hill: slope k (> 1 = S-curve).",
-        ),
-        COLUMNS["saturation"]: st.column_config.NumberColumn(
-            help="Hill: spend reaching half of the maximum. Exponential: spend reaching 63 %.",
-            **money_cfg,
-        ),
-        COLUMNS["min"]: st.column_config.NumberColumn(
-            help="Minimum spend (blank: 0).", **money_cfg
-        ),
-        COLUMNS["max"]: st.column_config.NumberColumn(
-            help="Maximum spend (blank: none).", **money_cfg
-        ),
-    }
-
-
-def _missing(value: object) -> bool:
-    """Empty cell: None, NaN or pandas' NA (text such as "abc" is kept for a clear message)."""
-    if value is None or isinstance(value, str):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    back = {label: key for key, label in COLUMNS.items()}
-    rows = []
-    for record in frame.rename(columns=back).to_dict("records"):
-        rows.append({k: (None if _missing(v) else v) for k, v in record.items()})
-    return rows
-
-
-def channel_table() -> ChannelSet | None:
-    """Render the editable channel table; return the last valid channels (or None)."""
-    st.session_state.setdefault(TABLE_KEY, cpg_rows())
-    if handoff.arriving() and _usable(handoff.offered()):
-        _load_import()
-    left, right = st.columns([1, 1])
-    with left:
-        st.button("Reset to the CPG example", on_click=_load, args=(cpg_rows(),), key="mm_reset")
-    with right:
-        _import_button()
-    if "mm_source" in st.session_state:
-        st.caption(f"Curves fitted on: {md_escape(st.session_state['mm_source'])}")
-    else:
-        st.caption(
-            "CPG example. The elasticities (TV 0.4, digital video 0.5, display 0.5, search 0.3) "
-            "are **assumptions**; the marginal returns are the client's measured figures."
-        )
-    edited = st.data_editor(
-        _frame(st.session_state[TABLE_KEY]),
-        key=EDITOR_KEY,
-        num_rows="dynamic",
-        hide_index=True,
-        column_config=_column_config(),
-        width="stretch",
-    )
-    return state.last_good("mm_channels", lambda: channels_from_rows(_records(edited)))
+MOVE_FRAMES = 41
 
 
 @dataclass(frozen=True)
@@ -163,6 +40,7 @@ class Analysis:
     plan: Plan
     optimum: Allocation
     target: TargetBudget | None
+    target_rate: float | None = None
 
     @property
     def optimum_gain(self) -> float:
@@ -178,11 +56,13 @@ class Analysis:
         return float(linear[0])
 
     @property
-    def target_gain(self) -> float:
-        """Extra conversions of the target-return budget over today's (0 without target)."""
-        return (
-            0.0 if self.target is None else float(self.target.response.sum() - self.current.sum())
-        )
+    def target_summary(self) -> TargetSummary | None:
+        """The target-return scenario in the briefing's terms (None without a target)."""
+        if self.target is None or self.target_rate is None:
+            return None
+        extra = float(self.target.response.sum() - self.current.sum())
+        return TargetSummary(self.target_rate, self.target.total, extra,
+                             tuple(float(v) for v in self.target.spend))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -193,24 +73,39 @@ def analyse(channels: ChannelSet, step: float, max_moved: float, target: float |
     goal = None
     if target is not None:
         goal = target_marginal_budget(bank, target, channels.lower, channels.upper)
-    return Analysis(channels, bank.response(channels.spend), plan, optimum, goal)
+    return Analysis(channels, bank.response(channels.spend), plan, optimum, goal, target)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def response_figure(channels: ChannelSet, new_spend: tuple[float, ...] | None):
-    return figs.response_figure(
-        channels.names,
-        channels.spend,
-        channels.curves,
-        None if new_spend is None else np.array(new_spend),
+def briefing(result: Analysis, table: Table, client: str = "", date: str = "") -> Briefing:
+    """The facts every deliverable tells: the page's explanation, the report and the deck."""
+    return Briefing(
+        channels=result.channels,
+        plan_spend=result.plan.spend,
+        moves=result.plan.moves,
+        plan_gain=result.plan.gain,
+        optimum_gain=result.optimum_gain,
+        balanced_level=result.optimum.level,
+        balanced_spend=result.optimum.spend,
+        fitted=table.fitted,
+        fit=table.fit,
+        target=result.target_summary,
+        client=client,
+        date=date,
     )
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def marginal_figure(channels: ChannelSet, level: float, optimum: tuple[float, ...]):
-    return figs.marginal_figure(
-        channels.names, channels.spend, channels.curves, level, np.array(optimum)
-    )
+def response_figure(result: Analysis):
+    """Each channel's curve, with the plan replayed along it in the browser."""
+    channels = result.channels
+    return motion_figs.response_motion(channels.names, curve_motion(channels.curves, result.plan))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def marginal_figure(result: Analysis, level_name: str):
+    channels, optimum = result.channels, result.optimum
+    return figs.marginal_figure(channels.names, channels.spend, channels.curves, optimum.level,
+                                optimum.spend, level_name=level_name)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -223,25 +118,33 @@ def shift_figure(names: tuple[str, ...], shift: tuple[float, ...]):
     return figs.shift_figure(names, np.array(shift))
 
 
+def move_amounts(available: float, frames: int = MOVE_FRAMES) -> np.ndarray:
+    """Round amounts from $0 to 80 % of a channel's spend, at most ``frames`` of them."""
+    most = 0.8 * available
+    raw = most / (frames - 1)
+    power = 10.0 ** np.floor(np.log10(raw))
+    unit = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return np.arange(0.0, most + 1e-9 * unit, unit)
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
-def linear_figure(channels: ChannelSet, source: int, dest: int, amount: float):
-    """Linear estimate vs exact change for moving budget from ``source`` to ``dest``."""
+def move_figure(channels: ChannelSet, source: int, dest: int, start: float):
+    """One move from ``source`` to ``dest``, scrubbed from $0 to most of the source's budget.
+
+    Returns the figure, the scrubber's first amount (nearest ``start``) and the estimate and
+    exact change there.
+    """
     direction = np.zeros(len(channels.names))
     direction[source], direction[dest] = -1.0, 1.0
-    grid = np.linspace(0, channels.spend[source], 60)
-    linear, exact = linear_vs_exact(channels.curves, channels.spend, direction, grid)
-    at = linear_vs_exact(channels.curves, channels.spend, direction, [amount])
-    return figs.linear_figure(grid, linear, exact, amount), float(at[0][0]), float(at[1][0])
+    amounts = move_amounts(float(channels.spend[source]))
+    active = int(np.argmin(np.abs(amounts - start)))
+    linear, exact = linear_vs_exact(channels.curves, channels.spend, direction, amounts)
+    fig = motion_figs.move_motion(amounts, linear, exact, channels.names[source],
+                                  channels.names[dest], active)
+    return fig, float(amounts[active]), float(linear[active]), float(exact[active])
 
 
 @st.cache_resource(show_spinner=False)
 def s_curve_trap_figure():
     """Two identical S-curves ($1M half-saturation, slope 3) sharing $1.2M."""
     return figs.budget_line_figure(HillCurve(50_000.0, 1_000_000.0, 3.0), 1_200_000.0)
-
-
-def source_note() -> str:
-    """Where the curves come from, for the report."""
-    if "mm_source" in st.session_state:
-        return f"Curves fitted on: {st.session_state['mm_source']}."
-    return "Curves: assumed elasticities calibrated on measured marginal returns at current spend."

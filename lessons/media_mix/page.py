@@ -5,18 +5,13 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core.mmm.report import (
-    client_explanation,
-    csv_text,
-    md_escape,
-    money,
-    plan_rows,
-    summary_rows,
-    target_explanation,
-)
-from figures.media_mix_report import html_report
+from core.mmm.briefing import explanation
+from core.mmm.report import formatted, plan_rows
+from core.mmm.report import md_escape as md
+from core.mmm.report import count, money
 from lessons.media_mix import analysis as mm
-from lessons.media_mix.text import FORMULAS, IDEA, NOTICE, QUESTIONS
+from lessons.media_mix import takeaway, text
+from lessons.media_mix.table import Table, channel_table
 from ui import lesson, state
 from ui.quiz import quiz
 
@@ -40,26 +35,32 @@ RENAMED = {p.key.removeprefix(K): p for p in (SCENARIO, STEP, MOVED, TARGET)}
 
 
 def render(presenter: bool) -> None:
-    """The whole lesson: channels, settings, curves, plan, linear vs exact, downloads."""
+    """The whole lesson: channels, then the plan and its deliverables (a fragment)."""
     state.accept_old_keys(RENAMED)
-    lesson.idea(IDEA)
+    lesson.idea(text.IDEA_CLIENT if presenter else text.IDEA)
     lesson.section("1. The channels")
-    channels = mm.channel_table()
-    if channels is None:
+    table = channel_table(presenter)
+    if table is None:
         st.stop()
-    result, target = plan_settings(channels)
-    response_curves(result)
-    explanation, moves, figures = the_plan(result, target)
-    linear_vs_reality(result)
-    take_away(result, explanation, moves, figures)
-    lesson.what_to_notice(NOTICE)
-    lesson.formulas(*FORMULAS)
+    plan_and_deliverables(table, presenter)
+    lesson.what_to_notice(text.NOTICE)
+    lesson.formulas(*text.FORMULAS)
     if not presenter:
         s_curve_trap()
-    quiz("mediamix", QUESTIONS)
+    quiz("mediamix", text.QUESTIONS)
 
 
-def plan_settings(channels) -> tuple[mm.Analysis, float | None]:
+@st.fragment
+def plan_and_deliverables(table: Table, presenter: bool) -> None:
+    """Sections 2–6. A plan setting reruns only this part: the table above stays as it is."""
+    result = plan_settings(table)
+    response_curves(result, presenter)
+    story, moves, figures = the_plan(result, table, presenter)
+    small_and_big_moves(result, presenter)
+    takeaway.take_away(result, table, story, moves, figures)
+
+
+def plan_settings(table: Table) -> mm.Analysis:
     """Section 2: scenario, step and cap; the analysis of the last valid table."""
     lesson.section("2. Plan settings")
     c1, c2, c3 = st.columns(3)
@@ -71,28 +72,24 @@ def plan_settings(channels) -> tuple[mm.Analysis, float | None]:
         moved = state.widget(MOVED)
     target = state.widget(TARGET) if scenario == "Target return" else None
     result = state.last_good(
-        "mm_analysis", lambda: mm.analyse(channels, step * 1e3, moved * 1e3, target)
+        "mm_analysis", lambda: mm.analyse(table.channels, step * 1e3, moved * 1e3, target)
     )
     if result is None:
         st.stop()
-    return result, target
+    return result
 
 
-def response_curves(result: mm.Analysis) -> None:
-    """Section 3: each channel's response curve and marginal return, today and balanced."""
-    channels, plan, optimum = result.channels, result.plan, result.optimum
+def response_curves(result: mm.Analysis, presenter: bool) -> None:
+    """Section 3: each channel's curve with the plan replayed, and the next $1,000's worth."""
+    channels, optimum = result.channels, result.optimum
     lesson.section("3. Response curves: where each channel sits")
-    lesson.chart(mm.response_figure(channels, tuple(plan.spend)), key="mm_response")
-    lesson.chart(
-        mm.marginal_figure(channels, optimum.level, tuple(optimum.spend)), key="mm_marginal"
-    )
-    st.caption(
-        "Circles: today. Diamonds: after the plan (top chart) and the fully balanced budget "
-        "(bottom chart), where every channel not held at a min/max earns the same marginal "
-        "return λ (dotted line)."
-    )
+    lesson.chart(mm.response_figure(result), key="mm_response")
+    st.caption(text.CURVES_CAPTION + ("" if presenter else text.CURVES_CAPTION_LEARNER))
+    level_name = mm.figs.BALANCED if presenter else mm.figs.BALANCED + " (λ)"
+    lesson.chart(mm.marginal_figure(result, level_name), key="mm_marginal")
+    st.caption(text.MARGINAL_CAPTION + ("" if presenter else text.MARGINAL_CAPTION_LEARNER))
     held = [
-        f"{md_escape(n)} at its {'minimum' if side == 'lower' else 'maximum'}"
+        f"{md(n)} at its {'minimum' if side == 'lower' else 'maximum'}"
         for n, side in zip(channels.names, optimum.binding, strict=True)
         if side
     ]
@@ -100,7 +97,7 @@ def response_curves(result: mm.Analysis) -> None:
         st.caption("At the balanced budget, held at a bound: " + "; ".join(held) + ".")
 
 
-def the_plan(result: mm.Analysis, target: float | None):
+def the_plan(result: mm.Analysis, table: Table, presenter: bool):
     """Section 4: the plan's metrics, allocation and moves, and the client explanation."""
     channels, plan = result.channels, result.plan
     names, spend = channels.names, channels.spend
@@ -110,12 +107,8 @@ def the_plan(result: mm.Analysis, target: float | None):
     m2.metric("Fully balanced: extra conversions", f"{result.optimum_gain:,.0f}")
     m3.metric("Budget moved by the plan", money(plan.moved))
     scenarios = {"Today": spend, "Plan": plan.spend, "Balanced": result.optimum.spend}
-    target_text = None
     if result.target is not None:
-        goal = result.target
-        scenarios["Target return"] = goal.spend
-        target_text = target_explanation(target, goal.total, channels.total, result.target_gain)
-        st.info(target_text)
+        scenarios["Target return"] = result.target.spend
     series = tuple((label, tuple(v)) for label, v in scenarios.items())
     allocation_fig = mm.allocation_figure(names, series)
     shift_fig = mm.shift_figure(names, tuple(plan.shift))
@@ -125,71 +118,44 @@ def the_plan(result: mm.Analysis, target: float | None):
     with right:
         lesson.chart(shift_fig, key="mm_shift")
     moves = plan_rows(names, plan.moves)
-    st.dataframe(moves, hide_index=True, width="stretch", column_config={
-        "Amount ($)": st.column_config.NumberColumn(format="dollar"),
-        "Conversions lost": st.column_config.NumberColumn(format="localized"),
-        "Conversions gained": st.column_config.NumberColumn(format="localized"),
-        "Net conversions": st.column_config.NumberColumn(format="localized"),
-    })
-    explanation = client_explanation(
-        names, spend, channels.marginal, plan.shift, plan.gain, result.optimum_gain,
-        result.current,
-    )
-    if target_text:
-        explanation += "\n\n" + target_text
-    lesson.client_explanation(explanation, title="Why this plan, in plain words")
-    return explanation, moves, (shift_fig, allocation_fig)
+    shown = formatted(moves)
+    if presenter:
+        st.table(shown)  # HTML: it grows with the presenter font, a canvas grid does not
+    else:
+        st.dataframe(shown, hide_index=True, width="stretch")
+    story = explanation(mm.briefing(result, table))
+    lesson.client_explanation("\n\n".join(story), title="Why this plan, in plain words")
+    return story, moves, (allocation_fig, shift_fig)
 
 
-def linear_vs_reality(result: mm.Analysis) -> None:
-    """Section 5: the first-order estimate of a single move against the exact change."""
+def small_and_big_moves(result: mm.Analysis, presenter: bool) -> None:
+    """Section 5: the estimate from today's marginal returns against the exact change."""
     channels, plan = result.channels, result.plan
     names, spend = channels.names, channels.spend
-    lesson.section("5. Linear approximation vs reality")
+    lesson.section("5. Small moves and big moves")
+    basis = "today's returns" if presenter else "today's marginal returns (Σ marginal × change)"
     st.markdown(
-        f"The whole plan, estimated from today's marginal returns (Σ marginal × change of "
-        f"spend): **{result.plan_linear:+,.0f}** conversions; exact from the curves: "
-        f"**{plan.gain:+,.0f}**. Pick any single move below to see the gap grow with its size."
+        f"The whole plan, estimated from {basis}: **{count(result.plan_linear, True)}** conversions; "
+        f"exact from the curves: **{count(plan.gain, True)}**. Pick a single move to see the gap "
+        "grow with its size."
     )
-    a, b, c = st.columns(3)
-    source = a.selectbox("Move budget from", range(len(names)), format_func=names.__getitem__,
-                         index=int(np.argmax(spend)), key="mm_from")
-    dest = b.selectbox("to", range(len(names)), format_func=names.__getitem__,
-                       index=int(np.argmax(channels.marginal)), key="mm_to")
-    top_k = max(int(spend[source] // 1000), 1)
-    amount = 1000 * c.slider("Dollars moved ($K)", 0, top_k, min(300, top_k),
-                             step=max(top_k // 100, 1), format="$%dK", key="mm_amount")
+    a, b = st.columns(2)
+    source = state.widget(state.Choice(K + "from", "Move budget from", names,
+                                       names[int(np.argmax(spend))]), a)
+    dest = state.widget(state.Choice(K + "to", "to", names,
+                                     names[int(np.argmax(channels.marginal))]), b)
     if source == dest:
         st.warning("Choose two different channels to compare the estimate with the exact change.")
         return
-    linear_fig, lin_now, exact_now = mm.linear_figure(channels, source, dest, amount)
-    lesson.chart(linear_fig, key="mm_linear")
+    i, j = names.index(source), names.index(dest)
+    start = min(plan.moved or STEP.default * 1e3, float(spend[i]))
+    fig, amount, linear, exact = mm.move_figure(channels, i, j, start)
+    lesson.chart(fig, key="mm_linear")
     st.markdown(
-        f"Estimate from today's marginal returns: **{lin_now:+,.0f}** conversions. Exact: "
-        f"**{exact_now:+,.0f}**. The partial derivative is a local slope: the further you "
-        "move, the more the curves bend away from their tangents."
-    )
-
-
-def take_away(result: mm.Analysis, explanation: str, moves: list[dict], figures: tuple) -> None:
-    """Section 6: the plan as CSV and as an offline HTML report."""
-    channels, plan = result.channels, result.plan
-    lesson.section("6. Take it away")
-    summary = summary_rows(channels.names, channels.curves, channels.spend, plan.spend)
-    d1, d2 = st.columns(2)
-    d1.download_button(
-        "Download the plan (CSV)",
-        csv_text(list(summary[0]), [list(r.values()) for r in summary]),
-        file_name="media_plan.csv", mime="text/csv", key="mm_csv", on_click="ignore",
-    )
-    report_figures = (mm.response_figure(channels, tuple(plan.spend)), *figures)
-    d2.download_button(
-        "Download the report (HTML, works offline)",
-        lambda: html_report(
-            "Media plan", explanation, [("Per channel", summary), ("Moves", moves)],
-            report_figures, note=mm.source_note(),
-        ),
-        file_name="media_plan.html", mime="text/html", key="mm_html", on_click="ignore",
+        f"Moving **{money(amount)}** from {md(source)} to {md(dest)}: the estimate from today's "
+        f"returns says **{count(linear, True)}** conversions, the curves say **{count(exact, True)}**. Drag "
+        "the slider under the chart: the further you move, the more the curves bend away from "
+        "their tangents, and the more the estimate overstates the gain."
     )
 
 

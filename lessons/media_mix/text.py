@@ -1,5 +1,12 @@
-"""The words of the media-mix lesson: idea, what to notice, formulas, quiz."""
+"""The words of the media-mix lesson: idea, captions, what to notice, formulas, quiz."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core.mmm import CURVE_KINDS, DEFAULT_ELASTICITY, ChannelSet, FitSource
+from core.mmm.briefing import assumptions_text
+from core.mmm.report import md_escape
 from ui.quiz import Question
 
 IDEA = (
@@ -9,6 +16,50 @@ IDEA = (
     "smallest marginal return. Moving budget from low to high marginal returns adds "
     "conversions at the same total, until the marginal returns are equal."
 )
+
+#: The same idea for a client: no calculus words.
+IDEA_CLIENT = (
+    "What matters for the next budget decision is not how much a channel brings in total, but "
+    "what its **next dollar** brings. Every channel has diminishing returns, so the biggest "
+    "channel can be the one where extra money works least. Moving money from where the next "
+    "dollar brings little to where it brings more adds conversions at the same total budget."
+)
+
+LINK_NOTE = (
+    "The table and every setting are kept in the address bar: copy the URL (or use "
+    "*Copy link to this scenario* below) to reopen this analysis exactly as it is now."
+)
+
+CURVES_CAPTION = (
+    "Each panel is one channel: conversions against spend. The hollow circle is today's "
+    "spend; press Play or drag the slider to move the plan's money step by step. The dashed "
+    "tangent's slope is what the next $1,000 brings there, written next to the point."
+)
+CURVES_CAPTION_LEARNER = " The slope of the tangent is the partial derivative ∂R/∂sᵢ."
+MARGINAL_CAPTION = (
+    "Circles: today. Diamonds: the fully balanced budget, where every channel not held at a "
+    "minimum or maximum brings the same from its next $1,000 (dotted line)."
+)
+MARGINAL_CAPTION_LEARNER = " That common level is λ, the Lagrange multiplier of the budget."
+
+
+def defaults_note(channels: Sequence[str]) -> str:
+    """What the table assumed for rows given without a curve."""
+    who = ", ".join(md_escape(c) for c in channels)
+    return (
+        f"**{who}:** no curve was given, so the default assumption is used and shown in the "
+        f"row: a {CURVE_KINDS[0].split(' (')[0].lower()} curve with elasticity "
+        f"{DEFAULT_ELASTICITY} (1 % more spend brings {DEFAULT_ELASTICITY} % more "
+        "conversions). Edit it if you know better."
+    )
+
+
+def table_caption(
+    channels: ChannelSet, fitted: Sequence[bool], fit: FitSource | None, example: bool
+) -> str:
+    """Where the table's numbers come from, and every assumed shape by channel."""
+    head = "The worked example: a consumer-goods brand's four channels. " if example else ""
+    return head + assumptions_text(channels, fitted, fit, advice=False)
 
 
 NOTICE = [
@@ -38,13 +89,13 @@ in the limit of small moves.""",
 
 QUESTIONS = [
     Question(
-        "TV brings the most conversions in total, but its marginal return is 0.42 vs 1.23 for "
-        "search. Where should the next $100K go first?",
+        "Suppose TV brings the most conversions in total, but its next $1,000 brings about 420 "
+        "conversions against 1,230 on search. Where should the next $100K go first?",
         ("TV, it is the biggest driver", "Search", "Split it equally"),
         answer=1,
         explanations=(
             "Total contribution is about the past; the next dollar earns the marginal return.",
-            "The next dollar earns about 1.23 conversions on search vs 0.42 on TV.",
+            "Right: the next $1,000 brings about 1,230 conversions on search against 420 on TV.",
             "An equal split ignores that the channels' next dollars earn different amounts.",
         ),
     ),
