@@ -98,8 +98,8 @@ def marginal_figure(
     x = np.linspace(0.0, top, 81)[1:]
     now = 1000 * bank.marginal(spend)
     cap = 2.2 * float(np.max(now))
-    ys = [np.round(np.minimum(1000 * c.marginal(x), cap * 1.5), 3) for c in curves]
-    traces = _curve_traces(labels, x, ys, colors)
+    ys = [np.minimum(1000 * c.marginal(x), cap * 1.5).astype(np.float32) for c in curves]
+    traces = _curve_traces(labels, x.astype(np.float32), ys, colors)  # 4-byte floats: half
     traces.append(_points(spend, now, colors, [f"{lb} today: {money(s)}" for lb, s in
                                                 zip(labels, spend, strict=True)],
                           "circle", "", "%{text}, next $1K brings %{y:,.0f}<extra></extra>"))

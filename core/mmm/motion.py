@@ -113,7 +113,7 @@ class CurveMotion:
 
 
 def curve_motion(
-    curves: Sequence, plan: Plan, max_frames: int = 41, points: int = 80
+    curves: Sequence, plan: Plan, max_frames: int = 31, points: int = 80
 ) -> CurveMotion:
     """The states of "spend slides along each curve as the plan moves the money".
 
@@ -126,7 +126,7 @@ def curve_motion(
         One curve per channel.
     plan : Plan
         The plan whose moves are replayed.
-    max_frames : int, default 41
+    max_frames : int, default 31
         Most states (see :func:`plan_path`).
     points : int, default 80
         Points per channel's curve.

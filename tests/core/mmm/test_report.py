@@ -20,14 +20,15 @@ from core.mmm import (
     rows_from_channels,
 )
 from core.mmm.report import (
-    client_explanation,
+    count,
     csv_text,
     escape_cell,
+    formatted,
     linear_vs_exact,
     md_escape,
     money,
     plan_rows,
-    target_explanation,
+    summary_rows,
 )
 
 
@@ -97,6 +98,56 @@ def test_money_formatting():
     ]
 
 
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [
+        (999_600.0, "$1M"),  # rounds up into the next unit, never "$1e+03K"
+        (999.6, "$1K"),
+        (1_234_567.0, "$1.23M"),
+        (0.0, "$0"),
+        (-0.3, "$0"),  # no "-$0"
+        (float("inf"), "no limit"),
+    ],
+)
+def test_money_edges(amount, shown):
+    assert money(amount) == shown
+
+
+def test_money_is_ascii_with_the_sign_first():
+    assert money(-800_000) == "-$800K" and "\u2212" not in money(-800_000)
+    assert money(300_000, signed=True) == "+$300K"
+    assert money(0, signed=True) == "$0"
+
+
+def test_count_rounds_as_people_say_it():
+    assert [count(x) for x in (12_345, 1_234, 49.04, 4.04)] == ["12,000", "1,230", "49", "4.0"]
+    assert count(15_112, signed=True) == "+15,000"
+    assert count(-5_341, signed=True) == "-5,340"
+    assert count(0.0, signed=True) == "0.0"
+
+
+def test_formatted_rows_use_the_one_money_formatter():
+    rows = [{"Channel": "TV", "Spend today ($)": 1_500_000, "Change ($)": -300_000,
+             "Conversions per extra $1K today": 49.04, "Note": None, "Step": 3}]
+    assert formatted(rows) == [{"Channel": "TV", "Spend today ($)": "$1.5M",
+                                "Change ($)": "-$300K", "Conversions per extra $1K today": "49",
+                                "Note": "", "Step": "3"}]
+
+
+def test_summary_keeps_numbers_numeric_with_the_currency_in_the_header():
+    ex = CPG_EXAMPLE
+    plan = reallocation_plan(ex.curves, ex.spend, max_moved=500_000)
+    rows = summary_rows(ex.names, ex.curves, ex.spend, plan.spend)
+    assert list(rows[0]) == ["Channel", "Spend today ($)", "Spend in the plan ($)", "Change ($)",
+                             "Conversions per extra $1K today",
+                             "Conversions per extra $1K in the plan"]
+    assert rows[0]["Spend today ($)"] == 2_100_000 and isinstance(rows[0]["Change ($)"], int)
+    assert [r["Change ($)"] for r in rows] == [-500_000, 200_000, 0, 300_000]
+    assert rows[3]["Conversions per extra $1K today"] == pytest.approx(1230.0)
+    text = csv_text(list(rows[0]), [list(r.values()) for r in rows])
+    assert "\r\nTelevision,2100000,1600000,-500000,420.0," in text  # whole dollars, no ".0"
+
+
 @pytest.mark.parametrize("dangerous", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tX", "\rX"])
 def test_csv_escapes_formula_cells(dangerous):
     text = csv_text(["Channel", "Change ($)"], [[dangerous, -500000.0], ["TV", 3]])
@@ -128,21 +179,17 @@ def test_linear_vs_exact_agree_for_small_moves_and_diverge_for_large():
     assert linear[0] == exact[0] == 0.0
 
 
-def test_client_explanation_uses_the_current_numbers():
+def test_linear_vs_exact_matches_the_curves_one_scale_at_a_time():
     ex = CPG_EXAMPLE
-    plan = reallocation_plan(ex.curves, ex.spend, max_moved=500_000)
-    bank = CurveBank(ex.curves)
-    now = bank.response(ex.spend)
-    best = optimize_budget(bank, ex.spend.sum()).total_response - now.sum()
-    text = client_explanation(ex.names, ex.spend, ex.marginal, plan.shift, plan.gain, best, now)
-    assert "about 420 conversions" in text and "about 1,230 conversions" in text
-    assert "\\$500K out of Television" in text
-    assert "\\$300K to Paid search and \\$200K to Digital video" in text
-    assert "241,000 extra conversions" in text
-    assert "Television stays at \\$1.6M" in text
-    assert "$$" not in text and "\\frac" not in text
-    still = client_explanation(ex.names, ex.spend, ex.marginal, np.zeros(4), 0.0, 0.0, now)
-    assert "already" in still
+    direction = np.array([-1.0, 0.5, 0.0, 0.5])
+    scales = np.linspace(0.0, 3e6, 7)  # the last ones floor Television's spend at zero
+    linear, exact = linear_vs_exact(ex.curves, ex.spend, direction, scales)
+    for t, lin, ex_t in zip(scales, linear, exact, strict=True):
+        moved = np.maximum(ex.spend + t * direction, 0.0)
+        change = sum(float(c.response(m)) - float(c.response(s))
+                     for c, m, s in zip(ex.curves, moved, ex.spend, strict=True))
+        assert ex_t == pytest.approx(change, rel=1e-12, abs=1e-6)
+        assert lin == pytest.approx(t * float(np.dot(ex.marginal, direction)), rel=1e-12)
 
 
 def test_plan_rows():
@@ -151,12 +198,4 @@ def test_plan_rows():
     rows = plan_rows(ex.names, plan.moves)
     assert [r["To"] for r in rows] == ["Paid search"] * 3 + ["Digital video"] * 2
     assert all(r["Net conversions"] > 0 for r in rows)
-
-
-def test_target_explanation():
-    text = target_explanation(0.5, 6_445_422.0, 3_900_000.0, 2_100_000.0)
-    assert "at least 500 conversions" in text
-    assert "\\$6.45M" in text and "\\$2.55M more than today" in text
-    assert "2,100,000 extra" in text
-    fewer = target_explanation(2.0, 1e6, 3.9e6, -5e5)
-    assert "less than today" in fewer and "fewer conversions" in fewer
+    assert rows[0]["Amount ($)"] == 100_000 and isinstance(rows[0]["Amount ($)"], int)
