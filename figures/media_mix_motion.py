@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 from core.mmm.motion import CurveMotion
 from core.mmm.report import count, money
 from figures.media_mix import channel_color, money_axis, names_html
-from figures.motion import animate, frame
+from figures.motion import animated, frame
 from figures.theme import COLORS, MONEY_FORMAT, TEMPLATE
 
 PANEL_HEIGHT = 300
@@ -129,16 +129,16 @@ def response_motion(
                                   "line": {"color": "white", "width": 2}},
                        **_moving(motion, active, j)})
     rows, _ = _grid_shape(n)
-    fig = go.Figure(data=traces, layout={
+    spec = {"data": traces, "layout": {
         "template": TEMPLATE, "height": 120 + PANEL_HEIGHT * rows, **layout,
         "title": "Conversions against spend, channel by channel",
         "annotations": _titles(labels, layout), "margin": {"t": 90},
-    })
+    }}
     frames = [frame(f"m{i}", [_moving(motion, i, j) for j in range(n)], moving)
               for i in range(states)]
     total = money(motion.moved[-1])
     steps = [f"{money(m)} of {total} moved" for m in motion.moved]
-    return animate(fig, frames, steps, active=active, prefix="Plan: ", play=True)
+    return animated(spec, frames, steps, active=active, prefix="Plan: ", play=True)
 
 
 def move_motion(
@@ -176,7 +176,7 @@ def move_motion(
          "marker": {"size": 15, "color": [COLORS["orange"], COLORS["blue"]]},
          **_gap(amounts, linear, exact, active)},
     ]
-    fig = go.Figure(data=traces, layout={
+    spec = {"data": traces, "layout": {
         "template": TEMPLATE, "height": 460, "legend": {"orientation": "h", "y": 1.12, "x": 0},
         "title": {"text": f"Moving budget from {names_html([source])[0]} to "
                           f"{names_html([dest])[0]}", "y": 0.97},
@@ -184,11 +184,11 @@ def move_motion(
         "yaxis": {"title": {"text": "Change in conversions"}, "range": [low - pad, high + pad],
                   "tickformat": "~s"},
         "margin": {"t": 110},
-    })
+    }}
     frames = [frame(f"a{i}", [_gap(amounts, linear, exact, i)], [2]) for i in range(len(amounts))]
     steps = [f"{money(a)}: estimate {count(lin, True)}, exact {count(ex, True)} conversions"
              for a, lin, ex in zip(amounts, linear, exact, strict=True)]
-    return animate(fig, frames, steps, active=active, prefix="Moved ")
+    return animated(spec, frames, steps, active=active, prefix="Moved ")
 
 
 def _gap(amounts, linear, exact, i: int) -> dict:

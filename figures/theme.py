@@ -135,14 +135,27 @@ def presenter_layout(fig: go.Figure, height: int) -> go.Figure:
     Every text on the chart ends up at :data:`PRESENTER_MIN_FONT` pixels or more: the base
     font, titles, ticks, legend, data labels, annotations and the scrubber's current value.
     Works on the figure's dictionary and skips Plotly's per-property validation, which
-    would cost several milliseconds per chart on every rerun.
+    would cost several milliseconds per chart on every rerun. The result is remembered on
+    the figure itself, so a cached figure (``st.cache_resource``) is enlarged once, not on
+    every rerun: do not change a figure after showing it in presenter mode.
     """
+    remembered = getattr(fig, "_presenter_copy", None)
+    if remembered is not None and remembered[0] == height:
+        return remembered[1]
+    enlarged = _enlarged(fig, height)
+    fig._presenter_copy = (height, enlarged)  # private attributes are allowed on figures
+    return enlarged
+
+
+def _enlarged(fig: go.Figure, height: int) -> go.Figure:
     spec = fig.to_dict()
     layout = spec.setdefault("layout", {})
     layout["height"] = height
     _merged(layout, "font", size=FONT_SIZE + 5)
     _merged(layout, "legend", font={"size": FONT_SIZE + 3})
-    layout["title"] = {**layout.get("title", {}), "font": {"size": TITLE_SIZE + 6}}
+    title = layout.get("title", {})
+    title = {"text": title} if isinstance(title, str) else title  # unvalidated figures
+    layout["title"] = {**title, "font": {"size": TITLE_SIZE + 6}}
     axes = sorted({"xaxis", "yaxis", *(k for k in layout if k.startswith(("xaxis", "yaxis")))})
     for axis in axes:
         settings = layout.setdefault(axis, {})

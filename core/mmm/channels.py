@@ -77,6 +77,13 @@ class ChannelSet:
         """Current total budget."""
         return float(self.spend.sum())
 
+    @property
+    def key(self) -> tuple:
+        """A cheap hashable identity: names, numbers and curve parameters (for caches)."""
+        arrays = (self.spend, self.marginal, self.lower, self.upper)
+        return (self.names, *(a.tobytes() for a in arrays),
+                tuple((type(c).__name__, c.params()) for c in self.curves))
+
 
 def _where(i: int, name: str, key: str) -> str:
     label = f"row {i + 1}" + (f" ({name})" if name else "")

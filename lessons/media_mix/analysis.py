@@ -41,6 +41,12 @@ class Analysis:
     optimum: Allocation
     target: TargetBudget | None
     target_rate: float | None = None
+    settings: tuple = ()
+
+    @property
+    def key(self) -> tuple:
+        """A cheap identity for the figure caches: the table and the plan settings."""
+        return (self.channels.key, self.settings)
 
     @property
     def optimum_gain(self) -> float:
@@ -65,15 +71,20 @@ class Analysis:
                              tuple(float(v) for v in self.target.spend))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+#: Cache keys from cheap identities rather than Streamlit's hashing of arrays and dataclasses.
+HASH = {ChannelSet: lambda c: c.key}
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=HASH)
 def analyse(channels: ChannelSet, step: float, max_moved: float, target: float | None) -> Analysis:
     bank = CurveBank(channels.curves)
     plan = reallocation_plan(bank, channels.spend, step, max_moved, channels.lower, channels.upper)
-    optimum = optimize_budget(bank, channels.total, channels.lower, channels.upper)
+    optimum = balanced(channels)
     goal = None
     if target is not None:
         goal = target_marginal_budget(bank, target, channels.lower, channels.upper)
-    return Analysis(channels, bank.response(channels.spend), plan, optimum, goal, target)
+    return Analysis(channels, bank.response(channels.spend), plan, optimum, goal, target,
+                    (step, max_moved, target))
 
 
 def briefing(result: Analysis, table: Table, client: str = "", date: str = "") -> Briefing:
@@ -94,16 +105,26 @@ def briefing(result: Analysis, table: Table, client: str = "", date: str = "") -
     )
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+HASH_RESULT = {**HASH, Analysis: lambda a: a.key}
+
+
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=HASH_RESULT)
 def response_figure(result: Analysis):
     """Each channel's curve, with the plan replayed along it in the browser."""
     channels = result.channels
     return motion_figs.response_motion(channels.names, curve_motion(channels.curves, result.plan))
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def marginal_figure(result: Analysis, level_name: str):
-    channels, optimum = result.channels, result.optimum
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=HASH)
+def balanced(channels: ChannelSet) -> Allocation:
+    """The fully balanced budget: it depends on the table alone, not on the plan settings."""
+    return optimize_budget(CurveBank(channels.curves), channels.total, channels.lower,
+                           channels.upper)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=HASH)
+def marginal_figure(channels: ChannelSet, level_name: str):
+    optimum = balanced(channels)
     return figs.marginal_figure(channels.names, channels.spend, channels.curves, optimum.level,
                                 optimum.spend, level_name=level_name)
 
@@ -127,7 +148,7 @@ def move_amounts(available: float, frames: int = MOVE_FRAMES) -> np.ndarray:
     return np.arange(0.0, most + 1e-9 * unit, unit)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=HASH)
 def move_figure(channels: ChannelSet, source: int, dest: int, start: float):
     """One move from ``source`` to ``dest``, scrubbed from $0 to most of the source's budget.
 

@@ -42,6 +42,7 @@ def render(presenter: bool) -> None:
     table = channel_table(presenter)
     if table is None:
         st.stop()
+    next_thousand(table, presenter)
     plan_and_deliverables(table, presenter)
     lesson.what_to_notice(text.NOTICE)
     lesson.formulas(*text.FORMULAS)
@@ -52,9 +53,9 @@ def render(presenter: bool) -> None:
 
 @st.fragment
 def plan_and_deliverables(table: Table, presenter: bool) -> None:
-    """Sections 2–6. A plan setting reruns only this part: the table above stays as it is."""
+    """Sections 3–6. A plan setting reruns only this part: what does not depend on the plan
+    settings (the table, the marginal returns) stays on screen untouched."""
     result = plan_settings(table)
-    response_curves(result, presenter)
     story, moves, figures = the_plan(result, table, presenter)
     small_and_big_moves(result, presenter)
     takeaway.take_away(result, table, story, moves, figures)
@@ -62,7 +63,7 @@ def plan_and_deliverables(table: Table, presenter: bool) -> None:
 
 def plan_settings(table: Table) -> mm.Analysis:
     """Section 2: scenario, step and cap; the analysis of the last valid table."""
-    lesson.section("2. Plan settings")
+    lesson.section("3. Plan settings")
     c1, c2, c3 = st.columns(3)
     with c1:
         scenario = state.widget(SCENARIO)
@@ -79,15 +80,14 @@ def plan_settings(table: Table) -> mm.Analysis:
     return result
 
 
-def response_curves(result: mm.Analysis, presenter: bool) -> None:
-    """Section 3: each channel's curve with the plan replayed, and the next $1,000's worth."""
-    channels, optimum = result.channels, result.optimum
-    lesson.section("3. Response curves: where each channel sits")
-    lesson.chart(mm.response_figure(result), key="mm_response")
-    st.caption(text.CURVES_CAPTION + ("" if presenter else text.CURVES_CAPTION_LEARNER))
+def next_thousand(table: Table, presenter: bool) -> None:
+    """Section 2: what the next $1,000 brings on each channel, today and fully balanced."""
+    channels = table.channels
+    lesson.section("2. What the next $1,000 brings")
     level_name = mm.figs.BALANCED if presenter else mm.figs.BALANCED + " (λ)"
-    lesson.chart(mm.marginal_figure(result, level_name), key="mm_marginal")
+    lesson.chart(mm.marginal_figure(channels, level_name), key="mm_marginal")
     st.caption(text.MARGINAL_CAPTION + ("" if presenter else text.MARGINAL_CAPTION_LEARNER))
+    optimum = mm.balanced(channels)
     held = [
         f"{md(n)} at its {'minimum' if side == 'lower' else 'maximum'}"
         for n, side in zip(channels.names, optimum.binding, strict=True)
@@ -106,6 +106,8 @@ def the_plan(result: mm.Analysis, table: Table, presenter: bool):
     m1.metric("Plan: extra conversions", f"{plan.gain:,.0f}", help="Exact, from the curves.")
     m2.metric("Fully balanced: extra conversions", f"{result.optimum_gain:,.0f}")
     m3.metric("Budget moved by the plan", money(plan.moved))
+    lesson.chart(mm.response_figure(result), key="mm_response")
+    st.caption(text.CURVES_CAPTION + ("" if presenter else text.CURVES_CAPTION_LEARNER))
     scenarios = {"Today": spend, "Plan": plan.spend, "Balanced": result.optimum.spend}
     if result.target is not None:
         scenarios["Target return"] = result.target.spend

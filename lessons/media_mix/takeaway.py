@@ -66,7 +66,7 @@ def take_away(result: mm.Analysis, table: Table, story: list[str], moves: list[d
     brief = dataclasses.replace(mm.briefing(result, table), client=client, date=date)
     summary = summary_rows(channels.names, channels.curves, channels.spend, plan.spend)
     assumptions = assumption_rows(brief)
-    response = mm.response_figure(result)
+    charts = (mm.marginal_figure(channels, mm.figs.BALANCED), mm.response_figure(result), *figures)
     d0, d1, d2, d3 = st.columns(4)
     with d0:
         _copy_link()
@@ -80,7 +80,7 @@ def take_away(result: mm.Analysis, table: Table, story: list[str], moves: list[d
         lambda: html_report(
             "Media plan", "\n\n".join(story),
             [("Per channel", summary), ("Moves", moves), ("Assumptions", assumptions)],
-            (response, *figures), header=_header(brief),
+            charts, header=_header(brief),
         ),
         file_name="media_plan.html", mime="text/html", key="mm_html", on_click="ignore",
         help="One file with interactive charts; opens without internet.",

@@ -44,3 +44,20 @@ def test_presenter_mode_enlarges_the_scrubber_and_buttons():
     assert big.layout.sliders[0].currentvalue.font.size >= 18
     assert big.layout.updatemenus[0].font.size >= 18
     assert len(big.frames) == 5
+
+
+def test_animated_builds_the_same_motion_from_plain_dictionaries():
+    from figures.motion import animated
+
+    spec = {"data": [{"type": "scatter", "x": [0, 1], "y": [0, 1]},
+                     {"type": "scatter", "x": [2], "y": [2]}],
+            "layout": {"height": 300, "margin": {"t": 40}}}
+    frames = [frame(f"f{i}", [{"x": [i], "y": [i]}], [1]) for i in range(5)]
+    plain = animated(spec, frames, [f"step {i}" for i in range(5)], active=2, prefix="at ",
+                     play=True).to_dict()
+    reference = _fig().to_dict()
+    for key in ("sliders", "updatemenus"):
+        assert plain["layout"][key] == reference["layout"][key]
+    assert plain["layout"]["height"] == 300 + 110 and plain["layout"]["margin"]["t"] == 40
+    assert plain["frames"] == reference["frames"]
+    go.Figure(plain)  # valid for Plotly's own validators
