@@ -51,8 +51,11 @@ def money_axis(low: float, high: float, ticks: int = 5, signed: bool = False) ->
 
 
 def _figure(traces: list[dict], layout: dict) -> go.Figure:
-    """A figure from plain dictionaries, without Plotly's per-property validation (slow on
-    every rerun); the figures' tests validate each one instead."""
+    """A figure from plain dictionaries, without Plotly's per-property validation.
+
+    Validation is slow on every rerun that builds a figure; the figures' tests validate each
+    one instead.
+    """
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
 
 

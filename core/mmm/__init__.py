@@ -39,9 +39,9 @@ from core.mmm.channels import (
 )
 from core.mmm.curves import ExponentialCurve, HillCurve, PowerCurve, ResponseCurve
 from core.mmm.example import CPG_EXAMPLE, MediaMixExample
-from core.mmm.optimize import Allocation, optimize_budget, resolve_bounds
 from core.mmm.link import decode_scenario, encode_scenario
 from core.mmm.motion import curve_states, plan_path
+from core.mmm.optimize import Allocation, optimize_budget, resolve_bounds
 from core.mmm.plan import Move, Plan, TargetBudget, reallocation_plan, target_marginal_budget
 
 __all__ = [

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from core.mmm import ChannelSet
 from core.mmm.briefing import explanation
-from core.mmm.report import formatted, plan_rows
+from core.mmm.report import count, formatted, money, plan_rows
 from core.mmm.report import md_escape as md
-from core.mmm.report import count, money
 from lessons.media_mix import analysis as mm
 from lessons.media_mix import takeaway, text
 from lessons.media_mix.table import Table, channel_table
@@ -29,13 +29,20 @@ SCENARIO = state.Choice(
 STEP = state.Slider(K + "step", "Move budget in steps of ($K)", 10, 500, 100, 10)
 MOVED = state.Slider(K + "moved", "Move at most this quarter ($K)", 0, 2000, 500, 50)
 TARGET = state.Slider(K + "target", "Target marginal return (conversions per $)", 0.01, 3.0, 0.5, 0.01)
+AMOUNT = state.Slider(K + "amount", "Start the move at ($K)", 0, 5000, 300, 50, fmt="$%dK",
+                      help="Where the slider under the chart starts; drag it there to move "
+                      "more or less (up to 80 % of the channel's budget).")
 
 #: Links shared before the keys had the lesson's prefix: old URL parameter → its control.
 RENAMED = {p.key.removeprefix(K): p for p in (SCENARIO, STEP, MOVED, TARGET)}
 
 
 def render(presenter: bool) -> None:
-    """The whole lesson: channels, then the plan and its deliverables (a fragment)."""
+    """The whole lesson: channels, returns, the plan and its deliverables, small and big moves.
+
+    The plan (sections 3–5) and the single move (section 6) are fragments: a control in one
+    reruns that part alone, and what does not depend on it stays on screen untouched.
+    """
     state.accept_old_keys(RENAMED)
     lesson.idea(text.IDEA_CLIENT if presenter else text.IDEA)
     lesson.section("1. The channels")
@@ -44,6 +51,7 @@ def render(presenter: bool) -> None:
         st.stop()
     next_thousand(table, presenter)
     plan_and_deliverables(table, presenter)
+    small_and_big_moves(table.channels, presenter)
     lesson.what_to_notice(text.NOTICE)
     lesson.formulas(*text.FORMULAS)
     if not presenter:
@@ -53,16 +61,18 @@ def render(presenter: bool) -> None:
 
 @st.fragment
 def plan_and_deliverables(table: Table, presenter: bool) -> None:
-    """Sections 3–6. A plan setting reruns only this part: what does not depend on the plan
-    settings (the table, the marginal returns) stays on screen untouched."""
-    result = plan_settings(table)
+    """Sections 3–5: settings, the plan and what the client takes away."""
+    result, table = plan_settings(table)  # on a failed analysis, the last good pair
     story, moves, figures = the_plan(result, table, presenter)
-    small_and_big_moves(result, presenter)
     takeaway.take_away(result, table, story, moves, figures)
 
 
-def plan_settings(table: Table) -> mm.Analysis:
-    """Section 2: scenario, step and cap; the analysis of the last valid table."""
+def plan_settings(table: Table) -> tuple[mm.Analysis, Table]:
+    """Section 3: scenario, step and cap; the analysis of the table, or the last good one.
+
+    The analysis comes back with the table it was made from, so that a failed analysis of a
+    new table never mixes the old plan with the new table's rows.
+    """
     lesson.section("3. Plan settings")
     c1, c2, c3 = st.columns(3)
     with c1:
@@ -72,12 +82,13 @@ def plan_settings(table: Table) -> mm.Analysis:
     with c3:
         moved = state.widget(MOVED)
     target = state.widget(TARGET) if scenario == "Target return" else None
-    result = state.last_good(
-        "mm_analysis", lambda: mm.analyse(table.channels, step * 1e3, moved * 1e3, target)
+    good = state.last_good(
+        "mm_analysis",
+        lambda: (mm.analyse(table.channels, step * 1e3, moved * 1e3, target), table),
     )
-    if result is None:
+    if good is None:
         st.stop()
-    return result
+    return good
 
 
 def next_thousand(table: Table, presenter: bool) -> None:
@@ -106,8 +117,6 @@ def the_plan(result: mm.Analysis, table: Table, presenter: bool):
     m1.metric("Plan: extra conversions", f"{plan.gain:,.0f}", help="Exact, from the curves.")
     m2.metric("Fully balanced: extra conversions", f"{result.optimum_gain:,.0f}")
     m3.metric("Budget moved by the plan", money(plan.moved))
-    lesson.chart(mm.response_figure(result), key="mm_response")
-    st.caption(text.CURVES_CAPTION + ("" if presenter else text.CURVES_CAPTION_LEARNER))
     scenarios = {"Today": spend, "Plan": plan.spend, "Balanced": result.optimum.spend}
     if result.target is not None:
         scenarios["Target return"] = result.target.spend
@@ -119,45 +128,48 @@ def the_plan(result: mm.Analysis, table: Table, presenter: bool):
         lesson.chart(allocation_fig, key="mm_allocation")
     with right:
         lesson.chart(shift_fig, key="mm_shift")
+    lesson.chart(mm.response_figure(result), key="mm_response")
+    st.caption(text.CURVES_CAPTION + ("" if presenter else text.CURVES_CAPTION_LEARNER))
     moves = plan_rows(names, plan.moves)
     shown = formatted(moves)
     if presenter:
         st.table(shown)  # HTML: it grows with the presenter font, a canvas grid does not
     else:
         st.dataframe(shown, hide_index=True, width="stretch")
+    basis = "today's returns" if presenter else "today's marginal returns (Σ marginal × change)"
+    st.markdown(
+        f"The whole plan estimated from {basis}: **{count(result.plan_linear, True)}** "
+        f"conversions; exact from the curves: **{count(plan.gain, True)}**. The estimate is "
+        "too optimistic because returns fall as money moves (section 6)."
+    )
     story = explanation(mm.briefing(result, table))
     lesson.client_explanation("\n\n".join(story), title="Why this plan, in plain words")
     return story, moves, (allocation_fig, shift_fig)
 
 
-def small_and_big_moves(result: mm.Analysis, presenter: bool) -> None:
-    """Section 5: the estimate from today's marginal returns against the exact change."""
-    channels, plan = result.channels, result.plan
+@st.fragment
+def small_and_big_moves(channels: ChannelSet, presenter: bool) -> None:
+    """Section 6: one move's estimate from today's marginal returns against the exact change."""
     names, spend = channels.names, channels.spend
-    lesson.section("5. Small moves and big moves")
-    basis = "today's returns" if presenter else "today's marginal returns (Σ marginal × change)"
-    st.markdown(
-        f"The whole plan, estimated from {basis}: **{count(result.plan_linear, True)}** conversions; "
-        f"exact from the curves: **{count(plan.gain, True)}**. Pick a single move to see the gap "
-        "grow with its size."
-    )
-    a, b = st.columns(2)
+    lesson.section("6. Small moves and big moves")
+    a, b, c = st.columns(3)
     source = state.widget(state.Choice(K + "from", "Move budget from", names,
                                        names[int(np.argmax(spend))]), a)
     dest = state.widget(state.Choice(K + "to", "to", names,
                                      names[int(np.argmax(channels.marginal))]), b)
+    start = 1e3 * state.widget(AMOUNT, c)
     if source == dest:
         st.warning("Choose two different channels to compare the estimate with the exact change.")
         return
     i, j = names.index(source), names.index(dest)
-    start = min(plan.moved or STEP.default * 1e3, float(spend[i]))
     fig, amount, linear, exact = mm.move_figure(channels, i, j, start)
     lesson.chart(fig, key="mm_linear")
     st.markdown(
-        f"Moving **{money(amount)}** from {md(source)} to {md(dest)}: the estimate from today's "
-        f"returns says **{count(linear, True)}** conversions, the curves say **{count(exact, True)}**. Drag "
-        "the slider under the chart: the further you move, the more the curves bend away from "
-        "their tangents, and the more the estimate overstates the gain."
+        f"Moving **{md(money(amount))}** from {md(source)} to {md(dest)}: the estimate from today's "
+        f"returns says **{count(linear, True)}** conversions, the curves say "
+        f"**{count(exact, True)}**. Drag the slider under the chart: the further you move, the "
+        "more the curves bend away from their tangents, and the more the estimate overstates "
+        "the gain."
     )
 
 

@@ -59,7 +59,7 @@ def take_away(result: mm.Analysis, table: Table, story: list[str], moves: list[d
               figures: tuple) -> None:
     """Section 6: the link, the plan as CSV, the offline HTML report and the deck."""
     channels, plan = result.channels, result.plan
-    lesson.section("6. Take it away")
+    lesson.section("5. Take it away")
     c1, c2 = st.columns(2)
     client = state.widget(CLIENT, c1).strip()
     date = _meeting_date(c2)

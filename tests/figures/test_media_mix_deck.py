@@ -13,8 +13,14 @@ import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
-from core.mmm import Briefing, CurveBank, FitSource, channels_from_rows, optimize_budget
-from core.mmm import reallocation_plan
+from core.mmm import (
+    Briefing,
+    CurveBank,
+    FitSource,
+    channels_from_rows,
+    optimize_budget,
+    reallocation_plan,
+)
 from core.mmm.briefing import assumption_rows, explanation
 from core.mmm.report import summary_rows
 from figures.media_mix_deck import deck_bytes

@@ -59,5 +59,7 @@ def test_animated_builds_the_same_motion_from_plain_dictionaries():
     for key in ("sliders", "updatemenus"):
         assert plain["layout"][key] == reference["layout"][key]
     assert plain["layout"]["height"] == 300 + 110 and plain["layout"]["margin"]["t"] == 40
-    assert plain["frames"] == reference["frames"]
+    untyped = [{**f, "data": [{k: v for k, v in d.items() if k != "type"} for d in f["data"]]}
+               for f in reference["frames"]]  # graph objects add the trace type; Plotly.js
+    assert plain["frames"] == untyped      # merges a frame into the trace it names anyway
     go.Figure(plain)  # valid for Plotly's own validators

@@ -11,11 +11,9 @@ import pytest
 
 from core.mmm import (
     CPG_EXAMPLE,
-    CurveBank,
     HillCurve,
     PowerCurve,
     channels_from_rows,
-    optimize_budget,
     reallocation_plan,
     rows_from_channels,
 )
