@@ -167,14 +167,25 @@ def _missing(value: object) -> bool:
         return False
 
 
+def _complete(row: dict) -> bool:
+    return all(row.get(k) not in (None, "") for k in ("name", "spend", "marginal"))
+
+
 def _fill_defaults(rows: list[dict]) -> None:
-    """Write assumed defaults into the table itself and show it again (they stay editable)."""
-    filled_rows, filled = fill_defaults(rows)
+    """Write assumed defaults into the table itself and show it again (they stay editable).
+
+    Only rows whose name, spend and marginal return are all typed in are filled: showing the
+    table again resets the grid, which must not happen while a row is still being typed.
+    """
+    ready = [i for i, row in enumerate(rows) if _complete(row)]
+    completed, filled = fill_defaults([rows[i] for i in ready])
     if not filled:
         return
-    who = sorted({d.name or f"row {d.row + 1}" for d in filled})
-    note = text.defaults_note(who)
-    load(filled_rows, st.session_state.get(FIT_KEY), note)
+    new_rows = list(rows)
+    for i, row in zip(ready, completed, strict=True):
+        new_rows[i] = row
+    note = text.defaults_note(sorted({d.name for d in filled}))
+    load(new_rows, st.session_state.get(FIT_KEY), note)
     st.rerun()
 
 

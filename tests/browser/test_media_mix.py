@@ -1,13 +1,35 @@
-"""Media-mix lesson in a real browser: a key press reruns the plan, the report opens offline."""
+"""Media-mix lesson in a real browser: the grid, the link, the motions, presenter mode, phones."""
 
 from __future__ import annotations
 
+import io
 import re
 
-from tests.browser.helpers import assert_no_exception, open_lesson, save_screenshot, wait_idle
+import pytest
+
+from lessons.media_mix.table import WIDTHS
+from tests.browser.helpers import (
+    ARTIFACTS,
+    assert_no_exception,
+    chart,
+    drag_scrubber,
+    save_screenshot,
+    wait_idle,
+)
+from tests.fixtures import media_client
 
 METRIC = '[data-testid="stMetricValue"]'
 CAP = "Move at most this quarter ($K)"
+SLOW = 120_000  # ms: the shared test machine can be very busy
+SHIFT_NAMES = "document.querySelector('.st-key-mm_shift .js-plotly-plot')?.data?.[0]?.y"
+
+
+def _open(page, server: str, query: str = "") -> None:
+    """Open the lesson and wait for its first run (generous timeouts: a busy machine)."""
+    page.set_default_timeout(SLOW)
+    page.goto(f"{server}/Media_mix{query}")
+    page.wait_for_selector('[data-testid="stApp"]')
+    wait_idle(page, SLOW)
 
 
 def _first_metric(page) -> str:
@@ -23,31 +45,36 @@ def _raise_cap_to_default(page) -> None:
             page.wait_for_function(f"location.search.includes('{expected}')")
         else:
             page.wait_for_function("!location.search.includes('moved=')")
-        wait_idle(page)
+        wait_idle(page, SLOW)
 
 
-def _report_opens_offline(page, browser, tmp_path) -> None:
+def _report_opens_offline(page, browser, tmp_path, viewport=None, shot=None) -> None:
     with page.expect_download() as info:
-        page.get_by_role("button", name="Download the report (HTML, works offline)").click()
+        page.get_by_role("button", name="Download the report (HTML)").click()
     path = tmp_path / "report.html"
     info.value.save_as(path)
     text = path.read_text(encoding="utf-8")
-    assert "Television" in text and not re.search(r"<script[^>]+src=", text)
-    offline = browser.new_context()
+    assert not re.search(r"<script[^>]+src=", text)
+    offline = browser.new_context(**({"viewport": viewport} if viewport else {}))
     try:
         offline.route(re.compile(r"^https?://.*"), lambda route: route.abort())
         report = offline.new_page()
         report.goto(path.as_uri())
         report.wait_for_function(
             "typeof window.Plotly === 'object' && "
-            "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3"
+            "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3", timeout=SLOW
         )
+        if shot:
+            save_screenshot(report, shot, full_page=False)
+            width = report.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport["width"] + 1, "the report scrolls sideways on a phone"
     finally:
         offline.close()
+    return text
 
 
 def test_media_mix_plan_reruns_and_report_opens_offline(page, server, browser, tmp_path):
-    open_lesson(page, server, "Media_mix", "?mm_moved=300")
+    _open(page, server, "?mm_moved=300")
     page.wait_for_selector(".js-plotly-plot")
     assert_no_exception(page)
     before = _first_metric(page)
@@ -56,15 +83,179 @@ def test_media_mix_plan_reruns_and_report_opens_offline(page, server, browser, t
     # last key press the app can still read idle while showing an intermediate cap's result.
     page.wait_for_function(f"document.querySelector('{METRIC}')?.innerText === '240,611'")
     assert _first_metric(page) != before
-    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    chart(page, "mm_allocation").scroll_into_view_if_needed()
     save_screenshot(page, "media_mix", full_page=False)
-    _report_opens_offline(page, browser, tmp_path)
-    page.get_by_text("Presenter mode").click()  # the client explanation, without formulas
-    page.wait_for_selector('[data-testid="stAlert"]:has-text("extra conversions")')
-    wait_idle(page)
-    assert page.get_by_text("The mathematics").count() == 0
-    page.locator(
-        '[data-testid="stAlert"]:has-text("extra conversions")'
-    ).scroll_into_view_if_needed()
-    save_screenshot(page, "media_mix_presenter", full_page=False)
+    text = _report_opens_offline(page, browser, tmp_path)
+    assert "Television" in text and "<dt>Total budget</dt><dd>$3.9M</dd>" in text
+
+
+def _cell(page, column: str, row: int) -> tuple[float, float]:
+    """The centre of a cell of the channel grid (0-based row under the header)."""
+    canvas = page.locator('.st-key-mm_editor [data-testid="stDataFrame"] canvas').first
+    box = canvas.bounding_box()
+    keys = list(WIDTHS)
+    left = 34 + sum(WIDTHS[k] for k in keys[: keys.index(column)])  # after the row markers
+    return box["x"] + left + WIDTHS[column] / 2, box["y"] + 35 * (row + 1) + 17
+
+
+EDITING = "['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)"
+
+
+def _type_into(page, column: str, row: int, value: str, expect: str) -> None:
+    """Type a cell through the real grid: select it, type to open its editor, replace, Enter."""
+    page.mouse.click(*_cell(page, column, row))
+    page.wait_for_timeout(400)
+    page.keyboard.type("0")  # opens the cell's editor (the trailing row becomes a new row)
+    page.wait_for_function(EDITING)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(value)
+    page.keyboard.press("Enter")
+    try:
+        page.wait_for_function(expect, timeout=SLOW)
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"media_mix_grid_{column}.png"))
+        raise
+    wait_idle(page, SLOW)
+    page.wait_for_timeout(1000)  # let the grid settle before the next cell
+
+
+def test_a_row_added_in_the_grid_is_planned_and_its_link_reopens_it(page, server, browser):
+    _open(page, server)
+    page.wait_for_function(f"{SHIFT_NAMES}?.length === 4")  # the whole page has drawn
+    page.wait_for_timeout(1000)
+    alert = "Array.from(document.querySelectorAll('[data-testid=stAlert]')).some(a => " \
+            "a.innerText.includes({!r}))"
+    # "+ Add row", as an account manager does; the grid is not reset while the row is being
+    # typed: the default curve and elasticity come once name, spend and return are in.
+    page.locator(".st-key-mm_editor").hover()
+    page.get_by_role("button", name="Add row").click()
+    wait_idle(page, SLOW)
+    page.wait_for_timeout(1000)
+    page.keyboard.press("Escape")
+    _type_into(page, "name", 4, "Audio", alert.format("row 5 (Audio), Spend ($): a number"))
+    _type_into(page, "spend", 4, "200000", alert.format("Marginal return: a number is needed"))
+    _type_into(page, "marginal", 4, "0.045", f"{SHIFT_NAMES}?.includes('Audio')")
     assert_no_exception(page)
+    note = page.locator('[data-testid="stAlert"]', has_text="no curve was given")
+    assert "Audio" in note.inner_text() and "elasticity 0.5" in note.inner_text()
+    assert "mm_table=" in page.url
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        other = fresh.new_page()
+        other.set_default_timeout(SLOW)
+        base, query = page.url.split("/Media_mix")
+        _open(other, base, query)
+        other.wait_for_function(f"{SHIFT_NAMES}?.length === 5")
+        names = other.evaluate(SHIFT_NAMES)
+        assert names == ["Television", "Digital video", "Display", "Paid search", "Audio"]
+        assert_no_exception(other)
+    finally:
+        fresh.close()
+
+
+def test_the_plan_replay_and_the_single_move_scrub_without_a_rerun(page, server):
+    _open(page, server)
+    page.wait_for_selector(".st-key-mm_linear .js-plotly-plot")
+    replay = drag_scrubber(page, "mm_response", trace=8)  # the first moving trace (4 channels)
+    assert replay["changes"] >= 3 and replay["reruns"] == 0, replay
+    move = drag_scrubber(page, "mm_linear", trace=2)
+    assert move["changes"] >= 3 and move["reruns"] == 0, move
+    gap = page.evaluate("document.querySelector('.st-key-mm_linear .js-plotly-plot').data[2]")
+    assert gap["x"][0] == gap["x"][1] and gap["y"][0] > gap["y"][1]  # estimate above exact
+
+
+def _client_link(server: str) -> str:
+    from core.mmm import encode_scenario
+
+    return f"{server}/Media_mix?mm_table={encode_scenario(media_client.rows())}"
+
+
+SECTIONS = {  # screenshot name → the heading it starts at
+    "media_mix_presenter_table": "1. The channels",
+    "media_mix_presenter_returns": "2. What the next $1,000 brings",
+    "media_mix_presenter_plan": "4. The plan",
+    "media_mix_presenter_curves": "Conversions against spend",
+    "media_mix_presenter_words": "Why this plan, in plain words",
+}
+HIDDEN = ("λ", "θ", "Σ", "Lagrange", "partial derivative", "scripts/", ".py", "None",
+          "Check your understanding", "What to notice", "The mathematics")
+
+
+def test_a_client_session_in_presenter_mode_at_1920(browser, server, tmp_path):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080},
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(SLOW)
+    try:
+        page.goto(_client_link(server))
+        wait_idle(page, SLOW)
+        page.wait_for_function(f"{SHIFT_NAMES}?.length === 5")
+        page.get_by_text("Presenter mode").click()
+        page.wait_for_selector('[data-testid="stTable"]')  # the moves as a large table
+        wait_idle(page, SLOW)
+        main = page.locator('[data-testid="stMain"]').inner_text()
+        for word in HIDDEN:
+            assert word not in main, word
+        sizes = page.evaluate(
+            "Array.from(document.querySelectorAll('.js-plotly-plot text'))"
+            ".filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0"
+            " && getComputedStyle(t).fill !== 'rgba(0, 0, 0, 0)')"
+            ".map(t => parseFloat(getComputedStyle(t).fontSize))")
+        assert sizes and min(sizes) >= 18, sorted(sizes)[:5]
+        grid = page.locator('.st-key-mm_editor canvas').first.bounding_box()
+        column = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+        assert grid["x"] + grid["width"] <= column["x"] + column["width"] + 2  # zoomed, fits
+        for name, heading in SECTIONS.items():
+            page.get_by_text(heading, exact=True).first.scroll_into_view_if_needed()
+            page.evaluate("document.querySelector('[data-testid=stMain]').scrollBy(0, -20)")
+            page.wait_for_timeout(500)
+            save_screenshot(page, name, full_page=False)
+        page.get_by_label("Client").fill("Acme Foods")
+        page.keyboard.press("Enter")
+        page.wait_for_function("location.search.includes('mm_client=Acme')")
+        wait_idle(page, SLOW)
+        _deck_downloads(page, tmp_path)
+        page.get_by_role("button", name=re.compile("Copy link to this scenario")).click()
+        shown = page.locator('[data-testid="stPopover"] code, [data-testid="stCode"] code')
+        assert "mm_table=" in shown.first.inner_text() and "mm_client=Acme" in shown.first.inner_text()
+        assert_no_exception(page)
+    finally:
+        context.close()
+
+
+def _deck_downloads(page, tmp_path) -> None:
+    from pptx import Presentation
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the deck (PowerPoint)").click()
+    data = (tmp_path / "deck.pptx")
+    info.value.save_as(data)
+    deck = Presentation(io.BytesIO(data.read_bytes()))
+    first = [s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame]
+    assert first[0] == "Media plan for Acme Foods"
+    charts = [s.chart for slide in deck.slides for s in slide.shapes if s.has_chart]
+    assert list(charts[0].plots[0].categories) == list(media_client.NAMES)
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}], ids=["phone"])
+def test_a_shared_link_and_the_report_on_a_phone(browser, server, tmp_path, viewport):
+    context = browser.new_context(viewport=viewport, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(SLOW)
+    try:
+        page.goto(_client_link(server))
+        wait_idle(page, SLOW)
+        page.wait_for_function(f"{SHIFT_NAMES}?.length === 5")
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.get_attribute("aria-expanded") == "false"  # collapsed: the page shows
+        save_screenshot(page, "media_mix_phone", full_page=False)
+        chart(page, "mm_shift").scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        save_screenshot(page, "media_mix_phone_plan", full_page=False)
+        text = _report_opens_offline(page, page.context.browser, tmp_path, viewport,
+                                     "media_mix_report_phone")
+        assert "Audio" in text
+        assert_no_exception(page)
+    finally:
+        context.close()
