@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.mmm.fit.adstock import MAX_DECAY
-from core.mmm.fit.estimation import channel_correlations
+from core.mmm.fit.readout import channel_correlations
 
 
 def fit_warnings(fit, corr_threshold: float = 0.8) -> list[str]:

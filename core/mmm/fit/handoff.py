@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from core.mmm.curves import PowerCurve
-from core.mmm.fit.estimation import recent_marginals
+from core.mmm.fit.readout import recent_marginals
 
 #: Elasticities handed to PowerCurve are clipped into [MIN_ELASTICITY, 1].
 MIN_ELASTICITY = 0.01

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from core.mmm.fit import fit_media_mix, fit_warnings, guess_roles, read_weekly_csv, response_curves
 from core.mmm.fit.adstock import decay_grid, geometric_adstock, log_adstock
-from core.mmm.fit.estimation import fourier_terms, log_mean
+from core.mmm.fit.estimation import fourier_terms
 from core.mmm.fit.least_squares import ols, t_quantile
+from core.mmm.fit.readout import log_mean
 from core.mmm.fit.search import search_decays
 
 ROOT = Path(__file__).resolve().parents[4]
