@@ -90,8 +90,11 @@ def _flights(rng: np.random.Generator, weeks: int, off_share: float) -> np.ndarr
     return on
 
 
-def make_history(rng: np.random.Generator, running: bool, form: str) -> History:
-    """One history; ``running`` and ``form`` are set by the caller so that they balance."""
+def make_history(rng: np.random.Generator, running: bool, form: str, rho: float = 0.0) -> History:
+    """One history; ``running`` and ``form`` are set by the caller so that they balance.
+
+    ``rho`` is the week-to-week correlation of the noise (0: independent weeks).
+    """
     weeks, n_ch = int(rng.integers(104, 157)), int(rng.integers(3, 7))
     flighted = rng.random(n_ch) < 0.5
     decay = rng.uniform(0.0, 0.8, n_ch)
@@ -110,13 +113,23 @@ def make_history(rng: np.random.Generator, running: bool, form: str) -> History:
     terms = np.where(power, elasticity * np.log(stock / mean_stock),
                      (1 + OFFSET) * elasticity * np.log((stock + OFFSET * mean_stock) / mean_stock))
     log_y = np.log(BASE) + season + 0.08 * promo + terms.sum(axis=1)
-    log_y += noise * rng.standard_normal(weeks)
+    log_y += noise * ar1_noise(rng, weeks, rho)
     names = tuple(f"ch{j + 1}" for j in range(n_ch))
     frame = pd.DataFrame({"y": np.round(np.exp(log_y)), **dict(zip(names, spend.T, strict=True)),
                           "promo": promo})
     marginal = _true_marginal(spend, decay, elasticity, power, mean_stock, 0.08 * promo.mean(),
                               noise)
     return History(frame, names, elasticity, decay, marginal, flighted, running, form, noise)
+
+
+def ar1_noise(rng: np.random.Generator, weeks: int, rho: float) -> np.ndarray:
+    """Unit-variance noise with lag-one correlation ``rho`` (stationary from the first week)."""
+    shocks = rng.standard_normal(weeks)
+    out = np.empty(weeks)
+    out[0] = shocks[0]
+    for t in range(1, weeks):
+        out[t] = rho * out[t - 1] + np.sqrt(1 - rho**2) * shocks[t]
+    return out
 
 
 def _true_marginal(spend, decay, elasticity, power, mean_stock, controls, noise) -> np.ndarray:
@@ -130,16 +143,21 @@ def _true_marginal(spend, decay, elasticity, power, mean_stock, controls, noise)
     return y * slope / (1 - decay)
 
 
-def histories(count: int, seed: int = SEED) -> list[History]:
-    """``count`` histories from one seeded generator; start state and form alternate."""
+def histories(count: int, seed: int = SEED, rho: tuple[float, float] = (0.0, 0.0)
+              ) -> list[History]:
+    """``count`` histories from one seeded generator; start state and form alternate.
+
+    ``rho`` is the range the noise's week-to-week correlation is drawn from.
+    """
     rng = np.random.default_rng(seed)
-    return [make_history(rng, running=i % 2 == 1, form=("offset", "power")[(i // 2) % 2])
+    return [make_history(rng, running=i % 2 == 1, form=("offset", "power")[(i // 2) % 2],
+                         rho=float(rng.uniform(*rho)))
             for i in range(count)]
 
 
 @dataclass
 class Study:
-    """Per (history, channel) outcomes of one calibration run."""
+    """Per (history, channel) outcomes of one calibration run, and the time of each fit."""
 
     hits_e: list = field(default_factory=list)
     hits_d: list = field(default_factory=list)
@@ -147,21 +165,23 @@ class Study:
     rel_marginal: list = field(default_factory=list)
     groups: dict = field(default_factory=dict)
     fit_ms: list = field(default_factory=list)
+    cpu_ms: list = field(default_factory=list)
     failures: int = 0
 
 
-def study(items: list[History], **fit_options) -> Study:
-    """Fit every history (no hold-out) and record interval hits, errors and times."""
+def study(items: list[History], holdout_weeks: int = 0, **fit_options) -> Study:
+    """Fit every history and record interval hits, errors and times (wall and CPU)."""
     out = Study()
     for h in items:
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         try:
-            fit = fit_media_mix(h.frame, "y", h.channels, controls=["promo"], holdout_weeks=0,
-                                **fit_options)
+            fit = fit_media_mix(h.frame, "y", h.channels, controls=["promo"],
+                                holdout_weeks=holdout_weeks, **fit_options)
         except ValueError:
             out.failures += 1
             continue
-        out.fit_ms.append(1000 * (time.perf_counter() - start))
+        out.fit_ms.append(1000 * (time.perf_counter() - wall))
+        out.cpu_ms.append(1000 * (time.process_time() - cpu))
         curves = response_curves(fit, window=len(h.frame))
         for j, name in enumerate(h.channels):
             lo, hi = fit.ci[name]
@@ -195,8 +215,10 @@ def summary(result: Study) -> dict:
         "pairs": int(e.size), "failures": result.failures,
         "coverage_elasticity": float(e.mean()), "coverage_decay": float(d.mean()),
         "bias": float(err.mean()), "rmse": float(np.sqrt(np.mean(err**2))),
+        "median_abs_error": float(np.median(np.abs(err))),
         "marginal_median_rel_error": float(np.median(result.rel_marginal)),
         "fit_ms_median": float(np.median(result.fit_ms)),
+        "cpu_ms_median": float(np.median(result.cpu_ms)),
         "groups": {},
     }
     for (key, value), idx in sorted(result.groups.items()):
@@ -208,37 +230,85 @@ def summary(result: Study) -> dict:
     return out
 
 
-def report(name: str, s: dict) -> str:
-    """The summary as a plain-text table."""
-    lines = [
-        f"{name}: {s['pairs']} channel estimates, {s['failures']} failed fits",
-        f"  coverage elasticity {s['coverage_elasticity']:.3f}  decay {s['coverage_decay']:.3f}"
-        f"  bias {s['bias']:+.4f}  RMSE {s['rmse']:.4f}"
-        f"  marginal median rel. error {s['marginal_median_rel_error']:.3f}"
-        f"  fit {s['fit_ms_median']:.1f} ms",
-    ]
-    for label, g in s["groups"].items():
-        lines.append(f"    {label:<48} n={g['n']:<5} elasticity {g['elasticity']:.3f}  "
-                     f"decay {g['decay']:.3f}  RMSE {g['rmse']:.4f}")
+def table(columns: dict[str, dict]) -> str:
+    """Summaries side by side as a Markdown table (one column per summary)."""
+    names = list(columns)
+    first = columns[names[0]]
+    lines = ["| | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+
+    def add(label: str, get) -> None:
+        lines.append(f"| {label} | " + " | ".join(get(columns[n]) for n in names) + " |")
+
+    add("coverage, elasticity (decay)", lambda s: f"{s['coverage_elasticity']:.3f} "
+        f"({s['coverage_decay']:.3f})")
+    for group in first["groups"]:
+        add(f"&nbsp;&nbsp;{group}", lambda s, g=group: f"{s['groups'][g]['elasticity']:.3f} "
+            f"({s['groups'][g]['decay']:.3f})")
+    add("elasticity bias / RMSE", lambda s: f"{s['bias']:+.4f} / {s['rmse']:.4f}")
+    add("elasticity median abs. error", lambda s: f"{s['median_abs_error']:.4f}")
+    add("marginal return at mean spend, median rel. error",
+        lambda s: f"{100 * s['marginal_median_rel_error']:.1f} %")
+    add("time per fit, median wall (CPU)",
+        lambda s: f"{s['fit_ms_median']:.0f} ms ({s['cpu_ms_median']:.0f} ms)")
     return "\n".join(lines)
 
 
-def run(quick: bool) -> list[dict]:
-    """Benchmark rows: the study's coverage (in the note and as fields) and time per fit."""
-    items = histories(24 if quick else HISTORIES)
-    s = summary(study(items))
+def _row(what: str, s: dict, note: str) -> dict:
     worst = min(s["groups"].items(), key=lambda kv: kv[1]["elasticity"])
-    note = (f"{len(items)} histories: coverage elasticity {s['coverage_elasticity']:.3f}, decay "
-            f"{s['coverage_decay']:.3f}; worst subgroup '{worst[0]}' {worst[1]['elasticity']:.3f}; "
-            f"RMSE {s['rmse']:.4f}, bias {s['bias']:+.4f}; marginal median rel. error "
-            f"{s['marginal_median_rel_error']:.3f}")
-    return [{"what": "calibration: one fit per history (no hold-out)", "median_ms": None,
-             "p95_ms": None, "target_ms": 100, "note": note, **s}] if not s["fit_ms_median"] else [
-        {"what": "calibration: one fit per history (no hold-out)",
-         "median_ms": s["fit_ms_median"], "p95_ms": None, "target_ms": 100, "note": note,
-         "coverage_elasticity": s["coverage_elasticity"], "coverage_decay": s["coverage_decay"],
-         "rmse": s["rmse"], "bias": s["bias"], "groups": s["groups"]}]
+    text = (f"{note}coverage elasticity {s['coverage_elasticity']:.3f}, decay "
+            f"{s['coverage_decay']:.3f}; worst subgroup '{worst[0]}' "
+            f"{worst[1]['elasticity']:.3f}; RMSE {s['rmse']:.4f}")
+    return {"what": what, "median_ms": s["fit_ms_median"], "p95_ms": None, "target_ms": 100,
+            "note": text, **{k: v for k, v in s.items() if k != "groups"},
+            "groups": s["groups"]}
+
+
+def studies(quick: bool) -> dict[str, dict]:
+    """The default fit and the alternatives it was chosen over, on the same histories."""
+    items = histories(12 if quick else HISTORIES)
+    half = items[: max(6, len(items) // 2)]
+    autocorrelated = histories(6 if quick else 150, seed=SEED + 1, rho=(0.3, 0.6))
+    return {
+        "default (start estimated, intervals auto)": summary(study(items)),
+        "start at zero": summary(study(half, start="zero")),
+        "start at the first weeks' steady state": summary(study(half, start="steady")),
+        "autocorrelated noise, classical intervals": summary(
+            study(autocorrelated, covariance="classical")),
+        "autocorrelated noise, auto (Newey-West)": summary(study(autocorrelated)),
+        "default with the 13-week hold-out refit": summary(study(items[:20], holdout_weeks=13)),
+    }
+
+
+def before(quick: bool = False) -> dict[str, dict]:
+    """The studies a fit without ``start`` or ``covariance`` options can run (an older fit)."""
+    items = histories(12 if quick else HISTORIES)
+    autocorrelated = histories(6 if quick else 150, seed=SEED + 1, rho=(0.3, 0.6))
+    return {
+        "before": summary(study(items)),
+        "before, autocorrelated noise": summary(study(autocorrelated)),
+        "before with the 13-week hold-out refit": summary(study(items[:20], holdout_weeks=13)),
+    }
+
+
+def run(quick: bool) -> list[dict]:
+    """Benchmark rows: each study's coverage (note and fields) and its median time per fit."""
+    results = studies(quick)
+    return [_row(f"calibration: {name}", s, f"{s['pairs']} estimates; ")
+            for name, s in results.items()]
 
 
 if __name__ == "__main__":
-    print(report("fit_media_mix", summary(study(histories(HISTORIES)))))
+    import sys
+
+    if sys.argv[1:] == ["--before"]:  # PYTHONPATH=<checkout of an older core>:. python -m ...
+        for name, result in before().items():
+            print(table({name: result}), end="\n\n")
+        raise SystemExit
+    found = studies(quick=False)
+    print(table(dict(list(found.items())[:3])))
+    print()
+    print(table(dict(list(found.items())[3:5])))
+    print()
+    full = found["default with the 13-week hold-out refit"]
+    print(f"full fit with hold-out: {full['fit_ms_median']:.0f} ms wall, "
+          f"{full['cpu_ms_median']:.0f} ms CPU (median of 20)")

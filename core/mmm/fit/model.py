@@ -193,8 +193,9 @@ def _prepare(frame, target, channels, date, controls, seasonality, trend):
             raise ValueError(f"Column '{name}' is not in the data.")
     if len(set(used)) < len(used):
         raise ValueError("A column is used twice (as target, channel or control).")
+    first = int(frame.attrs.get("first_row", 2))
     for name in used:
-        _check_column(frame, name, spend=name in channels, target=name == target)
+        _check_column(frame, name, first, spend=name in channels, target=name == target)
     n = len(frame)
     time = _week_index(frame, date)
     harmonics = seasonality if seasonality is not None else (2 if n >= 104 else int(n >= 52))
@@ -219,7 +220,7 @@ def _prepare(frame, target, channels, date, controls, seasonality, trend):
     return ModelArrays(log_y, spend, fixed, tuple(names), channels), index
 
 
-def _check_column(frame, name, spend, target) -> None:
+def _check_column(frame, name, first, spend, target) -> None:
     col = frame[name]
     if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
         raise ValueError(f"Column '{name}' is not numeric.")
@@ -232,7 +233,7 @@ def _check_column(frame, name, spend, target) -> None:
     for bad, what in checks:
         if bad.any():
             i = int(np.argmax(bad))
-            raise ValueError(f"Row {i + 2}, column '{name}': {values[i]:g} {what}.")
+            raise ValueError(f"Row {first + i}, column '{name}': {values[i]:g} {what}.")
     if spend and not (values > 0).any():
         raise ValueError(f"Column '{name}' has no spend in any week: remove this channel.")
 
@@ -247,7 +248,8 @@ def _week_index(frame, date) -> np.ndarray:
     steps = np.diff(stamps.asi8)
     if stamps.hasnans or (steps <= 0).any():
         i = int(np.argmax(steps <= 0)) + 1 if not stamps.hasnans else int(np.argmax(stamps.isna()))
-        raise ValueError(f"Row {i + 2}, column '{date}': dates must be present and increase "
+        first = int(frame.attrs.get("first_row", 2))
+        raise ValueError(f"Row {first + i}, column '{date}': dates must be present and increase "
                          "from row to row (one row per week, oldest first).")
     return np.asarray((stamps - stamps[0]).days, dtype=float) / 7.0
 

@@ -19,14 +19,14 @@ class _Problem:
 
     y: np.ndarray
     fixed: np.ndarray
-    candidates: np.ndarray  # (n, C, G)
+    columns: np.ndarray  # (C, n, G): channel j's candidate columns are columns[j]
     norms: np.ndarray  # (C, G) squared norms of the candidate columns
     weight: np.ndarray  # (G,) multiplies the SSE: exp(penalty / n)
     shape: tuple[int, int] | None
 
     def basis(self, idx: np.ndarray, skip: tuple[int, ...]) -> np.ndarray:
         """Orthonormal basis of the fixed columns and the channels not in ``skip``."""
-        others = [self.candidates[:, k, idx[k]] for k in range(idx.size) if k not in skip]
+        others = [self.columns[k, :, idx[k]] for k in range(idx.size) if k not in skip]
         q, _ = np.linalg.qr(np.column_stack([self.fixed, *others]) if others else self.fixed)
         return q
 
@@ -61,8 +61,9 @@ def search_decays(
         Columns always in the model (intercept, seasonality, controls), shape ``(n, q)``.
     candidates : numpy.ndarray
         Candidate columns, shape ``(n, C, G)``: channel ``j`` uses ``candidates[:, j, g]``.
-    starts : tuple of int, default (0, -1)
-        Grid indices every channel starts from (``-1`` is the middle of the grid).
+    starts : tuple of int or of arrays, default (0, -1)
+        Grid index every channel starts from (``-1`` is the middle of the grid), or an array
+        of one starting index per channel.
     max_sweeps : int, default 20
         Limit on full sweeps per start.
     shape : tuple of (int, int) or None, default None
@@ -79,11 +80,15 @@ def search_decays(
     """
     n, n_channels, n_grid = candidates.shape
     weight = np.ones(n_grid) if penalty is None else np.exp(np.asarray(penalty, float) / n)
-    norms = np.einsum("ncg,ncg->cg", candidates, candidates)
-    problem = _Problem(y, fixed, candidates, norms, weight, shape)
+    columns = np.ascontiguousarray(candidates.transpose(1, 0, 2))  # one (n, G) block per channel
+    norms = np.einsum("cng,cng->cg", columns, columns)
+    problem = _Problem(y, fixed, columns, norms, weight, shape)
     best_idx, best_score, best_sse = np.zeros(n_channels, dtype=int), np.inf, np.inf
     for start in starts:
-        idx = np.full(n_channels, n_grid // 2 if start < 0 else start, dtype=int)
+        if np.ndim(start):
+            idx = np.array(start, dtype=int)
+        else:
+            idx = np.full(n_channels, n_grid // 2 if start < 0 else start, dtype=int)
         for _ in range(max_sweeps):
             score = _sweeps(problem, idx, max_sweeps)
             if n_channels < 2 or not _pair_move(problem, idx, score):
@@ -118,7 +123,7 @@ def _sweeps(problem: _Problem, idx: np.ndarray, max_sweeps: int) -> float:
 def _projected(problem: _Problem, q: np.ndarray, j: int, cols: np.ndarray | slice):
     """Residual of y, and each candidate's residual norm and cross product with it."""
     resid = problem.y - q @ (q.T @ problem.y)
-    z = problem.candidates[:, j, cols]
+    z = problem.columns[j][:, cols]
     qz = q.T @ z
     den = problem.norms[j, cols] - np.einsum("kg,kg->g", qz, qz)
     return resid, z, den, resid @ z
@@ -155,16 +160,16 @@ def _pair_move(problem: _Problem, idx: np.ndarray, score: float, radius: int = 2
     Coordinate search can stall on a ridge where two carry-over rates trade off against each
     other; moving them together gets off it. Returns whether a move lowered the criterion.
     """
-    n_grid = problem.candidates.shape[2]
-    best = (score * (1 - 1e-12) - 1e-300, None)
+    n_grid = problem.columns.shape[2]
+    best = (score * (1 - 1e-9), None)  # a real improvement, not rounding
     for i in range(idx.size - 1):
         for j in range(i + 1, idx.size):
             q = problem.basis(idx, (i, j))
             span_i = _span(idx[i], n_grid, problem.shape, radius)
             span_j = _span(idx[j], n_grid, problem.shape, radius)
             resid = problem.y - q @ (q.T @ problem.y)
-            zi = problem.candidates[:, i, span_i] - q @ (q.T @ problem.candidates[:, i, span_i])
-            zj = problem.candidates[:, j, span_j] - q @ (q.T @ problem.candidates[:, j, span_j])
+            zi = problem.columns[i][:, span_i] - q @ (q.T @ problem.columns[i][:, span_i])
+            zj = problem.columns[j][:, span_j] - q @ (q.T @ problem.columns[j][:, span_j])
             sse = _pair_sse(resid, zi, zj)
             others = np.prod(problem.weight[np.delete(idx, [i, j])])
             value = sse * np.outer(problem.weight[span_i], problem.weight[span_j]) * others
