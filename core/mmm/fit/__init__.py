@@ -14,16 +14,19 @@
 - :mod:`~core.mmm.fit.model`: :func:`fit_media_mix` and :class:`MediaMixFit`.
 - :mod:`~core.mmm.fit.checks`: warnings a careful analyst would raise about a fit.
 - :mod:`~core.mmm.fit.handoff`: the fitted curves handed to the budget optimizer.
+- :mod:`~core.mmm.fit.uncertainty`: how sure a plan made from those curves is.
 """
 
 from core.mmm.fit.checks import fit_warnings
-from core.mmm.fit.handoff import CurveHandoff, response_curves
+from core.mmm.fit.handoff import CurveHandoff, SamplingDistribution, response_curves
 from core.mmm.fit.model import HoldoutScore, MediaMixFit, fit_media_mix
 from core.mmm.fit.reader import guess_roles, read_weekly_csv, roles_from_choices
 from core.mmm.fit.roles import ROLES
 from core.mmm.fit.source import MAX_BYTES
+from core.mmm.fit.uncertainty import PlanUncertainty, plan_uncertainty
 
 __all__ = [
-    "MAX_BYTES", "ROLES", "CurveHandoff", "HoldoutScore", "MediaMixFit", "fit_media_mix",
-    "fit_warnings", "guess_roles", "read_weekly_csv", "response_curves", "roles_from_choices",
+    "MAX_BYTES", "ROLES", "CurveHandoff", "HoldoutScore", "MediaMixFit", "PlanUncertainty",
+    "SamplingDistribution", "fit_media_mix", "fit_warnings", "guess_roles", "plan_uncertainty",
+    "read_weekly_csv", "response_curves", "roles_from_choices",
 ]

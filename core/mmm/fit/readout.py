@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.mmm.fit.adstock import geometric_adstock
+from core.mmm.fit.adstock import OFFSET_FRACTION, geometric_adstock, initial_stock
 from core.mmm.fit.estimation import FitArrays, ModelArrays
 
 
@@ -103,19 +103,27 @@ def decompose(fit: FitArrays, data: ModelArrays) -> dict[str, np.ndarray]:
     return {"base": base, **{k: weight * t for k, t in terms.items()}}
 
 
-def recent_marginals(fit: FitArrays, data: ModelArrays, window: int, smearing: float) -> dict:
-    r"""Partial derivatives of weekly conversions at recent average spend (steady state).
+@dataclass(frozen=True, eq=False)
+class Calibration:
+    """Where a fit's response curves are calibrated (weekly units), for any parameter values.
 
-    With spend held at the recent average :math:`\bar s_i` the carried-over spend settles at
-    :math:`\bar a_i = \bar s_i / (1 - \theta_i)`; then
+    ``spend`` holds the fitted weeks' spend (the offsets depend on the carry-over),
+    ``recent`` the recent average weekly spend per channel (``fallback`` marks channels
+    without recent spend, calibrated at their all-time average instead), ``base_row`` the
+    fixed columns there (intercept 1, average season 0, recent trend and controls), ``level``
+    the spend level the start states are scaled by and ``smearing`` Duan's factor.
+    """
 
-    .. math:: \frac{\partial y}{\partial s_i} = \hat y\, \frac{b_i}{\bar a_i + c_i}\,
-              \frac{1}{1 - \theta_i}, \qquad
-              e_i = \frac{\partial \log y}{\partial \log s_i} = \frac{b_i \bar a_i}{\bar a_i + c_i}
+    spend: np.ndarray
+    recent: np.ndarray
+    fallback: np.ndarray
+    base_row: np.ndarray
+    level: np.ndarray
+    smearing: float
 
-    where :math:`\hat y` is the predicted weekly conversions there (average season, recent
-    trend & controls, times the smearing factor). The :math:`1/(1-\theta)` counts the later
-    weeks a sustained extra dollar keeps working in.
+
+def calibration(fit: FitArrays, data: ModelArrays, window: int, smearing: float) -> Calibration:
+    r"""The calibration point of the response curves: recent spend, recent controls.
 
     Parameters
     ----------
@@ -130,30 +138,92 @@ def recent_marginals(fit: FitArrays, data: ModelArrays, window: int, smearing: f
 
     Returns
     -------
-    dict
-        ``spend`` (recent weekly average), ``marginal`` (conversions per $), ``elasticity``,
-        ``conversions`` (weekly, at that spend) and ``fallback`` (channels without recent spend,
-        calibrated at their all-time average instead).
+    Calibration
+        Everything :func:`marginals` needs besides the parameters.
     """
-    q = data.fixed.shape[1]
-    b = fit.coef[q:]
     recent = data.spend[-window:].mean(axis=0)
     fallback = recent <= 0
     recent = np.where(fallback, data.spend.mean(axis=0), recent)
-    stock = recent / (1 - fit.theta)
     season = [k for k, n in enumerate(data.fixed_names) if n.startswith(("sin_", "cos_"))]
     other = [k for k, n in enumerate(data.fixed_names) if k and k not in season]
-    log_y = fit.coef[0] + float(np.mean(data.fixed[-window:, other] @ fit.coef[other]))
-    log_y += float(b @ np.log(stock + fit.offset))
-    y_hat = smearing * np.exp(log_y)
-    marginal = y_hat * b / (stock + fit.offset) / (1 - fit.theta)
+    base_row = np.zeros(data.fixed.shape[1])
+    base_row[0] = 1.0
+    base_row[other] = data.fixed[-window:, other].mean(axis=0)
+    m = fit.residuals.size
+    return Calibration(data.spend[:m], recent, fallback, base_row, fit.level, float(smearing))
+
+
+def marginals(cal: Calibration, coef: np.ndarray, theta: np.ndarray, start: np.ndarray) -> dict:
+    r"""Partial derivatives of weekly conversions at recent average spend, for many parameters.
+
+    With spend held at the recent average :math:`\bar s_i` the carried-over spend settles at
+    :math:`\bar a_i = \bar s_i / (1 - \theta_i)`; then
+
+    .. math:: \frac{\partial y}{\partial s_i} = \hat y\, \frac{b_i}{\bar a_i + c_i}\,
+              \frac{1}{1 - \theta_i}, \qquad
+              e_i = \frac{\partial \log y}{\partial \log s_i} = \frac{b_i \bar a_i}{\bar a_i + c_i}
+
+    where :math:`\hat y` is the predicted weekly conversions there (average season, recent
+    trend & controls, times the smearing factor) and :math:`c_i` the offset, 10 % of the
+    average carried-over spend of the fitted weeks under these parameters. The
+    :math:`1/(1-\theta)` counts the later weeks a sustained extra dollar keeps working in.
+
+    Parameters
+    ----------
+    cal : Calibration
+        The calibration point.
+    coef : numpy.ndarray
+        Coefficients (fixed columns, then channels), shape ``(D, q + C)``: one row per
+        parameter set (one row for the fit itself, many for draws).
+    theta, start : numpy.ndarray
+        Carry-over rates and start states, shape ``(D, C)``.
+
+    Returns
+    -------
+    dict
+        ``marginal`` (conversions per $) and ``elasticity``, shape ``(D, C)``, and
+        ``conversions`` (weekly, at recent spend), shape ``(D,)``.
+    """
+    q = cal.base_row.size
+    b = coef[:, q:]
+    initial = initial_stock(cal.level, theta, start)
+    offset = OFFSET_FRACTION * geometric_adstock(cal.spend[:, None, :], theta, initial).mean(axis=0)
+    stock = cal.recent / (1 - theta)
+    log_y = coef[:, :q] @ cal.base_row + np.sum(b * np.log(stock + offset), axis=1)
+    y_hat = cal.smearing * np.exp(log_y)
     return {
-        "spend": recent,
-        "marginal": marginal,
-        "elasticity": b * stock / (stock + fit.offset),
+        "marginal": y_hat[:, None] * b / (stock + offset) / (1 - theta),
+        "elasticity": b * stock / (stock + offset),
         "conversions": y_hat,
-        "fallback": fallback,
     }
+
+
+def recent_marginals(fit: FitArrays, data: ModelArrays, window: int, smearing: float) -> dict:
+    """:func:`marginals` at the fit's own parameters (see there for the formula).
+
+    Parameters
+    ----------
+    fit : FitArrays
+        The fit.
+    data : ModelArrays
+        The model inputs.
+    window : int
+        Number of most recent weeks averaged.
+    smearing : float
+        Duan's factor turning a log prediction into a mean.
+
+    Returns
+    -------
+    dict
+        ``spend`` (recent weekly average), ``marginal`` (conversions per $), ``elasticity``,
+        ``conversions`` (weekly, at that spend), ``fallback`` (channels without recent spend,
+        calibrated at their all-time average instead) and ``calibration``.
+    """
+    cal = calibration(fit, data, window, smearing)
+    out = marginals(cal, fit.coef[None, :], fit.theta[None, :], fit.start[None, :])
+    return {"spend": cal.recent, "marginal": out["marginal"][0],
+            "elasticity": out["elasticity"][0], "conversions": float(out["conversions"][0]),
+            "fallback": cal.fallback, "calibration": cal}
 
 
 @dataclass(frozen=True)
