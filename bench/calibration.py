@@ -245,6 +245,9 @@ def table(columns: dict[str, dict]) -> str:
         add(f"&nbsp;&nbsp;{group}", lambda s, g=group: f"{s['groups'][g]['elasticity']:.3f} "
             f"({s['groups'][g]['decay']:.3f})")
     add("elasticity bias / RMSE", lambda s: f"{s['bias']:+.4f} / {s['rmse']:.4f}")
+    for group in ("start: zero in week 1", "start: running before week 1"):
+        if group in first["groups"]:
+            add(f"&nbsp;&nbsp;RMSE, {group}", lambda s, g=group: f"{s['groups'][g]['rmse']:.4f}")
     add("elasticity median abs. error", lambda s: f"{s['median_abs_error']:.4f}")
     add("marginal return at mean spend, median rel. error",
         lambda s: f"{100 * s['marginal_median_rel_error']:.1f} %")

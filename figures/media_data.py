@@ -288,12 +288,17 @@ def plan_draws_figure(samples, point: float, interval: tuple[float, float], bins
                                           COLORS["vermillion"]).tolist(), "line_width": 0},
                 hovertemplate="%{x:,.0f} more conversions: %{y:.1f} % of draws<extra></extra>")
     low, high = interval
-    fig.add_vrect(x0=low, x1=high, fillcolor=COLORS["sky"], opacity=0.18, line_width=0,
-                  annotation_text="90 % of draws", annotation_position="top left",
-                  annotation_font_size=FONT_SIZE - 1)
-    fig.add_vline(x=point, line={"color": COLORS["black"], "width": 3},
-                  annotation_text="the fitted curves", annotation_position="top right",
-                  annotation_font_size=FONT_SIZE - 1)
-    fig.add_vline(x=0, line={"color": COLORS["grey"], "width": 2, "dash": "dot"})
+    paper = {"xref": "x", "yref": "paper", "y0": 0, "y1": 1}
+    label = {"xref": "x", "yref": "paper", "y": 1, "yanchor": "bottom", "showarrow": False,
+             "font": {"size": FONT_SIZE - 1, "color": COLORS["grey"]}}
+    fig.update_layout(  # one layout update: add_vrect / add_vline cost ~5 ms each
+        shapes=[{**paper, "type": "rect", "x0": low, "x1": high, "fillcolor": COLORS["sky"],
+                 "opacity": 0.18, "line": {"width": 0}, "layer": "below"},
+                {**paper, "type": "line", "x0": point, "x1": point,
+                 "line": {"color": COLORS["black"], "width": 3}},
+                {**paper, "type": "line", "x0": 0, "x1": 0,
+                 "line": {"color": COLORS["grey"], "width": 2, "dash": "dot"}}],
+        annotations=[{**label, "x": low, "xanchor": "left", "text": "90 % of draws"},
+                     {**label, "x": point, "xanchor": "left", "text": " the fitted curves"}])
     fig.update_xaxes(tickformat="~s")
     return fig

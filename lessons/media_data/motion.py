@@ -9,6 +9,7 @@ from core.mmm.fit import MediaMixFit
 from core.mmm.fit.adstock import MAX_DECAY, geometric_adstock, initial_stock
 from figures import media_data as figs
 from ui import lesson, state
+from ui.page import is_presenter
 
 #: Carry-over rates the scrubber steps through (the fitted rate is added).
 STEP = 0.03
@@ -56,9 +57,10 @@ def carryover_motion(fit: MediaMixFit) -> None:
     """A channel picker and the θ scrubber; picking a channel reruns only this fragment."""
     channel = state.widget(channel_choice(fit), st.columns([1, 2])[0])
     theta = fit.decay[channel]
+    rate = "a carry-over of" if is_presenter() else "θ ="  # no symbols in front of a client
     st.markdown(
-        f"Drag the slider under the chart: at **θ = 0** the spend works only in its own week; "
-        f"the fit found **θ = {theta:.2f}** for {figs.label(channel)}, so "
+        f"Drag the slider under the chart: at **{rate} 0** the spend works only in its own "
+        f"week; the fit found **{rate} {theta:.2f}** for {figs.label(channel)}, so "
         f"{100 * theta:.0f} % of a week's spend is still working the next week, "
         f"{100 * theta ** 2:.0f} % the week after. The dotted line is the carry-over already "
         "running when the data start.")

@@ -177,10 +177,11 @@ def fit_rows(data: ModelArrays, m: int, settings: FitSettings) -> FitArrays:
 
 
 def _search(data: ModelArrays, m: int, settings: FitSettings, level: np.ndarray):
-    """Carry-over rate and start state per channel: a coarse search, then a fine one nearby.
+    """Carry-over rate and start state per channel: a coarse search, then the fine grid.
 
-    Every :data:`COARSE`-th rate is searched first (with every start state); the fine search
-    then looks within :data:`COARSE` grid steps of each channel's coarse optimum.
+    Every :data:`COARSE`-th rate is searched first (with every start state, from two starts);
+    the search over the whole fine grid then starts from the coarse optimum, which it leaves
+    within a sweep or two.
     """
     decays, starts = settings.decays, settings.starts
     n_ch = len(data.channels)
@@ -191,11 +192,9 @@ def _search(data: ModelArrays, m: int, settings: FitSettings, level: np.ndarray)
     theta, start = _grid_search(data, m, (grid, starts, level), cost)
     if coarse.size == decays.size:
         return theta, start
-    width = min(2 * COARSE + 1, decays.size)
+    fine = np.broadcast_to(decays[:, None], (decays.size, n_ch))
     pos = np.searchsorted(decays, theta - 1e-12)
-    low = np.clip(pos - COARSE, 0, decays.size - width)
-    windows = decays[low[None, :] + np.arange(width)[:, None]]
-    return _grid_search(data, m, (windows, starts, level), cost, (pos - low, start))
+    return _grid_search(data, m, (fine, starts, level), cost, (pos, start))
 
 
 def _grid_search(data, m, grids, cost, at=None) -> tuple[np.ndarray, np.ndarray]:

@@ -68,8 +68,8 @@ def search_decays(
         Limit on full sweeps per start.
     shape : tuple of (int, int) or None, default None
         ``(R, S)`` when the grid is a flattened ``R x S`` grid (carry-over rate major, start
-        state minor): joint moves then stay near the current cell in both directions. None
-        is a one-dimensional grid.
+        state minor): joint moves then stay near the current rates but try every start state.
+        None is a one-dimensional grid.
     penalty : numpy.ndarray or None, default None
         Criterion cost of each grid index, shape ``(G,)``; None is no cost.
 
@@ -146,12 +146,11 @@ def _best_column(problem: _Problem, idx: np.ndarray, j: int) -> tuple[int, float
 
 
 def _span(index: int, n_grid: int, shape, radius: int) -> np.ndarray:
-    """Grid indices within ``radius`` steps of ``index`` (one step in the start direction)."""
+    """Grid indices within ``radius`` rate steps of ``index``, with every start state."""
     rows, cols = shape or (n_grid, 1)
-    r, c = divmod(index, cols)
+    r = index // cols
     r_span = np.arange(max(0, r - radius), min(rows, r + radius + 1))
-    c_span = np.arange(max(0, c - 1), min(cols, c + 2)) if cols > 1 else np.array([0])
-    return (r_span[:, None] * cols + c_span[None, :]).ravel()
+    return (r_span[:, None] * cols + np.arange(cols)[None, :]).ravel()
 
 
 def _pair_move(problem: _Problem, idx: np.ndarray, score: float, radius: int = 2) -> bool:
