@@ -1,9 +1,10 @@
 """The PowerPoint deck of a media plan, built with python-pptx: native, editable charts.
 
-Seven 16:9 slides: title (client and date), the recommendation in plain words (the page's
-own explanation), budget per channel today and in the plan, the moves, what the next $1,000
-brings (today, in the plan, at the balanced budget), the plan table, and assumptions and
-method. Charts are PowerPoint charts with their data inside (right-click, *Edit data*), not
+Seven 16:9 slides (eight with fitted curves): title (client and date), the recommendation
+in plain words (the page's own explanation), budget per channel today and in the plan, the
+moves, what the next $1,000 brings (today, in the plan, at the balanced budget), the plan
+table, how sure the plan is (fitted curves only: the interval and who gives), and assumptions
+and method. Charts are PowerPoint charts with their data inside (right-click, *Edit data*), not
 pictures. Every number on a slide is written by the app's money and count formatters; the
 value axes are hidden so that no second number format appears next to the labels.
 """
@@ -183,9 +184,17 @@ def _method(b: Briefing, rows: Sequence[dict]) -> str:
         "to where it brings the most, while a step still pays; gains are exact along the "
         "curves. The balanced budget is where every channel's next dollar brings the same.",
     ]
-    if b.uncertainty:
+    if b.uncertainty and not b.certainty_rows:  # else it has a slide of its own
         lines.append(b.uncertainty)
     return "\n".join(lines)
+
+
+def _certainty(prs, b: Briefing) -> None:
+    """With fitted curves: how sure the plan is, and who gives in the balanced budget."""
+    slide = _slide(prs, "How sure is the plan?")
+    words = markdown_to_text(b.uncertainty or "")
+    _text(slide, words, Inches(1.25), Inches(1.9), 17)
+    _table(slide, list(b.certainty_rows), Inches(3.3), widths=(3.2, 4.6, 4.33))
 
 
 def deck_bytes(b: Briefing, story: Sequence[str], summary: Sequence[dict],
@@ -214,6 +223,8 @@ def deck_bytes(b: Briefing, story: Sequence[str], summary: Sequence[dict],
     _returns(prs, b)
     slide = _slide(prs, "The plan, channel by channel")
     _table(slide, summary, Inches(1.4))
+    if b.certainty_rows:
+        _certainty(prs, b)
     slide = _slide(prs, "Assumptions and method")
     _table(slide, assumptions, Inches(1.3), size=14, widths=(2.2, 2.0, 2.0, 2.4, 3.53))
     _text(slide, _method(b, assumptions), Inches(1.6) + ROW * (len(assumptions) + 1),

@@ -17,6 +17,7 @@ channels that are not held at a minimum or maximum spend.
 - :mod:`~core.mmm.report`: the money formatter, the plan as rows, safe CSV.
 - :mod:`~core.mmm.briefing`: what a client is told: explanation and assumptions.
 - :mod:`~core.mmm.link`: the channel table in a link (compact, validated).
+- :mod:`~core.mmm.draws`: a plan scored over many draws of fitted curves.
 - :mod:`~core.mmm.motion`: states of the lesson's motions (the plan's path along the curves).
 - :mod:`~core.mmm.example`: the worked CPG example.
 - :mod:`core.mmm.fit`: response curves fitted on a client's weekly data.
@@ -38,6 +39,7 @@ from core.mmm.channels import (
     rows_from_channels,
 )
 from core.mmm.curves import ExponentialCurve, HillCurve, PowerCurve, ResponseCurve
+from core.mmm.draws import CurveDraws, GainSpread
 from core.mmm.example import CPG_EXAMPLE, MediaMixExample
 from core.mmm.link import decode_scenario, encode_scenario
 from core.mmm.motion import curve_states, plan_path
@@ -51,6 +53,6 @@ __all__ = [
     "reallocation_plan", "resolve_bounds", "rows_from_channels", "target_marginal_budget",
     # the media-mix lesson's table, link, briefing and motions
     "DEFAULT_CURVE", "DEFAULT_ELASTICITY", "Briefing", "Default", "FitSource", "TargetSummary",
-    "curve_shape", "curve_states", "decode_scenario", "encode_scenario", "fill_defaults",
-    "implausible", "plan_path",
+    "CurveDraws", "GainSpread", "curve_shape", "curve_states", "decode_scenario",
+    "encode_scenario", "fill_defaults", "implausible", "plan_path",
 ]

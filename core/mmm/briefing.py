@@ -101,7 +101,10 @@ class Briefing:
     client, date : str
         Title-block entries typed on the page.
     uncertainty : str or None
-        One sentence on how sure the plan is; added to every deliverable when given.
+        One paragraph on how sure the plan is; added to every deliverable when given.
+    certainty_rows : tuple of dict
+        With fitted curves: per channel, the fully balanced budget's change and how often the
+        fitted model's draws would rather give budget (for the report's and the deck's table).
     """
 
     channels: ChannelSet
@@ -117,6 +120,7 @@ class Briefing:
     client: str = ""
     date: str = ""
     uncertainty: str | None = None
+    certainty_rows: tuple[dict, ...] = ()
 
     @property
     def shift(self) -> np.ndarray:

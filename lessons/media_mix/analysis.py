@@ -24,6 +24,8 @@ from core.mmm.motion import curve_motion
 from core.mmm.report import linear_vs_exact
 from figures import media_mix as figs
 from figures import media_mix_motion as motion_figs
+from lessons.media_mix import text
+from lessons.media_mix.certainty import Certainty, gives_rows
 from lessons.media_mix.table import COLUMNS, EDITOR_KEY, Table
 
 __all__ = ["COLUMNS", "EDITOR_KEY", "Analysis", "analyse", "briefing"]
@@ -87,8 +89,12 @@ def analyse(channels: ChannelSet, step: float, max_moved: float, target: float |
                     (step, max_moved, target))
 
 
-def briefing(result: Analysis, table: Table, client: str = "", date: str = "") -> Briefing:
-    """The facts every deliverable tells: the page's explanation, the report and the deck."""
+def briefing(result: Analysis, table: Table, client: str = "", date: str = "",
+             certain: Certainty | None = None) -> Briefing:
+    """The facts every deliverable tells: the page's explanation, the report and the deck.
+
+    With fitted curves, ``certain`` adds how sure the plan is (a paragraph and a table).
+    """
     return Briefing(
         channels=result.channels,
         plan_spend=result.plan.spend,
@@ -102,6 +108,8 @@ def briefing(result: Analysis, table: Table, client: str = "", date: str = "") -
         target=result.target_summary,
         client=client,
         date=date,
+        uncertainty=None if certain is None else text.certainty_sentence(certain),
+        certainty_rows=() if certain is None else tuple(gives_rows(certain)),
     )
 
 

@@ -11,6 +11,7 @@ from core.mmm.report import count, formatted, money, plan_rows
 from core.mmm.report import md_escape as md
 from lessons.media_mix import analysis as mm
 from lessons.media_mix import takeaway, text
+from lessons.media_mix.certainty import Certainty, certainty, show
 from lessons.media_mix.table import Table, channel_table
 from ui import lesson, state
 from ui.quiz import quiz
@@ -63,8 +64,8 @@ def render(presenter: bool) -> None:
 def plan_and_deliverables(table: Table, presenter: bool) -> None:
     """Sections 3–5: settings, the plan and what the client takes away."""
     result, table = plan_settings(table)  # on a failed analysis, the last good pair
-    story, moves, figures = the_plan(result, table, presenter)
-    takeaway.take_away(result, table, story, moves, figures)
+    story, moves, figures, certain = the_plan(result, table, presenter)
+    takeaway.take_away(result, table, story, moves, figures, certain)
 
 
 def plan_settings(table: Table) -> tuple[mm.Analysis, Table]:
@@ -117,6 +118,7 @@ def the_plan(result: mm.Analysis, table: Table, presenter: bool):
     m1.metric("Plan: extra conversions", f"{plan.gain:,.0f}", help="Exact, from the curves.")
     m2.metric("Fully balanced: extra conversions", f"{result.optimum_gain:,.0f}")
     m3.metric("Budget moved by the plan", money(plan.moved))
+    certain = how_sure(result, table, presenter)
     scenarios = {"Today": spend, "Plan": plan.spend, "Balanced": result.optimum.spend}
     if result.target is not None:
         scenarios["Target return"] = result.target.spend
@@ -142,9 +144,20 @@ def the_plan(result: mm.Analysis, table: Table, presenter: bool):
         f"conversions; exact from the curves: **{count(plan.gain, True)}**. The estimate is "
         "too optimistic because returns fall as money moves (section 6)."
     )
-    story = explanation(mm.briefing(result, table))
+    story = explanation(mm.briefing(result, table, certain=certain))
     lesson.client_explanation("\n\n".join(story), title="Why this plan, in plain words")
-    return story, moves, (allocation_fig, shift_fig)
+    return story, moves, (allocation_fig, shift_fig), certain
+
+
+def how_sure(result: mm.Analysis, table: Table, presenter: bool) -> Certainty | None:
+    """With fitted curves: the plan's interval, its chance to gain, who gives when balanced."""
+    try:
+        certain = certainty(table, result.plan.spend, result.plan.gain, result.optimum.spend)
+    except ValueError as exc:
+        st.warning(f"How sure the plan is could not be worked out: {md(exc)}", icon="⚠️")
+        return None
+    show(table, certain, presenter)
+    return certain
 
 
 @st.fragment

@@ -8,17 +8,18 @@ explanation on the page.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from core.mmm.briefing import assumption_rows
-from core.mmm.report import csv_text, money, summary_rows
+from core.mmm.report import count, csv_text, money, summary_rows
 from figures.media_mix_deck import deck_bytes
 from figures.media_mix_report import html_report
 from lessons.media_mix import analysis as mm
+from lessons.media_mix import text
+from lessons.media_mix.certainty import Certainty
 from lessons.media_mix.table import Table
 from ui import lesson, state
 
@@ -56,14 +57,14 @@ def _copy_link() -> None:
 
 
 def take_away(result: mm.Analysis, table: Table, story: list[str], moves: list[dict],
-              figures: tuple) -> None:
+              figures: tuple, certain: Certainty | None = None) -> None:
     """Section 6: the link, the plan as CSV, the offline HTML report and the deck."""
     channels, plan = result.channels, result.plan
     lesson.section("5. Take it away")
     c1, c2 = st.columns(2)
     client = state.widget(CLIENT, c1).strip()
     date = _meeting_date(c2)
-    brief = dataclasses.replace(mm.briefing(result, table), client=client, date=date)
+    brief = mm.briefing(result, table, client, date, certain)
     summary = summary_rows(channels.names, channels.curves, channels.spend, plan.spend)
     assumptions = assumption_rows(brief)
     charts = (mm.marginal_figure(channels, mm.figs.BALANCED), mm.response_figure(result), *figures)
@@ -79,8 +80,9 @@ def take_away(result: mm.Analysis, table: Table, story: list[str], moves: list[d
         "Download the report (HTML)",
         lambda: html_report(
             "Media plan", "\n\n".join(story),
-            [("Per channel", summary), ("Moves", moves), ("Assumptions", assumptions)],
-            charts, header=_header(brief),
+            [("Per channel", summary), ("Moves", moves), ("Assumptions", assumptions),
+             *_certainty_table(brief)],
+            charts, header=_header(brief, certain),
         ),
         file_name="media_plan.html", mime="text/html", key="mm_html", on_click="ignore",
         help="One file with interactive charts; opens without internet.",
@@ -94,7 +96,26 @@ def take_away(result: mm.Analysis, table: Table, story: list[str], moves: list[d
     )
 
 
-def _header(brief) -> list[tuple[str, str]]:
+def _certainty_table(brief) -> list[tuple[str, list[dict]]]:
+    if not brief.certainty_rows:
+        return []
+    return [("How often each channel would rather give budget (fully balanced budget, "
+             "draws of the fitted model)", list(brief.certainty_rows))]
+
+
+def _header(brief, certain: Certainty | None) -> list[tuple[str, str]]:
     return [("Client", brief.client or "–"), ("Date", brief.date),
             ("Total budget", money(brief.channels.total)),
-            ("Budget moved", money(brief.moved))]
+            ("Budget moved", money(brief.moved)),
+            ("Extra conversions", _gain(brief, certain))]
+
+
+def _gain(brief, certain: Certainty | None) -> str:
+    """The plan's gain, with its interval when the curves were fitted."""
+    words = f"about {count(brief.plan_gain)}"
+    if certain is None:
+        return words
+    low, high = certain.plan.interval
+    return (f"{words} (90 % interval {count(low)} to {count(high)}; gains in "
+            f"{text.share(certain.plan.probability_gain)} of {certain.plan.draws:,} draws "
+            "of the fitted model)")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from core.mmm import CURVE_KINDS, DEFAULT_ELASTICITY, ChannelSet, FitSource
 from core.mmm.briefing import assumptions_text
-from core.mmm.report import md_escape
+from core.mmm.report import count, md_escape
 from ui.quiz import Question
 
 IDEA = (
@@ -114,3 +114,62 @@ QUESTIONS = [
         ),
     ),
 ]
+
+
+# How sure a plan from fitted curves is (lessons/media_mix/certainty.py).
+
+NO_CERTAINTY = (
+    "How sure the plan is can be shown while the table holds the curves fitted on your data "
+    "in this session, unedited: open “Media mix: your data” and plan with its curves again."
+)
+CERTAINTY_LEARNER = (
+    "Each draw is one set of model parameters (coefficients, carry-over rates and the "
+    "carry-over running before the data) from the fit's sampling distribution, turned into "
+    "curves calibrated like the fitted ones. The plan is scored against all 2,000 draws; the "
+    "fully balanced budget is re-optimised for 500 of them. 'Gives budget' counts the draws "
+    "whose own balanced budget takes money away from the channel."
+)
+
+
+def share(p: float) -> str:
+    """A share of draws in words that never round a rare exception away: 'more than 99 %'."""
+    if 0.995 <= p < 1:
+        return "more than 99 %"
+    if 0 < p <= 0.005:
+        return "less than 1 %"
+    return f"{100 * p:.0f} %"
+
+
+def _interval(spread) -> str:
+    low, high = spread.interval
+    return f"{100 * spread.level:.0f} % interval {count(low)} to {count(high)}"
+
+
+def certainty_headline(point: float, spread) -> str:
+    """'+241,000 conversions, 90 % interval 180,000 to 300,000; gains in 99 % of draws'."""
+    return (f"**{count(point, True)} conversions** from the plan, {_interval(spread)}; it gains "
+            f"in **{share(spread.probability_gain)}** of {spread.draws:,} draws of the fitted "
+            "model.")
+
+
+def optimum_headline(optimum) -> str:
+    """The fully balanced budget's gain over the same draws, and what the table below says."""
+    return (f"Balancing the budget fully would bring {count(optimum.point, True)} conversions "
+            f"({_interval(optimum)}; gains in {share(optimum.probability_gain)} of draws). "
+            "How often each channel would rather give budget than receive it there:")
+
+
+def certainty_sentence(cert) -> str:
+    """The same facts in one plain paragraph, for the explanation, the report and the deck."""
+    low, high = cert.plan.interval
+    order = sorted(range(len(cert.names)), key=lambda i: -cert.optimum.gives[i])
+    gives = ", ".join(f"{md_escape(cert.names[i])} in {share(cert.optimum.gives[i])}"
+                      for i in order)
+    return (
+        f"How sure we are: the curves come from a fit, and the data allow a range of them. "
+        f"Across {cert.plan.draws:,} plausible versions of the fitted model, the plan brings "
+        f"between {count(low)} and {count(high)} extra conversions 9 times in 10, and it gains "
+        f"at all in {share(cert.plan.probability_gain)} of them. In the fully balanced budget, "
+        f"each channel would rather give budget than receive it in this share of "
+        f"{cert.optimum.optimum_draws} versions: {gives}."
+    )

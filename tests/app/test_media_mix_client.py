@@ -161,3 +161,96 @@ def test_csv_and_report_use_one_money_format(client):
     assert "<dt>Total budget</dt><dd>$3.9M</dd>" in report
     assert "Assumptions" in report and "typed in, shape assumed" in report
     assert not re.search(r"<td>[-\d,.]+\.\d\d</td>", report)  # no "0.00" beside "-500,000"
+
+
+# Curves fitted on the client's data: the plan says how sure it is (issue 13, point 6).
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    """The media-mix page as "Plan with these curves" opens it, with the sample data's fit."""
+    from core.mmm.fit import fit_media_mix, guess_roles, read_weekly_csv, response_curves
+    from lessons.media_mix import handoff
+    from tests.app.helpers import ROOT
+
+    frame = read_weekly_csv(ROOT / "data" / "sample_weekly.csv")
+    roles = guess_roles(frame)
+    fit = fit_media_mix(frame, roles["target"], roles["channels"], roles["date"],
+                        roles["controls"])
+    curves = response_curves(fit).described(tuple(fit.channels), "the sample data")
+    at = run_page(PAGE, session={handoff.KEY: curves, handoff.ARRIVING: True})
+    assert not at.exception and not at.error
+    return at
+
+
+INTERVAL = re.compile(r"\*\*\+[\d,]+ conversions\*\* from the plan, 90 % interval [\d,]+ to "
+                      r"[\d,]+; it gains in \*\*(more than )?\d+ %\*\* of 2,000 draws")
+
+
+def test_fitted_curves_show_the_plans_interval_and_chance_to_gain(fitted):
+    headline = next(s.value for s in fitted.success if "interval" in s.value)
+    assert INTERVAL.search(headline), headline
+    gain = float(fitted.get("metric")[0].value.replace(",", ""))
+    low, high = (float(x.replace(",", "")) for x in
+                 re.search(r"interval ([\d,]+) to ([\d,]+)", headline).groups())
+    assert low < gain < high  # the fitted curves' own gain lies inside the draws' interval
+    gives = next(d.value for d in fitted.dataframe if "Channel" in d.value.columns
+                 and any("Gives budget" in c for c in d.value.columns))
+    assert len(gives) == 6 and gives.iloc[:, 2].str.endswith("%").all()
+
+
+def test_a_new_plan_is_scored_against_the_same_cached_draws(fitted, monkeypatch):
+    from lessons.media_mix import certainty
+
+    calls = []
+    draw = certainty.curve_draws
+    monkeypatch.setattr(certainty, "curve_draws", lambda *a, **k: calls.append(a) or draw(*a, **k))
+    first = next(s.value for s in fitted.success if "interval" in s.value)
+    fitted.slider(key="mm_moved").set_value(300).run()
+    try:
+        second = next(s.value for s in fitted.success if "interval" in s.value)
+        assert second != first  # a smaller plan, its own interval ...
+        assert calls == []  # ... from the draws already made for these curves
+    finally:
+        fitted.slider(key="mm_moved").set_value(500).run()
+
+
+def test_the_explanation_report_and_deck_say_how_sure_the_plan_is(fitted):
+    story = next(m.value for m in fitted.markdown if "plausible versions" in m.value)
+    assert "9 times in 10" in story and "would rather give budget" in story
+    report = _download(fitted, "Download the report (HTML)").decode()
+    assert "plausible versions of the fitted model" in report
+    assert re.search(r"<dt>Extra conversions</dt><dd>about [\d,]+ \(90 % interval", report)
+    assert "would rather give budget" in report and "Gives budget in (of 500 draws)" in report
+    deck = Presentation(io.BytesIO(_download(fitted, "Download the deck (PowerPoint)")))
+    titles = [s.shapes[0].text_frame.text for s in deck.slides]
+    assert "How sure is the plan?" in titles
+    sure = deck.slides[titles.index("How sure is the plan?")]
+    words = " ".join(s.text_frame.text for s in sure.shapes if s.has_text_frame)
+    assert "9 times in 10" in words
+    cells = [c.text for s in sure.shapes if s.has_table for c in s.table.iter_cells()]
+    assert "Gives budget in (of 500 draws)" in cells and "paid_search" in cells
+
+
+def test_an_edited_fitted_table_says_the_interval_needs_the_fitted_curves(fitted):
+    fitted.session_state[EDITOR] = {"edited_rows": {0: {"Marginal return": 0.2}},
+                                    "added_rows": [], "deleted_rows": []}
+    fitted.run()
+    try:
+        assert not any("interval" in s.value for s in fitted.success)
+        assert any("unedited" in c.value for c in fitted.caption)
+    finally:
+        fitted.session_state[EDITOR] = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
+        fitted.run()
+
+
+def test_presenter_mode_shows_the_interval_without_jargon(fitted):
+    fitted.toggle(key="presenter").set_value(True).run()
+    try:
+        assert any(INTERVAL.search(s.value) for s in fitted.success)
+        text = _page_text(fitted)
+        for word in ("sampling distribution", "λ", "θ", "Σ", "None"):
+            assert word not in text, word
+        assert any("Gives budget" in str(t.value) for t in fitted.table)
+    finally:
+        fitted.toggle(key="presenter").set_value(False).run()

@@ -200,6 +200,7 @@ def test_a_client_session_in_presenter_mode_at_1920(browser, server, tmp_path):
         sizes = page.evaluate(
             "Array.from(document.querySelectorAll('.js-plotly-plot text'))"
             ".filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0"
+            " && getComputedStyle(t).fillOpacity !== '0'"  # the scrubber's hidden step labels
             " && getComputedStyle(t).fill !== 'rgba(0, 0, 0, 0)')"
             ".map(t => parseFloat(getComputedStyle(t).fontSize))")
         assert sizes and min(sizes) >= 18, sorted(sizes)[:5]
