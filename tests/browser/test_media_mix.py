@@ -175,7 +175,7 @@ SECTIONS = {  # screenshot name → the heading it starts at
     "media_mix_presenter_table": "1. The channels",
     "media_mix_presenter_returns": "2. What the next $1,000 brings",
     "media_mix_presenter_plan": "4. The plan",
-    "media_mix_presenter_curves": "Conversions against spend",
+    "media_mix_presenter_curves": "Conversions against spend, channel by channel",
     "media_mix_presenter_words": "Why this plan, in plain words",
 }
 HIDDEN = ("λ", "θ", "Σ", "Lagrange", "partial derivative", "scripts/", ".py", "None",
@@ -212,7 +212,7 @@ def test_a_client_session_in_presenter_mode_at_1920(browser, server, tmp_path):
             page.evaluate("document.querySelector('[data-testid=stMain]').scrollBy(0, -20)")
             page.wait_for_timeout(500)
             save_screenshot(page, name, full_page=False)
-        page.get_by_label("Client").fill("Acme Foods")
+        page.get_by_role("textbox", name="Client").fill("Acme Foods")
         page.keyboard.press("Enter")
         page.wait_for_function("location.search.includes('mm_client=Acme')")
         wait_idle(page, SLOW)
@@ -258,5 +258,53 @@ def test_a_shared_link_and_the_report_on_a_phone(browser, server, tmp_path, view
                                      "media_mix_report_phone")
         assert "Audio" in text
         assert_no_exception(page)
+    finally:
+        context.close()
+
+
+def test_fitted_curves_reach_the_plan_with_their_interval_in_one_click(browser, server):
+    """Your-data page → "Plan with these curves" → the plan says how sure it is (1920, client)."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.set_default_timeout(SLOW)
+    try:
+        page.goto(f"{server}/Your_media_data")
+        wait_idle(page, SLOW)
+        button = page.get_by_role("button", name="Plan with these curves in the media-mix optimizer")
+        button.scroll_into_view_if_needed()
+        button.click()
+        page.wait_for_url("**/Media_mix**")
+        headline = page.locator('[data-testid="stAlert"]', has_text="90 % interval")
+        headline.wait_for(state="visible")
+        wait_idle(page, SLOW)
+        words = headline.inner_text()
+        assert re.search(r"\+[\d,]+ conversions from the plan, 90 % interval [\d,]+ to [\d,]+; "
+                         r"it gains in (more than )?\d+ % of 2,000 draws", words), words
+        page.wait_for_function(f"{SHIFT_NAMES}?.length === 6")  # the six fitted channels
+        page.get_by_text("Presenter mode").click()
+        page.locator('[data-testid="stTable"]', has_text="Gives budget").wait_for(state="visible")
+        wait_idle(page, SLOW)
+        page.get_by_text("How sure is this plan?").scroll_into_view_if_needed()
+        page.evaluate("document.querySelector('[data-testid=stMain]').scrollBy(0, -20)")
+        page.wait_for_timeout(500)
+        save_screenshot(page, "media_mix_presenter_fitted", full_page=False)
+        assert_no_exception(page)
+    finally:
+        context.close()
+
+
+def test_every_grid_column_fits_a_1366_laptop_with_the_sidebar_open(browser, server):
+    """The Max column used to be cut off at 1366×768: all eight columns fit without scrolling."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.set_default_timeout(SLOW)
+    try:
+        page.goto(_client_link(server))
+        wait_idle(page, SLOW)
+        page.wait_for_function(f"{SHIFT_NAMES}?.length === 5")
+        assert page.locator('[data-testid="stSidebar"]').get_attribute("aria-expanded") == "true"
+        grid = page.locator(".st-key-mm_editor canvas").first.bounding_box()
+        assert grid["width"] >= 34 + sum(WIDTHS.values()), grid  # row markers + every column
+        save_screenshot(page, "media_mix_laptop", full_page=False)
     finally:
         context.close()
