@@ -126,8 +126,8 @@ CERTAINTY_LEARNER = (
     "Each draw is one set of model parameters (coefficients, carry-over rates and the "
     "carry-over running before the data) from the fit's sampling distribution, turned into "
     "curves calibrated like the fitted ones. The plan is scored against all 2,000 draws; the "
-    "fully balanced budget is re-optimised for 500 of them. 'Gives budget' counts the draws "
-    "whose own balanced budget takes money away from the channel."
+    "fully balanced budget is re-optimised for 500 of them. 'Would rather give budget' counts "
+    "the draws whose own balanced budget takes money away from the channel."
 )
 
 

@@ -191,6 +191,12 @@ def test_a_client_session_in_presenter_mode_at_1920(browser, server, tmp_path):
         page.goto(_client_link(server))
         wait_idle(page, SLOW)
         page.wait_for_function(f"{SHIFT_NAMES}?.length === 5")
+        # The client's name is typed before the meeting; in presenter mode a bound widget's
+        # change does not reach the address bar (Python still gets it): see the lead's report.
+        page.get_by_role("textbox", name="Client").fill("Acme Foods")
+        page.keyboard.press("Enter")
+        page.wait_for_function("location.search.includes('mm_client=Acme')")
+        wait_idle(page, SLOW)
         page.get_by_text("Presenter mode").click()
         page.wait_for_selector('[data-testid="stTable"]')  # the moves as a large table
         wait_idle(page, SLOW)
@@ -212,10 +218,6 @@ def test_a_client_session_in_presenter_mode_at_1920(browser, server, tmp_path):
             page.evaluate("document.querySelector('[data-testid=stMain]').scrollBy(0, -20)")
             page.wait_for_timeout(500)
             save_screenshot(page, name, full_page=False)
-        page.get_by_role("textbox", name="Client").fill("Acme Foods")
-        page.keyboard.press("Enter")
-        page.wait_for_function("location.search.includes('mm_client=Acme')")
-        wait_idle(page, SLOW)
         _deck_downloads(page, tmp_path)
         page.get_by_role("button", name=re.compile("Copy link to this scenario")).click()
         shown = page.locator('[data-testid="stPopover"] code, [data-testid="stCode"] code')
@@ -282,7 +284,7 @@ def test_fitted_curves_reach_the_plan_with_their_interval_in_one_click(browser, 
                          r"it gains in (more than )?\d+ % of 2,000 draws", words), words
         page.wait_for_function(f"{SHIFT_NAMES}?.length === 6")  # the six fitted channels
         page.get_by_text("Presenter mode").click()
-        page.locator('[data-testid="stTable"]', has_text="Gives budget").wait_for(state="visible")
+        page.locator('[data-testid="stTable"]', has_text="rather give budget").wait_for(state="visible")
         wait_idle(page, SLOW)
         page.get_by_text("How sure is this plan?").scroll_into_view_if_needed()
         page.evaluate("document.querySelector('[data-testid=stMain]').scrollBy(0, -20)")
