@@ -216,6 +216,8 @@ def deck_bytes(b: Briefing, story: Sequence[str], summary: Sequence[dict],
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
     _title(prs, b)
     slide = _slide(prs, "Our recommendation")
+    if b.certainty_rows:  # how sure the plan is has a slide of its own
+        story = [p for p in story if p != b.uncertainty]
     words = markdown_to_text("\n".join(story))
     _text(slide, words, Inches(1.3), HEIGHT - Inches(1.6), 16 if len(words) > 1100 else 18)
     _allocation(prs, b)

@@ -229,6 +229,8 @@ def test_the_explanation_report_and_deck_say_how_sure_the_plan_is(fitted):
     sure = deck.slides[titles.index("How sure is the plan?")]
     words = " ".join(s.text_frame.text for s in sure.shapes if s.has_text_frame)
     assert "9 times in 10" in words
+    recommendation = " ".join(s.text_frame.text for s in deck.slides[1].shapes)
+    assert "9 times in 10" not in recommendation  # once, on its own slide: no overflow
     cells = [c.text for s in sure.shapes if s.has_table for c in s.table.iter_cells()]
     assert "Would rather give budget (share of 500 draws)" in cells and "paid_search" in cells
 
