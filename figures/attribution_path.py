@@ -1,6 +1,6 @@
-"""The walk from the baseline to the creative, played in the browser (Plotly frames).
+r"""The walk from the baseline to the creative, played in the browser (Plotly frames).
 
-Left: the interpolated creative :math:`x' + \\alpha (x - x')`. Right: against α, how far the
+Left: the interpolated creative :math:`x' + \alpha (x - x')`. Right: against α, how far the
 predicted CTR has moved (black) and the running sum of the attributions (vermillion), which
 reaches f(creative) − f(baseline) at α = 1 up to the quadrature gap. The scrubber moves α; the
 walk itself (:class:`core.attribution.PathWalk`) is computed once by core.
