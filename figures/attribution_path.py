@@ -5,8 +5,10 @@ predicted CTR has moved (black) and the running sum of the attributions (vermill
 reaches f(creative) − f(baseline) at α = 1 up to the quadrature gap. The scrubber moves α; the
 walk itself (:class:`core.attribution.PathWalk`) is computed once by core.
 
-Each frame's picture is a small PNG (written here with the standard library's zlib), about a
-third of the bytes of the raw pixels as a typed array.
+The picture is the baseline with the creative laid over it at opacity α: alpha blending of
+an opaque layer is exactly the linear interpolation :math:`(1 - \alpha) x' + \alpha x`, so a
+frame only sends α, and the two pictures travel once, as small PNGs (written here with the
+standard library's zlib).
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from figures.motion import animate, frame
 from figures.theme import COLORS, FONT_SIZE, MARKER_SIZE, TEMPLATE
 
 SUM_COLOR, CHANGE_COLOR, NODE_COLOR = COLORS["vermillion"], COLORS["black"], COLORS["grey"]
-#: Traces the frames move: the picture, the running sum so far, its marker, the change marker.
-MOVING = (0, 2, 3, 4)
+#: Traces the frames move: the creative's opacity, the running sum so far, its marker, the
+#: change marker.
+MOVING = (1, 3, 4, 5)
+DIGITS = 7
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -66,13 +70,17 @@ def _y_range(walk: PathWalk, scale: float) -> list[float]:
     return [low - pad, high + pad]
 
 
-def _moving(walk: PathWalk, k: int, scale: float, uris: list[str]) -> list[dict]:
+def _numbers(values) -> list[float]:
+    return [float(f"{v:.{DIGITS}g}") for v in np.asarray(values, dtype=float).ravel()]
+
+
+def _moving(walk: PathWalk, k: int, scale: float) -> list[dict]:
     a = walk.alphas
     return [
-        {"type": "image", "source": uris[k]},
-        {"x": a[:k + 1], "y": scale * walk.running_sum[:k + 1]},
-        {"x": [a[k]], "y": [scale * walk.running_sum[k]]},
-        {"x": [a[k]], "y": [scale * walk.change[k]]},
+        {"type": "image", "opacity": float(a[k])},
+        {"x": _numbers(a[:k + 1]), "y": _numbers(scale * walk.running_sum[:k + 1])},
+        {"x": _numbers([a[k]]), "y": _numbers([scale * walk.running_sum[k]])},
+        {"x": _numbers([a[k]]), "y": _numbers([scale * walk.change[k]])},
     ]
 
 
@@ -93,13 +101,15 @@ def path_figure(walk: PathWalk, *, scale: float = 100.0, unit: str = "points",
     title : str, default ""
         Chart title.
     """
-    uris = [png_data_uri(p) for p in walk.points]
     target = scale * float(walk.change[-1])
-    first = _moving(walk, active, scale, uris)
+    first = _moving(walk, active, scale)
     line = {"type": "scatter", "xaxis": "x2", "yaxis": "y2"}
     data = [
-        {"type": "image", "source": first[0]["source"], "hoverinfo": "skip", "name": "path"},
-        {**line, "x": walk.alphas, "y": scale * walk.change, "mode": "lines",
+        {"type": "image", "source": png_data_uri(walk.points[0]), "hoverinfo": "skip",
+         "name": "baseline"},
+        {"type": "image", "source": png_data_uri(walk.points[-1]), "hoverinfo": "skip",
+         "name": "creative", "opacity": first[0]["opacity"]},
+        {**line, "x": _numbers(walk.alphas), "y": _numbers(scale * walk.change), "mode": "lines",
          "name": "f along the path − f(baseline)",
          "line": {"color": CHANGE_COLOR, "width": 2, "dash": "dot"},
          "hovertemplate": f"α = %{{x:.3f}}: f moved %{{y:+.3f}} {unit}<extra></extra>"},
@@ -111,7 +121,7 @@ def path_figure(walk: PathWalk, *, scale: float = 100.0, unit: str = "points",
         {**line, **first[3], "mode": "markers", "showlegend": False, "name": "f moved",
          "marker": {"color": CHANGE_COLOR, "size": MARKER_SIZE, "symbol": "diamond"},
          "hoverinfo": "skip"},
-        {**line, "x": walk.nodes, "y": np.zeros_like(walk.nodes), "mode": "markers",
+        {**line, "x": _numbers(walk.nodes), "y": [0.0] * walk.nodes.size, "mode": "markers",
          "name": "where the gradient is taken (the rule's nodes)",
          "marker": {"color": NODE_COLOR, "size": 9, "symbol": "line-ns-open",
                     "line": {"width": 2, "color": NODE_COLOR}},
@@ -119,9 +129,10 @@ def path_figure(walk: PathWalk, *, scale: float = 100.0, unit: str = "points",
     ]
     layout = {
         "template": TEMPLATE, "title": {"text": title}, "height": 440,
-        "margin": {"l": 10, "r": 20, "t": 70, "b": 70},
-        "legend": {"orientation": "h", "x": 0.45, "y": 1.02, "yanchor": "bottom",
-                   "font": {"size": FONT_SIZE - 2}},
+        "margin": {"l": 10, "r": 20, "t": 120, "b": 70},
+        # right-anchored: a horizontal legend anchored mid-width shrinks Plotly's slider rail
+        "legend": {"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.02,
+                   "yanchor": "bottom", "font": {"size": FONT_SIZE - 2}},
         "shapes": [{"type": "line", "xref": "x2 domain", "x0": 0, "x1": 1, "yref": "y2",
                     "y0": target, "y1": target, "line": {"color": SUM_COLOR, "dash": "dash",
                                                          "width": 1.5}}],
@@ -133,7 +144,7 @@ def path_figure(walk: PathWalk, *, scale: float = 100.0, unit: str = "points",
     }
     layout["yaxis2"]["range"] = _y_range(walk, scale)
     fig = go.Figure(data=data, layout=layout, _validate=False)
-    frames = [frame(f"a{k}", _moving(walk, k, scale, uris), MOVING) for k in range(walk.alphas.size)]
+    frames = [frame(f"a{k}", _moving(walk, k, scale), MOVING) for k in range(walk.alphas.size)]
     labels = [f"{a:.3f}: Σ so far {scale * s:+.3f}, f moved {scale * c:+.3f} {unit}"
               for a, s, c in zip(walk.alphas, walk.running_sum, walk.change, strict=True)]
     return animate(fig, frames, labels, active=active, prefix="α = ", play=True, redraw=True)
