@@ -21,7 +21,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.attribution import PathWalk
-from figures.motion import animate, frame
+from figures.motion import animate, below_axis_title, frame
 from figures.theme import COLORS, FONT_SIZE, MARKER_SIZE, TEMPLATE
 
 SUM_COLOR, CHANGE_COLOR, NODE_COLOR = COLORS["vermillion"], COLORS["black"], COLORS["grey"]
@@ -147,4 +147,6 @@ def path_figure(walk: PathWalk, *, scale: float = 100.0, unit: str = "points",
     frames = [frame(f"a{k}", _moving(walk, k, scale), MOVING) for k in range(walk.alphas.size)]
     labels = [f"{a:.3f}: Σ so far {scale * s:+.3f}, f moved {scale * c:+.3f} {unit}"
               for a, s, c in zip(walk.alphas, walk.running_sum, walk.change, strict=True)]
-    return animate(fig, frames, labels, active=active, prefix="α = ", play=True, redraw=True)
+    # redraw: an image's opacity changes only when the plot is redrawn (measured)
+    return below_axis_title(animate(fig, frames, labels, active=active, prefix="α = ", play=True,
+                                    redraw=True))

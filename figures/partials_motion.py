@@ -16,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.calculus import DirectionTurn, Grid, PointAnalysis, SecantFamily, SliceWalk
-from figures.motion import animate, frame
+from figures.motion import animate, below_axis_title, frame
 from figures.partials import (
     BLACK,
     DIR_COLOR,
@@ -31,22 +31,12 @@ from figures.partials import (
 from figures.theme import LINE_WIDTH, MARKER_SIZE, SEQUENTIAL
 
 DIGITS = 8
-#: Extra room between the x axis's title and the scrubber's current-value line, in pixels.
-TITLE_ROOM = 30
 
 
 def numbers(values) -> list[float | None]:
     """Plain numbers for a frame: 8 significant digits, None (a gap) where undefined."""
     return [float(f"{v:.{DIGITS}g}") if np.isfinite(v) else None
             for v in np.asarray(values, dtype=float).ravel()]
-
-
-def _scrubbed(fig: go.Figure) -> go.Figure:
-    """Move the scrubber down so its current value does not overlap the x axis's title."""
-    fig.layout.sliders[0].pad.t += TITLE_ROOM
-    fig.layout.margin.b += TITLE_ROOM
-    fig.layout.height += TITLE_ROOM
-    return fig
 
 
 def _text(value: float, digits: int = 4) -> str:
@@ -95,7 +85,7 @@ def walk_figure(walk: SliceWalk, curve: tuple[np.ndarray, np.ndarray], active: i
     fig = fast_figure(data, layout)
     frames = [frame(f"s{k}", [_tangent_at(walk, k)], [1]) for k in range(walk.stops.size)]
     labels = [f"{s:.2f}: {partial} = {_text(m)}" for s, m in zip(walk.stops, walk.slopes, strict=True)]
-    return _scrubbed(animate(fig, frames, labels, active=active, prefix=f"{along} = "))
+    return below_axis_title(animate(fig, frames, labels, active=active, prefix=f"{along} = "))
 
 
 def _secant_at(family: SecantFamily, k: int, reach: float) -> dict:
@@ -133,7 +123,7 @@ def secant_figure(point: PointAnalysis, family: SecantFamily, active: int) -> go
     frames = [frame(f"h{k}", [_secant_at(family, k, reach)], [moving]) for k in range(family.h.size)]
     labels = [f"{h:g}: secant slope {_text(s, 6)}, tangent {_text(slope, 6)}, gap {_text(s - slope, 2)}"
               for h, s in zip(family.h, family.slopes, strict=True)]
-    return _scrubbed(animate(fig, frames, labels, active=active, prefix="h = "))
+    return below_axis_title(animate(fig, frames, labels, active=active, prefix="h = "))
 
 
 def _u_at(point: PointAnalysis, turn: DirectionTurn, k: int, length: float) -> list[dict]:
@@ -218,7 +208,7 @@ def direction_figure(grid: Grid, point: PointAnalysis, turn: DirectionTurn,
     frames = [frame(f"t{k}", _u_at(point, turn, k, 0.2 * span), moving)
               for k in range(turn.angles.size)]
     labels = [f"{a:.0f}°: ∇f·u = {_text(v)}" for a, v in zip(turn.angles, turn.values, strict=True)]
-    return _scrubbed(animate(fig, frames, labels, active=active, prefix="θ = "))
+    return below_axis_title(animate(fig, frames, labels, active=active, prefix="θ = "))
 
 
 def _direction_layout(grid: Grid, annotations: list[dict]) -> dict:
