@@ -151,9 +151,9 @@ def test_the_walk_along_the_path_reaches_the_change_in_ctr(at):
     assert first[0]["opacity"] == 0 and last[0]["opacity"] == 1
     change = pts(metric(at, "Predicted CTR")) - pts(metric(at, "Baseline CTR"))
     assert last[2]["y"][0] == pytest.approx(pts(metric(at, "Σ scores")), abs=0.006)
-    assert last[3]["y"][0] == pytest.approx(change, abs=0.011)
+    assert last[2]["y"][1] == pytest.approx(change, abs=0.011)
     assert spec["layout"]["shapes"][0]["y0"] == pytest.approx(change, abs=0.011)
-    assert len(spec["data"][6]["x"]) == at.slider(key="at_steps").value  # one tick per node
+    assert len(spec["data"][5]["x"]) == at.slider(key="at_steps").value  # one tick per node
 
 
 def test_captums_trapezoid_weights_reproduce_captum_and_widen_the_gap(at):

@@ -55,7 +55,10 @@ def test_every_frame_shows_the_path_point_and_the_running_sum(method):
     nodes, weights = path_rule(method, 12)
     grads = grad_f(path_points(x, b, nodes))
     for k, fr in enumerate(fig["frames"]):
-        image, so_far, sum_marker, change_marker = fr["data"]
+        image, so_far, markers = fr["data"]
+        sum_marker = {"y": markers["y"][:1]}
+        change_marker = {"y": markers["y"][1:]}
+        assert markers["x"] == [so_far["x"][-1]] * 2
         assert fr["traces"] == list(MOVING)
         # the creative over the baseline at opacity α is the interpolated input x' + α (x − x')
         blended = (1 - image["opacity"]) * base + image["opacity"] * top
@@ -68,7 +71,7 @@ def test_every_frame_shows_the_path_point_and_the_running_sum(method):
         change = f(path_points(x, b, [alphas[k]]))[0] - f(b[None])[0]
         assert change_marker["y"][0] == pytest.approx(100 * change, rel=1e-6, abs=1e-9)
     # at α = 1: Σ IG, which is f(x) − f(x') up to the quadrature gap (completeness)
-    last = fig["frames"][-1]["data"][2]["y"][0]
+    last = fig["frames"][-1]["data"][2]["y"][0]  # the running sum's marker
     assert last == pytest.approx(100 * ig.attributions.sum(), rel=1e-6)
     rounding = 1e-6 * abs(last)  # the figure sends 7 significant digits
     assert abs(last - 100 * (ig.f_x - ig.f_baseline)) <= 100 * abs(ig.gap) * 1.001 + rounding
