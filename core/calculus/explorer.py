@@ -169,12 +169,8 @@ def analyse_point(
 def secant(formula: Formula, x0: float, y0: float, h: float) -> tuple[float, float, float]:
     r"""The secant of width ``h`` along ``x`` through :math:`(x_0, f(x_0, y_0))`.
 
-    .. math::
-
-        \text{slope} = \frac{f(x_0 + h, y_0) - f(x_0, y_0)}{h}
-        \xrightarrow[h \to 0]{} \frac{\partial f}{\partial x}(x_0, y_0)
-
-    One width of :func:`core.calculus.walks.secant_family`.
+    One width of :func:`core.calculus.walks.secant_family`, whose slope tends to
+    :math:`\partial f / \partial x` as ``h`` shrinks.
 
     Parameters
     ----------
@@ -195,12 +191,9 @@ def secant(formula: Formula, x0: float, y0: float, h: float) -> tuple[float, flo
 
 
 def directional_profile(grad, n: int = 361) -> tuple[np.ndarray, np.ndarray]:
-    r"""Directional derivative :math:`D_u f = \nabla f \cdot u` for every direction angle.
+    r"""Directional derivative :math:`D_u f = \nabla f \cdot u` for ``n`` angles from 0 to 360°.
 
-    .. math::
-
-        D_{u(\theta)} f = \partial_x f \cos\theta + \partial_y f \sin\theta
-        = \|\nabla f\| \cos(\theta - \theta_{\nabla f})
+    :func:`core.calculus.walks.direction_turn` on an even grid of angles.
 
     Parameters
     ----------

@@ -21,6 +21,7 @@ from core.attribution import (
     path_rule,
     path_walk,
 )
+from tests.core.attribution.test_methods import smooth_model
 
 
 def golub_welsch(m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -82,16 +83,6 @@ def test_captum_convention_gives_captums_nodes_and_weights(method, m):
 def test_only_the_trapezoid_differs_between_the_conventions(method):
     for m in (2, 9, 40):
         np.testing.assert_array_equal(path_rule(method, m), path_rule(method, m, "captum"))
-
-
-def smooth_model(w):
-    def f(X):
-        return np.tanh(X @ w) + np.sin(X).sum(axis=1)
-
-    def grad_f(X):
-        return (1 - np.tanh(X @ w) ** 2)[:, None] * w[None] + np.cos(X)
-
-    return f, grad_f
 
 
 @settings(max_examples=25, deadline=None)
