@@ -36,6 +36,7 @@ from core.calculus.walks import (
     SliceWalk,
     direction_turn,
     secant_family,
+    slice_curve,
     slice_walk,
     tangent_segments,
 )
@@ -45,5 +46,5 @@ __all__ = [
     "PointAnalysis", "Preset", "SalesModel", "SecantFamily", "SliceWalk", "analyse_point",
     "default_step", "direction_turn", "directional_derivative", "directional_profile",
     "error_scan", "gradient", "partial", "point_function", "scan_point", "secant",
-    "secant_family", "slice_walk", "surface_grid", "tangent_segments",
+    "secant_family", "slice_curve", "slice_walk", "surface_grid", "tangent_segments",
 ]

@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from core.calculus.derivatives import ErrorScan, error_scan, partial
-from core.calculus.walks import direction_turn, secant_family
+from core.calculus.walks import direction_turn, secant_family, slice_curve
 
 
 class Formula(Protocol):
@@ -159,10 +159,9 @@ def analyse_point(
             estimates[method] = np.array([partial(f, p, i, method=method) for i in (0, 1)])
         if not np.isfinite(f0):  # e.g. Im log(-1 + ih)/h = pi/h is not a derivative
             estimates[method][:] = np.nan
-    xs, ys = np.linspace(*x_range, n), np.linspace(*y_range, n)
     return PointAnalysis(
         float(x0), float(y0), f0, exact, estimates,
-        (xs, formula.evaluate(x=xs, y=y0)), (ys, formula.evaluate(x=x0, y=ys)),
+        slice_curve(formula, "x", y0, x_range, n), slice_curve(formula, "y", x0, y_range, n),
     )  # fmt: skip
 
 

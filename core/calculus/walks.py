@@ -2,8 +2,8 @@ r"""The motions of the partial-derivatives lesson, computed once per scenario (N
 
 A motion is played by the browser frame by frame; every number in it is computed here:
 
-- :func:`slice_walk`: a point walking along one slice of :math:`f`, with the tangent line and
-  the exact partial derivative at every stop;
+- :func:`slice_curve` and :func:`slice_walk`: one slice of :math:`f`, and a point walking
+  along it with the tangent line and the exact partial derivative at every stop;
 - :func:`secant_family`: the secants through :math:`(x_0, f(x_0, y_0))` for a ladder of widths
   :math:`h`, turning into the tangent as :math:`h` shrinks;
 - :func:`direction_turn`: the unit vector :math:`u(\theta)` turning around the point, with the
@@ -51,6 +51,38 @@ def tangent_segments(
     if x_range is not None:
         xs = np.clip(xs, *x_range)
     return xs, y0[..., None] + slope[..., None] * (xs - x0[..., None])
+
+
+def slice_curve(formula: Formula, along: str, fixed: float, window: tuple[float, float],
+                n: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    r"""The slice of :math:`f` where one coordinate is held fixed, as a curve of ``n`` points.
+
+    ``along="x"`` gives :math:`s \mapsto f(s, y_0)` with :math:`y_0` = ``fixed``; ``along="y"``
+    gives :math:`s \mapsto f(x_0, s)`.
+
+    Parameters
+    ----------
+    formula : Formula
+        The function :math:`f(x, y)`.
+    along : {"x", "y"}
+        The coordinate that moves.
+    fixed : float
+        The value the other coordinate is held at.
+    window : tuple of float
+        ``(low, high)`` of the moving coordinate.
+    n : int, default 200
+        Points on the curve.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(positions, values)``; values are NaN where ``f`` is undefined.
+    """
+    if along not in ("x", "y"):
+        raise ValueError(f"A slice walks along 'x' or 'y', not {along!r}.")
+    s = np.linspace(*window, n)
+    args = {"x": s, "y": float(fixed)} if along == "x" else {"x": float(fixed), "y": s}
+    return s, np.broadcast_to(formula.evaluate(**args), s.shape).astype(float)
 
 
 @dataclass(frozen=True)

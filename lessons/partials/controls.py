@@ -23,8 +23,11 @@ DOMAIN = (-2.0, 2.0)
 #: (measured in bench/partials.py; 100 before).
 GRID_N = 60
 CONTOUR_N = 50
-WALK_STEP = 0.1  # the walk's stops are x₀ ± multiples of this: the scrubber passes through x₀
-THETA_STEP = 10
+#: The walks stop at x₀ ± multiples of WALK_STEP (21 stops), so the scrubber passes through x₀;
+#: u turns by THETA_STEP degrees (24 stops). Fewer frames render faster (measured: a 41-step
+#: scrubber costs a 2-D chart about 15 ms more to draw than a 21-step one).
+WALK_STEP = 0.2
+THETA_STEP = 15
 DEFAULT_CUSTOM = "x^2*y - y^3/3"
 SYNTAX_HELP = (
     "Use x and y; + - * /; ^ or ** for powers; numbers like 2, 0.5, 1e-3; pi, e; "

@@ -44,18 +44,23 @@ def sales_metrics(tv: float, digital: float, season: float) -> None:
     )  # fmt: skip
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def sales_chart(tv: float, digital: float, season: float):
+    """∂sales/∂TV against TV spend for three digital levels, with the plan marked (cached)."""
+    tv_axis = np.linspace(0.0, 100.0, 101)
+    levels = {"digital $0": 0.0, f"digital ${digital:.0f}k (yours)": digital,
+              "digital $100k": 100.0}  # fmt: skip
+    curves = {name: SALES.d_tv(tv_axis, level, season) for name, level in levels.items()}
+    return pn.sales_marginal_figure(tv_axis, curves, (tv, float(SALES.d_tv(tv, digital, season))))
+
+
 @st.fragment
 def sales_section() -> None:
     """Sales forecast: sliders, the marginals, the TV marginal in words and how digital moves it."""
     left, right = st.columns([1, 2])
     with left:
         tv, digital, season = state.widgets(pc.SALES_CONTROLS).values()
-    tv_axis = np.linspace(0.0, 100.0, 101)
-    levels = {"digital $0": 0.0, f"digital ${digital:.0f}k (yours)": digital,
-              "digital $100k": 100.0}  # fmt: skip
-    curves = {name: SALES.d_tv(tv_axis, level, season) for name, level in levels.items()}
     with right:
-        fig = pn.sales_marginal_figure(tv_axis, curves, (tv, float(SALES.d_tv(tv, digital, season))))
-        lesson.chart(fig, key="partials_sales")
+        lesson.chart(sales_chart(tv, digital, season), key="partials_sales")
     sales_metrics(tv, digital, season)
     st.markdown(sales_sentence(tv, digital, season))

@@ -14,9 +14,11 @@ import streamlit as st
 from core.calculus import (
     PRESETS,
     PointAnalysis,
+    analyse_point,
     direction_turn,
     directional_profile,
     secant_family,
+    slice_curve,
     slice_walk,
 )
 from figures import partials as pf
@@ -61,17 +63,48 @@ def point_metrics(p: PointAnalysis, where=st) -> None:
         where.warning("f is undefined at this point (for example log of a negative number).")
 
 
+# The motion figures are pure functions of a few numbers: built once per scenario (Plotly
+# validates every frame, a few milliseconds a figure) and reused when a control comes back to
+# a value it had. Streamlit only reads the figures (to_dict), so sharing them is safe.
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def walk_chart(text: str, along: str, fixed: float, start: float):
+    """The slice along ``along`` with ``fixed`` held, walked from ``start`` (cached)."""
+    c = pc.compile_formula(text)
+    derivative = c.dfdx if along == "x" else c.dfdy
+    stops, active = pc.stops_through(start, pc.WALK_STEP, *pc.DOMAIN)
+    walk = slice_walk(c.f, derivative, along, fixed, stops, WALK_HALF_WIDTH)
+    return pm.walk_figure(walk, slice_curve(c.f, along, fixed, pc.DOMAIN), active)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def secant_chart(text: str, x0: float, y0: float, h: float):
+    """The secants through (x₀, y₀) for every width, starting at ``h`` (cached)."""
+    c = pc.compile_formula(text)
+    p = analyse_point(c.f, c.dfdx, c.dfdy, x0, y0, pc.DOMAIN, pc.DOMAIN)
+    family = secant_family(c.f, x0, y0, pc.H_VALUES)
+    return pm.secant_figure(p, family, pc.H_VALUES.index(h)), family
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def direction_chart(text: str, x0: float, y0: float, theta: float):
+    """The contour map with u turning around (x₀, y₀), starting at ``theta`` (cached)."""
+    c = pc.compile_formula(text)
+    p = analyse_point(c.f, c.dfdx, c.dfdy, x0, y0, pc.DOMAIN, pc.DOMAIN)
+    angles, active = pc.stops_through(float(theta), pc.THETA_STEP, 0.0, 360.0)
+    turn = direction_turn(p.exact, angles)
+    return pm.direction_figure(pc.surface(text, pc.CONTOUR_N), p, turn,
+                               directional_profile(p.exact, n=121), active)
+
+
 def walk_section(c: pc.Compiled, p: PointAnalysis) -> None:
     """Two slices through the point, each with a point walking along it and its tangent."""
     left, right = st.columns(2)
-    for where, along, derivative, start, fixed, curve, key in (
-        (left, "x", c.dfdx, p.x0, p.y0, p.slice_x, "partials_walk_x"),
-        (right, "y", c.dfdy, p.y0, p.x0, p.slice_y, "partials_walk_y"),
-    ):
-        stops, active = pc.stops_through(start, pc.WALK_STEP, *pc.DOMAIN)
-        walk = slice_walk(c.f, derivative, along, fixed, stops, WALK_HALF_WIDTH)
-        with where:
-            lesson.chart(pm.walk_figure(walk, curve, active), key=key)
+    with left:
+        lesson.chart(walk_chart(c.text, "x", p.y0, p.x0), key="partials_walk_x")
+    with right:
+        lesson.chart(walk_chart(c.text, "y", p.x0, p.y0), key="partials_walk_y")
     lesson.client_explanation(
         "Each chart is a slice of the surface: hold one input fixed and let the other move. "
         "Drag the slider under a chart and the point walks along the slice; the coloured line "
@@ -102,9 +135,9 @@ def surface_section(c: pc.Compiled, p: PointAnalysis) -> None:
 def secant_section(c: pc.Compiled, p: PointAnalysis) -> None:
     """The slice f(x, y₀), its tangent, and secants whose width h shrinks in the browser."""
     h = state.widget(pc.SECANT_H)
-    family = secant_family(c.f, p.x0, p.y0, pc.H_VALUES)
+    fig, family = secant_chart(c.text, p.x0, p.y0, h)
     active = pc.H_VALUES.index(h)
-    lesson.chart(pm.secant_figure(p, family, active), key="partials_secant")
+    lesson.chart(fig, key="partials_secant")
     gap = family.slopes[active] - p.exact[0]
     if not np.isfinite(gap):
         st.caption("f or its slope is undefined at this point: move x₀ or y₀.")
@@ -120,11 +153,7 @@ def secant_section(c: pc.Compiled, p: PointAnalysis) -> None:
 def direction_section(c: pc.Compiled, p: PointAnalysis) -> None:
     """Contour map with ∇f and a turning u, and ∇f·u for every direction."""
     theta = state.widget(pc.THETA)
-    angles, active = pc.stops_through(float(theta), pc.THETA_STEP, 0.0, 360.0)
-    turn = direction_turn(p.exact, angles)
-    profile = directional_profile(p.exact, n=121)
-    fig = pm.direction_figure(pc.surface(c.text, pc.CONTOUR_N), p, turn, profile, active)
-    lesson.chart(fig, key="partials_direction")
+    lesson.chart(direction_chart(c.text, p.x0, p.y0, theta), key="partials_direction")
     rad = np.deg2rad(theta)
     du = p.exact[0] * np.cos(rad) + p.exact[1] * np.sin(rad)
     if not np.isfinite(du):
