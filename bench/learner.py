@@ -175,7 +175,7 @@ class Tab:
         try:
             self._ws = await asyncio.wait_for(websockets.connect(
                 stream_url(self.base_url), subprotocols=["streamlit"], max_size=None,
-                compression=None, open_timeout=self.timeout), self.timeout)
+                open_timeout=self.timeout), self.timeout)  # offers permessage-deflate, as browsers do
         except (OSError, TimeoutError, websockets.WebSocketException) as exc:
             return Run((time.perf_counter() - start) * 1000, "disconnected", [f"connect: {exc!r}"])
         return await self._rerun(self._client_state(), start)

@@ -8,8 +8,9 @@ target), ``interactions()`` (the scripted widget changes for the server-time fig
 rows in the table, never a crash: the benchmark reports and does not fail.
 
 The modules in ``ON_DEMAND`` take too long for every run (the load test holds a class for
-20 minutes): they run only when named exactly, ``python -m bench --only load``, and then
-without the server and browser sections.
+20 minutes; the transfer test starts nginx): they run only when named exactly,
+``python -m bench --only load`` or ``--only transfer``, and then without the server and
+browser sections.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 INFRASTRUCTURE = {"runner", "server_time", "browser_time", "reference_app", "widgets", "stats",
                   "learner", "load_mix", "classroom", "load_report"}
-ON_DEMAND = {"load"}
+ON_DEMAND = {"load", "transfer"}
 # Server-time targets stated in the lesson issues, used when the lesson module gives none.
 PAGE_TARGETS_MS = {
     "1_Partial_derivatives": 50, "2_Gradient_descent": 50, "3_Backpropagation": 60,

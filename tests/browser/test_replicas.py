@@ -28,27 +28,12 @@ from pathlib import Path
 import pytest
 
 from deploy.serve import nginx_binary, port_free
-from tests.browser.helpers import ROOT, assert_no_exception, free_port, wait_idle
+from tests.browser.helpers import ROOT, free_port
+from tests.browser.reconnect import comes_back, move_slider, visit
 
 COOKIE = "marginal_lab_replica"
 # deploy/nginx.conf's log_format "replicas".
 LOG_LINE = re.compile(r'(\S+) (\d+) "([^"]*)" bytes=\d+ upstream=(.*) affinity=(\S*) gzip=')
-# Page, query it opens with, slider key, the query value after one ArrowRight.
-SLIDERS = {
-    "Gradient_descent": ("?gd_steps=200", "gd_steps", "gd_steps=210"),
-    "Media_mix": ("?mm_moved=800", "mm_moved", "mm_moved=850"),
-    "Attribution": ("?at_discount_pct=30", "at_discount_pct", "at_discount_pct=35"),
-    "Partial_derivatives": ("?pd_x0=1.2", "pd_x0", "pd_x0=1.25"),
-}
-WATCH_JS = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  window.__lost = false;
-  new MutationObserver(() => {
-    if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') window.__lost = true;
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-connection-state']});
-}"""
-
-
 class Serve:
     """``python -m deploy.serve --replicas 2 --no-restart`` on free ports, as ``make serve``."""
 
@@ -136,43 +121,6 @@ def session(browser, serve: Serve, key: str):
     page = context.new_page()
     page.set_default_timeout(60_000)
     return context, page
-
-
-def visit(page, url: str, path: str, query: str = "") -> None:
-    """Open a page through the proxy; its first run must finish without an exception."""
-    page.goto(f"{url}/{path}{query}")
-    page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=90_000)
-    wait_idle(page, timeout=90_000)
-    assert_no_exception(page)
-
-
-def move_slider(page, url: str, path: str) -> str:
-    """Open ``path`` with a value in its link, press ArrowRight on that slider, watch the tab."""
-    query, key, expected = SLIDERS[path]
-    visit(page, url, path, query)
-    page.locator(f".st-key-{key}").get_by_role("slider").focus()
-    page.keyboard.press("ArrowRight")
-    page.wait_for_url(f"**{expected}**")
-    page.wait_for_timeout(300)
-    wait_idle(page, timeout=60_000)
-    assert_no_exception(page)
-    page.evaluate(WATCH_JS)
-    return expected
-
-
-def comes_back(page, path: str, expected: str) -> None:
-    """The tab lost its server, reconnected by itself and shows the lesson as it was."""
-    page.wait_for_function("window.__lost === true", timeout=30_000)
-    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]',
-                           timeout=60_000)
-    page.wait_for_timeout(500)
-    wait_idle(page, timeout=90_000)
-    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
-    assert_no_exception(page)
-    assert expected in page.url
-    _, key, _ = SLIDERS[path]
-    value = float(page.locator(f".st-key-{key}").get_by_role("slider").evaluate("el => el.value"))
-    assert value == float(expected.split("=")[1]), (path, value, expected)
 
 
 def replicas_of(serve: Serve, key: str, start: float = 0.0, end: float = float("inf")
