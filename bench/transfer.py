@@ -13,8 +13,9 @@ counts the bytes that crossed the network:
 
 Three set-ups: Streamlit alone (what ``make run`` serves), behind ``deploy/nginx.conf``
 (gzip), and behind nginx with Streamlit's websocket compression switched on
-(``server.enableWebsocketCompression``), which also shows whether per-message deflate is
-negotiated through nginx (the ``Sec-WebSocket-Extensions`` answer the browser receives).
+(``server.enableWebsocketCompression``, as ``make serve``'s replicas run), which also shows
+whether per-message deflate is negotiated through nginx (the ``Sec-WebSocket-Extensions``
+answer the browser receives).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 PAGE = "Media_mix"
-FLAGS = ("--server.enableWebsocketCompression", "true")
+COMPRESSION = ("--server.enableWebsocketCompression", "true")
+NO_COMPRESSION = ("--server.enableWebsocketCompression", "false")
 
 
 def run(quick: bool) -> list[dict]:
@@ -56,7 +58,8 @@ def _measure_all() -> list[dict]:
     if nginx_binary() is None:
         return [*rows, {"what": "transfer: behind nginx", "median_ms": None, "p95_ms": None,
                         "target_ms": None, "note": "no nginx (bash scripts/ensure_nginx.sh)"}]
-    for label, extra in (("behind nginx (gzip)", ()), ("behind nginx, websocket deflate", FLAGS)):
+    for label, extra in (("behind nginx (gzip)", NO_COMPRESSION),
+                         ("behind nginx, websocket deflate", COMPRESSION)):
         runtime = Path(tempfile.mkdtemp(prefix="marginal-lab-transfer-"))
         cluster = Cluster(1, free_port(), restart=False, runtime=runtime, extra=extra)
         cluster.start()

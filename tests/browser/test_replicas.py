@@ -22,11 +22,14 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from websockets.sync.client import connect
 
+from bench.learner import stream_url
 from deploy.serve import nginx_binary, port_free
 from tests.browser.helpers import ROOT, free_port
 from tests.browser.reconnect import comes_back, move_slider, visit
@@ -161,9 +164,35 @@ def test_three_sessions_stick_to_a_replica_then_fail_over_at_once_to_a_cold_one(
         assert any(s[1] == 101 and s[4] == 2 for s in serve.served() if s[3] == key)
     log = (serve.runtime / "replica-2.log").read_text(errors="replace")
     assert "Traceback" not in log and "partially initialized" not in log, log[-3000:]
+    proxy_compresses_scripts_and_caps_uploads(serve.url)
     assert serve.stop() == 0  # Ctrl-C
     assert not any(_alive(pid) for pid in serve.pids.values())
     assert port_free("127.0.0.1", serve.port)
+
+
+def proxy_compresses_scripts_and_caps_uploads(url: str) -> None:
+    """Through nginx: gzipped JavaScript, a deflated websocket, no body over 5 MB.
+
+    The app's scripts arrive gzipped, the websocket negotiates per-message deflate with the
+    replica, and an upload over the app's 5 MB cap is refused by nginx itself (413).
+    """
+    with connect(stream_url(url), subprotocols=["streamlit"], open_timeout=30) as websocket:
+        assert "permessage-deflate" in websocket.response.headers["Sec-WebSocket-Extensions"]
+    with urllib.request.urlopen(url, timeout=30) as response:
+        script = re.search(r'src="\.?/?(static/js/[^"]+\.js)"', response.read().decode()).group(1)
+    request = urllib.request.Request(f"{url}/{script}", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+    statuses = {}
+    for mb in (4, 6):
+        upload = urllib.request.Request(f"{url}/_stcore/upload_file/session/file", method="PUT",
+                                        data=b"x" * (mb * 1024 * 1024))
+        try:
+            with urllib.request.urlopen(upload, timeout=30) as response:
+                statuses[mb] = response.status
+        except urllib.error.HTTPError as error:
+            statuses[mb] = error.code
+    assert statuses[6] == 413 and statuses[4] != 413, statuses
 
 
 def _alive(pid: int) -> bool:
