@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -82,7 +81,7 @@ class Plan:
 
 def run(quick: bool) -> list[dict]:
     """The benchmark runner's entry: start a server, measure, print the README table."""
-    from tests.browser.helpers import ARTIFACTS, start_server
+    from tests.browser.helpers import ARTIFACTS, start_server, stop_server
 
     plan = (Plan.quick() if quick else Plan()).from_environment()
     extra = tuple(os.environ.get("LOAD_SERVER_ARGS", "").split())
@@ -90,11 +89,7 @@ def run(quick: bool) -> list[dict]:
     try:
         result = in_own_thread(measure(url, Server(proc.pid), plan))
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     log = (ARTIFACTS / f"streamlit-{url.rsplit(':', 1)[1]}.log").read_text(errors="replace")
     result["server_tracebacks"] = log.count("Traceback")
     result["server_args"] = " ".join(extra)

@@ -46,15 +46,14 @@ def run(quick: bool) -> list[dict]:
 
 def _measure_all() -> list[dict]:
     from deploy.serve import Cluster, nginx_binary
-    from tests.browser.helpers import free_port, start_server
+    from tests.browser.helpers import free_port, start_server, stop_server
 
     rows = []
     proc, url = start_server()
     try:
         rows += _rows("Streamlit alone", measure(url))
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop_server(proc)
     if nginx_binary() is None:
         return [*rows, {"what": "transfer: behind nginx", "median_ms": None, "p95_ms": None,
                         "target_ms": None, "note": "no nginx (bash scripts/ensure_nginx.sh)"}]

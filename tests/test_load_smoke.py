@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 
 import numpy as np
 import pytest
@@ -20,18 +19,14 @@ from bench import load, runner
 from bench.classroom import Classroom, Server
 from bench.learner import Tab, with_param
 from bench.load_mix import LESSONS, next_value
-from tests.browser.helpers import start_server
+from tests.browser.helpers import start_server, stop_server
 
 
 @pytest.fixture(scope="module")
 def server():
     proc, url = start_server()
     yield proc, url
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_server(proc)
 
 
 def run(coroutine):

@@ -73,6 +73,16 @@ def start_server(
     raise RuntimeError("streamlit did not become healthy within 60 s")
 
 
+def stop_server(proc: subprocess.Popen, timeout: float = 20) -> None:
+    """Terminate a server started by :func:`start_server`; kill it if it lingers."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def wait_idle(page, timeout: float = 30_000) -> None:
     """Wait until the script has finished its rerun and the app is connected."""
     page.wait_for_selector(IDLE, timeout=timeout)

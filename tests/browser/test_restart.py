@@ -9,19 +9,8 @@ exception.
 
 from __future__ import annotations
 
-import subprocess
-
-from tests.browser.helpers import free_port, start_server
+from tests.browser.helpers import free_port, start_server, stop_server
 from tests.browser.reconnect import comes_back, move_slider
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def test_a_restarted_server_brings_the_open_lesson_back_from_its_url(page):
@@ -30,12 +19,12 @@ def test_a_restarted_server_brings_the_open_lesson_back_from_its_url(page):
     second = None
     try:
         expected = move_slider(page, url, "Media_mix")
-        stop(first)
+        stop_server(first)
         page.wait_for_function("window.__lost === true", timeout=30_000)
         second, again = start_server(port=port)
         assert again == url
         comes_back(page, "Media_mix", expected)
     finally:
-        stop(first)
+        stop_server(first)
         if second is not None:
-            stop(second)
+            stop_server(second)
