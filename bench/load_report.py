@@ -109,7 +109,7 @@ def rows(result: dict) -> list[dict]:
                                                   "single-learner p95"})
     per_session, soak = memory_per_session(result), soak_slope(result["soak"])
     out.append({"what": "load: knee", "median_ms": None, "p95_ms": None, "target_ms": None,
-                "note": knee(result)})
+                "note": knee(result), "result": result})
     out.append({"what": "load: memory", "median_ms": None, "p95_ms": None, "target_ms": None,
                 "note": f"{_fmt(per_session, 1)} MB per session (slope over levels); idle "
                         f"{_fmt(result['idle_rss_mb'])} MB" + (
@@ -134,13 +134,17 @@ def markdown(result: dict) -> str:
         lines.append(f"| {lv['learners']} | {lv['reruns']} | {lv['errors']} | "
                      f"{_fmt(lv['median_ms'])} | {_fmt(lv['p95_ms'])} | {_fmt(ratio(lv, ref), 1)} | "
                      f"{_fmt(lv['server_cpu_pct'])} % | {_fmt(lv['rss_mb'])} MB |")
-    lines += ["", "| Lesson | Server CPU per rerun | 1 learner median / p95 | "
+    lines += ["", "| Lesson | Server CPU per rerun | Costliest control | 1 learner median / p95 | "
               + " | ".join(f"{lv['learners']} learners p95 (× single)" for lv in result["levels"])
-              + " |", "|---|---|---|" + "---|" * len(result["levels"])]
+              + " |", "|---|---|---|---|" + "---|" * len(result["levels"])]
     for path, b in result["baseline"].items():
         cells = [f"{_fmt(lv['per_lesson'][path]['p95_ms'])} "
                  f"({_fmt(ratio(lv['per_lesson'][path], b), 1)})" for lv in result["levels"]]
-        lines.append(f"| /{path} | {_fmt(b['cpu_ms_per_rerun'])} ms | {_fmt(b['median_ms'])} / "
+        by_control = b.get("cpu_ms_by_control") or {}
+        costliest = max(by_control, key=by_control.get, default=None)
+        dearest = f"{costliest} ({by_control[costliest]:.0f} ms)" if costliest else "–"
+        lines.append(f"| /{path} | {_fmt(b['cpu_ms_per_rerun'])} ms | {dearest} | "
+                     f"{_fmt(b['median_ms'])} / "
                      f"{_fmt(b['p95_ms'])} ms | " + " | ".join(cells) + " |")
     soak = soak_slope(result["soak"])
     lines += ["", knee(result) + ".",
@@ -151,3 +155,20 @@ def markdown(result: dict) -> str:
                      f"({soak[2]:+.2f} MB/min), {result['soak']['failed']} errors in "
                      f"{result['soak']['reruns']} reruns.")
     return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    """``python -m bench.load_report RESULTS.json``: the Markdown tables of a past load run."""
+    import json
+    from pathlib import Path
+
+    rows = json.loads(Path(argv[0]).read_text(encoding="utf-8"))["rows"]
+    result = next(r["result"] for r in rows if r.get("what") == "load: knee")
+    print(markdown(result))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
