@@ -60,18 +60,21 @@ def memory_per_session(result: dict) -> float | None:
 
 
 def soak_slope(soak: dict | None) -> tuple[float, float, float] | None:
-    """Memory at the soak's second minute and at its end, and its slope in MB per minute.
+    """Memory at the soak's half-time and at its end, and its slope in MB per minute between.
 
-    The slope leaves out the first two minutes: arrivals and first caches fill the start.
+    The first half is left out of the slope: arrivals, first visits and the lessons' bounded
+    caches (``max_entries``) fill it.
     """
     if not soak or len(soak["memory"]) < 4:
         return None
     t, rss = np.array(soak["memory"], dtype=float).T
-    later = t - t[0] >= 120
-    if later.sum() < 3:
-        later = np.ones_like(t, dtype=bool)
+    later = t - t[0] >= (t[-1] - t[0]) / 2
     slope = float(np.polyfit((t[later] - t[0]) / 60, rss[later], 1)[0])
     return float(rss[later][0]), float(rss[-1]), slope
+
+
+def _soak_start(result: dict) -> float:
+    return float(result["soak"]["memory"][0][1])
 
 
 def _fmt(value: float | None, digits: int = 0) -> str:
@@ -114,8 +117,8 @@ def rows(result: dict) -> list[dict]:
                 "note": f"{_fmt(per_session, 1)} MB per session (slope over levels); idle "
                         f"{_fmt(result['idle_rss_mb'])} MB" + (
                             f"; soak {result['soak']['learners']} learners "
-                            f"{result['soak']['seconds'] / 60:.0f} min: {soak[0]:.0f} → "
-                            f"{soak[1]:.0f} MB, {soak[2]:+.2f} MB/min, "
+                            f"{result['soak']['seconds'] / 60:.0f} min: {_soak_start(result):.0f} → "
+                            f"{soak[1]:.0f} MB, second half {soak[2]:+.2f} MB/min, "
                             f"{result['soak']['failed']} errors" if soak else ""),
                 "mb_per_session": per_session, "soak": result["soak"]})
     out.append({"what": "load: server log", "median_ms": None, "p95_ms": None, "target_ms": None,
@@ -151,8 +154,9 @@ def markdown(result: dict) -> str:
               f"Memory per session: {_fmt(memory_per_session(result), 1)} MB."]
     if soak:
         lines.append(f"Soak, {result['soak']['learners']} learners for "
-                     f"{result['soak']['seconds'] / 60:.0f} min: {soak[0]:.0f} → {soak[1]:.0f} MB "
-                     f"({soak[2]:+.2f} MB/min), {result['soak']['failed']} errors in "
+                     f"{result['soak']['seconds'] / 60:.0f} min: {_soak_start(result):.0f} → "
+                     f"{soak[0]:.0f} MB at half-time → {soak[1]:.0f} MB at the end "
+                     f"({soak[2]:+.2f} MB/min over the second half), {result['soak']['failed']} errors in "
                      f"{result['soak']['reruns']} reruns.")
     return "\n".join(lines)
 
