@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf"
 HEALTH_EVERY_S = 5.0
 UNHEALTHY_AFTER = 3  # failed health checks in a row before a running replica is restarted
+STARTUP_GRACE_S = 60.0  # a replica starting up (imports, first page) is not judged yet
 
 
 def nginx_binary() -> str | None:
@@ -90,6 +91,7 @@ class Replica:
     extra: tuple[str, ...] = REPLICA_OPTIONS
     proc: subprocess.Popen | None = None
     failed_checks: int = 0
+    started_at: float = 0.0
     restarts: list[float] = field(default_factory=list)
 
     @property
@@ -102,7 +104,7 @@ class Replica:
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(streamlit_command(self.port, self.extra), cwd=ROOT,
                                          stdout=log, stderr=subprocess.STDOUT)
-        self.failed_checks = 0
+        self.failed_checks, self.started_at = 0, time.monotonic()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Terminate the process; kill it if it has not stopped within ``timeout`` s."""
@@ -180,14 +182,16 @@ class Cluster:
             if replica.proc is None:
                 continue
             code = replica.proc.poll()
-            alive = code is None and healthy(replica.url)
+            starting = time.monotonic() - replica.started_at < STARTUP_GRACE_S
+            alive = code is None and (starting or healthy(replica.url))
             replica.failed_checks = 0 if alive else replica.failed_checks + 1
             if code is None and replica.failed_checks < UNHEALTHY_AFTER:
                 continue
             why = (f"exited with code {code}" if code is not None
                    else f"failed {replica.failed_checks} health checks")
             if not self.restart:
-                events.append(f"replica {replica.index} {why}; left down (--no-restart)")
+                if code is not None or replica.failed_checks == UNHEALTHY_AFTER:
+                    events.append(f"replica {replica.index} {why}; left down (--no-restart)")
                 replica.proc = None if code is not None else replica.proc
                 continue
             recent = [t for t in replica.restarts if time.monotonic() - t < 60]
