@@ -82,6 +82,25 @@ def _fmt(value: float | None, digits: int = 0) -> str:
         f"{value:.{digits}f}")
 
 
+def _level_rows(lv: dict, ref: dict, baseline: dict, target: float | None) -> list[dict]:
+    """A held level's row, and its lessons' rows at the target size or over the target ratio."""
+    out = [{"what": f"load: {lv['learners']} learners held {lv['seconds']:.0f} s",
+            "median_ms": lv["median_ms"], "p95_ms": lv["p95_ms"], "target_ms": None,
+            "p95_target_ms": target, "ratio": ratio(lv, ref), "errors": lv["errors"],
+            "note": f"{lv['reruns']} reruns, {lv['errors']} errors; server CPU "
+                    f"{_fmt(lv['server_cpu_pct'])} % of a core, "
+                    f"{_fmt(lv['cpu_ms_per_rerun'])} ms per rerun; RSS {_fmt(lv['rss_mb'])} MB;"
+                    f" client {_fmt(lv['client_cpu_pct'])} %", "level": lv}]
+    for path, s in lv["per_lesson"].items():
+        per = ratio(s, baseline[path])
+        if lv["learners"] >= TARGET_LEARNERS or (per or 0) > TARGET_RATIO:
+            out.append({"what": f"load: {lv['learners']} learners, /{path}",
+                        "median_ms": s["median_ms"], "p95_ms": s["p95_ms"], "target_ms": None,
+                        "ratio": per,
+                        "note": f"{s['reruns']} reruns; p95 {_fmt(per, 1)}x its single-learner p95"})
+    return out
+
+
 def rows(result: dict) -> list[dict]:
     """The benchmark runner's rows."""
     ref = single(result)
@@ -96,20 +115,7 @@ def rows(result: dict) -> list[dict]:
                             f"{_fmt(100 * (b['fragment_share'] or 0))} % fragment reruns"})
     target = TARGET_RATIO * ref["p95_ms"] if ref["p95_ms"] else None
     for lv in result["levels"]:
-        out.append({"what": f"load: {lv['learners']} learners held {lv['seconds']:.0f} s",
-                    "median_ms": lv["median_ms"], "p95_ms": lv["p95_ms"], "target_ms": None,
-                    "p95_target_ms": target, "ratio": ratio(lv, ref), "errors": lv["errors"],
-                    "note": f"{lv['reruns']} reruns, {lv['errors']} errors; server CPU "
-                            f"{_fmt(lv['server_cpu_pct'])} % of a core, "
-                            f"{_fmt(lv['cpu_ms_per_rerun'])} ms per rerun; RSS {_fmt(lv['rss_mb'])} MB;"
-                            f" client {_fmt(lv['client_cpu_pct'])} %", "level": lv})
-        for path, s in lv["per_lesson"].items():
-            per = ratio(s, result["baseline"][path])
-            if lv["learners"] >= TARGET_LEARNERS or (per or 0) > TARGET_RATIO:
-                out.append({"what": f"load: {lv['learners']} learners, /{path}",
-                            "median_ms": s["median_ms"], "p95_ms": s["p95_ms"], "target_ms": None,
-                            "ratio": per, "note": f"{s['reruns']} reruns; p95 {_fmt(per, 1)}x its "
-                                                  "single-learner p95"})
+        out += _level_rows(lv, ref, result["baseline"], target)
     per_session, soak = memory_per_session(result), soak_slope(result["soak"])
     out.append({"what": "load: knee", "median_ms": None, "p95_ms": None, "target_ms": None,
                 "note": knee(result), "result": result})
