@@ -58,8 +58,9 @@ def run(quick: bool) -> list[dict]:
     n_rows, n_ch = len(frame), len(roles["channels"])
     rows = [
         row(f"mmm_fit: fit {n_rows} weeks x {n_ch} channels, search + hold-out", full, 100,
-            f"CPU {np.median(full_cpu):.0f} ms; carry-over 0..0.9 step 0.01 (coarse 0.05 then "
-            "fine) x 10 start states, coordinate search + pair moves, 13-week hold-out refit"),
+            f"CPU {np.median(full_cpu):.0f} ms; carry-over 0..0.9 step 0.01 (coarse 0.05, then "
+            "fine within ±0.10) x 10 start states, coordinate search + pair moves, 13-week "
+            "hold-out refit"),
         row(f"mmm_fit: fit {n_rows} weeks x {n_ch} channels, no hold-out", bare, 100,
             f"CPU {np.median(bare_cpu):.0f} ms; one search + least squares + intervals + "
             "decomposition"),

@@ -3,7 +3,7 @@
 import plotly.graph_objects as go
 import pytest
 
-from figures.motion import animate, frame, play_pause, scrubber
+from figures.motion import animate, below_axis_title, frame, play_pause, scrubber
 from figures.theme import presenter_layout
 
 
@@ -63,3 +63,11 @@ def test_animated_builds_the_same_motion_from_plain_dictionaries():
                for f in reference["frames"]]  # graph objects add the trace type; Plotly.js
     assert plain["frames"] == untyped      # merges a frame into the trace it names anyway
     go.Figure(plain)  # valid for Plotly's own validators
+
+
+def test_the_scrubber_moves_below_the_axis_title():
+    fig = _fig()
+    before = (fig.layout.sliders[0].pad.t, fig.layout.updatemenus[0].pad.t, fig.layout.margin.b)
+    below_axis_title(fig, 25)
+    after = (fig.layout.sliders[0].pad.t, fig.layout.updatemenus[0].pad.t, fig.layout.margin.b)
+    assert [a - b for a, b in zip(after, before, strict=True)] == [25, 25, 25]

@@ -180,8 +180,10 @@ def _search(data: ModelArrays, m: int, settings: FitSettings, level: np.ndarray)
     """Carry-over rate and start state per channel: a coarse search, then the fine grid.
 
     Every :data:`COARSE`-th rate is searched first (with every start state, from two starts);
-    the search over the whole fine grid then starts from the coarse optimum, which it leaves
-    within a sweep or two.
+    the fine grid within two coarse steps of each channel's coarse optimum is then searched
+    from there (:func:`fine_window`), and again around any rate that ends on the edge of its
+    window. In the calibration study this gave the same coverage as searching the whole fine
+    grid, in two thirds of the time.
     """
     decays, starts = settings.decays, settings.starts
     n_ch = len(data.channels)
@@ -192,9 +194,27 @@ def _search(data: ModelArrays, m: int, settings: FitSettings, level: np.ndarray)
     theta, start = _grid_search(data, m, (grid, starts, level), cost)
     if coarse.size == decays.size:
         return theta, start
-    fine = np.broadcast_to(decays[:, None], (decays.size, n_ch))
-    pos = np.searchsorted(decays, theta - 1e-12)
-    return _grid_search(data, m, (fine, starts, level), cost, (pos, start))
+    for _ in range(decays.size):  # a window moves by 2 coarse steps: this bound is never met
+        fine, pos = fine_window(decays, theta)
+        theta, start = _grid_search(data, m, (fine, starts, level), cost, (pos, start))
+        inside = (((theta > fine[0]) | (fine[0] == decays[0]))
+                  & ((theta < fine[-1]) | (fine[-1] == decays[-1])))
+        if inside.all():
+            break
+    return theta, start
+
+
+def fine_window(decays: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per channel, the fine rates within two coarse steps of the coarse optimum ``theta``.
+
+    Returns the rate grid, shape ``(R, C)`` (a window of the same size for every channel, moved
+    inside the grid at its ends), and the row of ``theta`` in it per channel.
+    """
+    size = min(decays.size, 4 * COARSE + 1)
+    centre = np.searchsorted(decays, theta - 1e-12)
+    first = np.clip(centre - 2 * COARSE, 0, decays.size - size)
+    rows = first[None, :] + np.arange(size)[:, None]
+    return decays[rows], centre - first
 
 
 def _grid_search(data, m, grids, cost, at=None) -> tuple[np.ndarray, np.ndarray]:
@@ -290,9 +310,11 @@ def parameter_covariance(data, m, nonlinear, ls, free, method="auto") -> tuple[n
               \widehat{\operatorname{Cov}} = \hat\sigma^2 (J^\top J)^{-1}
               \ \text{(classical)}
 
-    or the Newey-West sandwich of :func:`core.mmm.fit.covariance.newey_west_covariance`. Rates
-    and start states on the boundary of their grid are treated as known; when nothing is
-    searched this is the OLS covariance :math:`\hat\sigma^2 (X^\top X)^{-1}`.
+    or the Newey-West sandwich of :func:`core.mmm.fit.covariance.newey_west_covariance`. Only
+    the rates and start states marked in ``free`` get a column (``_free_parameters`` marks every
+    searched one, also on the boundary of its grid); a column the others determine is dropped
+    and its parameter treated as known. When nothing is searched this is the OLS covariance
+    :math:`\hat\sigma^2 (X^\top X)^{-1}`.
 
     Parameters
     ----------

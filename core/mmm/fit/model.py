@@ -8,13 +8,19 @@ The model, fitted by least squares:
                + \sum_{k} \bigl(\gamma_k \sin\tfrac{2\pi k t}{52.18}
                + \delta_k \cos\tfrac{2\pi k t}{52.18}\bigr) + \sum_j \eta_j u_{j,t}
                + \varepsilon_t,
-    \qquad a_{i,t} = x_{i,t} + \theta_i a_{i,t-1}
+    \qquad a_{i,t} = x_{i,t} + \theta_i a_{i,t-1},
+    \qquad a_{i,-1} = \kappa_i \frac{\bar x_i}{1 - \theta_i}
 
-with one carry-over rate :math:`\theta_i \in [0, 0.9]` per channel chosen by an exact coordinate
-search on a 0.01 grid, with joint moves of channel pairs
-(:func:`core.mmm.fit.search.search_decays`).
-The 95 % intervals come from the least-squares covariance linearised over the rates too
-(:func:`core.mmm.fit.estimation.covariance_with_decay`), with a Student-t quantile.
+with one carry-over rate :math:`\theta_i \in [0, 0.9]` per channel and the carry-over already
+running before the first week, a multiple :math:`\kappa_i \in [0, 3]` of the steady state at
+the channel's average spend :math:`\bar x_i`. Both are chosen by an exact coordinate search
+(rates on a 0.01 grid, coarse first; joint moves of channel pairs;
+:func:`core.mmm.fit.search.search_decays`); a non-zero start state must lower
+:math:`n \log \mathrm{SSE}` by :math:`2 \log n`. The 95 % intervals come from the
+least-squares covariance linearised over the rates and start states too, classical or
+Newey-West when the residuals are correlated
+(:func:`core.mmm.fit.estimation.parameter_covariance`), with a Student-t quantile. These
+choices were made with the calibration study of ``bench/calibration.py``.
 
 **Zero-spend weeks** are kept. The offset :math:`c_i = 0.1\,\bar a_i` (10 % of the channel's
 average carried-over spend) keeps :math:`\log(a + c)` finite when a week has no carried-over

@@ -10,6 +10,7 @@ from bench import calibration
 from core.mmm.fit import fit_media_mix
 from core.mmm.fit.adstock import geometric_adstock, initial_stock, log_adstock
 from core.mmm.fit.covariance import lag_one_correlation, newey_west_covariance, newey_west_lags
+from core.mmm.fit.estimation import COARSE, fine_window
 from core.mmm.fit.model import START_GRID
 
 
@@ -132,6 +133,21 @@ def test_the_fit_uses_newey_west_when_residuals_are_correlated_and_says_so():
     white = fit_media_mix(frame.assign(y=np.exp(4 + z @ [0.2, 0.1] + 0.05 * rng.normal(size=n))),
                           "y", ["tv", "search"], adstock=False, seasonality=0, holdout_weeks=0)
     assert white.covariance == "classical"
+
+
+@pytest.mark.parametrize("coarse", [0.0, 0.05, 0.45, 0.85, 0.9])
+def test_the_fine_search_window_surrounds_the_coarse_optimum(coarse):
+    decays = np.round(np.arange(0, 0.9001, 0.01), 2)
+    theta = np.array([coarse, 0.3])
+    rates, row = fine_window(decays, theta)
+    assert rates.shape == (4 * COARSE + 1, 2)
+    for j in range(2):
+        start = int(np.searchsorted(decays, rates[0, j]))
+        np.testing.assert_array_equal(rates[:, j], decays[start : start + rates.shape[0]])
+        assert rates[row[j], j] == pytest.approx(theta[j])
+        lo, hi = rates[0, j], rates[-1, j]
+        assert lo == pytest.approx(max(0.0, min(theta[j] - 0.1, 0.7)))
+        assert hi == pytest.approx(min(0.9, max(theta[j] + 0.1, 0.2)))
 
 
 # --- calibration in small -----------------------------------------------------------------
