@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 
@@ -22,6 +23,18 @@ METRIC = '[data-testid="stMetricValue"]'
 CAP = "Move at most this quarter ($K)"
 SLOW = 120_000  # ms: the shared test machine can be very busy
 SHIFT_NAMES = "document.querySelector('.st-key-mm_shift .js-plotly-plot')?.data?.[0]?.y"
+
+
+@contextlib.contextmanager
+def _session(browser, **options):
+    """A page in a fresh browser context (its own viewport), closed afterwards."""
+    context = browser.new_context(**options)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(SLOW)
+        yield page
+    finally:
+        context.close()
 
 
 def _open(page, server: str, query: str = "") -> None:
@@ -140,18 +153,13 @@ def test_a_row_added_in_the_grid_is_planned_and_its_link_reopens_it(page, server
     note = page.locator('[data-testid="stAlert"]', has_text="no curve was given")
     assert "Audio" in note.inner_text() and "elasticity 0.5" in note.inner_text()
     assert "mm_table=" in page.url
-    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        other = fresh.new_page()
-        other.set_default_timeout(SLOW)
+    with _session(browser, viewport={"width": 1400, "height": 1000}) as other:
         base, query = page.url.split("/Media_mix")
         _open(other, base, query)
         other.wait_for_function(f"{SHIFT_NAMES}?.length === 5")
         names = other.evaluate(SHIFT_NAMES)
         assert names == ["Television", "Digital video", "Display", "Paid search", "Audio"]
         assert_no_exception(other)
-    finally:
-        fresh.close()
 
 
 def test_the_plan_replay_and_the_single_move_scrub_without_a_rerun(page, server):
@@ -183,11 +191,7 @@ HIDDEN = ("λ", "θ", "Σ", "Lagrange", "partial derivative", "scripts/", ".py",
 
 
 def test_a_client_session_in_presenter_mode_at_1920(browser, server, tmp_path):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080},
-                                  accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(SLOW)
-    try:
+    with _session(browser, viewport={"width": 1920, "height": 1080}, accept_downloads=True) as page:
         page.goto(_client_link(server))
         wait_idle(page, SLOW)
         page.wait_for_function(f"{SHIFT_NAMES}?.length === 5")
@@ -223,8 +227,6 @@ def test_a_client_session_in_presenter_mode_at_1920(browser, server, tmp_path):
         shown = page.locator('[data-testid="stPopover"] code, [data-testid="stCode"] code')
         assert "mm_table=" in shown.first.inner_text() and "mm_client=Acme" in shown.first.inner_text()
         assert_no_exception(page)
-    finally:
-        context.close()
 
 
 def _deck_downloads(page, tmp_path) -> None:
@@ -243,15 +245,13 @@ def _deck_downloads(page, tmp_path) -> None:
 
 @pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}], ids=["phone"])
 def test_a_shared_link_and_the_report_on_a_phone(browser, server, tmp_path, viewport):
-    context = browser.new_context(viewport=viewport, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(SLOW)
-    try:
+    with _session(browser, viewport=viewport, is_mobile=True, has_touch=True) as page:
         page.goto(_client_link(server))
         wait_idle(page, SLOW)
         page.wait_for_function(f"{SHIFT_NAMES}?.length === 5")
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        assert sidebar.get_attribute("aria-expanded") == "false"  # collapsed: the page shows
+        page.wait_for_timeout(1000)  # the sidebar's collapse animation
+        box = page.locator('[data-testid="stSidebar"]').bounding_box()
+        assert box is None or box["x"] + box["width"] <= 1 or box["width"] <= 1, box  # collapsed
         save_screenshot(page, "media_mix_phone", full_page=False)
         chart(page, "mm_shift").scroll_into_view_if_needed()
         page.wait_for_timeout(500)
@@ -260,16 +260,11 @@ def test_a_shared_link_and_the_report_on_a_phone(browser, server, tmp_path, view
                                      "media_mix_report_phone")
         assert "Audio" in text
         assert_no_exception(page)
-    finally:
-        context.close()
 
 
 def test_fitted_curves_reach_the_plan_with_their_interval_in_one_click(browser, server):
     """Your-data page → "Plan with these curves" → the plan says how sure it is (1920, client)."""
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
-    page.set_default_timeout(SLOW)
-    try:
+    with _session(browser, viewport={"width": 1920, "height": 1080}) as page:
         page.goto(f"{server}/Your_media_data")
         wait_idle(page, SLOW)
         button = page.get_by_role("button", name="Plan with these curves in the media-mix optimizer")
@@ -291,16 +286,11 @@ def test_fitted_curves_reach_the_plan_with_their_interval_in_one_click(browser, 
         page.wait_for_timeout(500)
         save_screenshot(page, "media_mix_presenter_fitted", full_page=False)
         assert_no_exception(page)
-    finally:
-        context.close()
 
 
 def test_every_grid_column_fits_a_1366_laptop_with_the_sidebar_open(browser, server):
     """The Max column used to be cut off at 1366×768: all eight columns fit without scrolling."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    page.set_default_timeout(SLOW)
-    try:
+    with _session(browser, viewport={"width": 1366, "height": 768}) as page:
         page.goto(_client_link(server))
         wait_idle(page, SLOW)
         page.wait_for_function(f"{SHIFT_NAMES}?.length === 5")
@@ -309,5 +299,3 @@ def test_every_grid_column_fits_a_1366_laptop_with_the_sidebar_open(browser, ser
         grid = page.locator(".st-key-mm_editor canvas").first.bounding_box()
         assert grid["width"] >= 34 + sum(WIDTHS.values()), grid  # row markers + every column
         save_screenshot(page, "media_mix_laptop", full_page=False)
-    finally:
-        context.close()
