@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.descent.classic import beale, cliff, himmelblau, rosenbrock, saddle, six_hump_camel
+from core.descent.momentum import momentum_rate
 from core.descent.surface import Surface
 
 __all__ = [
@@ -125,9 +126,10 @@ class LrLimits:
     def factor(self, lr: float) -> float:
         r"""Worst-case error factor per step, :math:`\max_i |1 - \eta \lambda_i|`.
 
-        Below 1 the iteration converges, above 1 it diverges.
+        Below 1 the iteration converges, above 1 it diverges. This is
+        :func:`~core.descent.momentum.momentum_rate` without momentum.
         """
-        return max(abs(1.0 - lr * lam) for lam in self.eigenvalues)
+        return float(momentum_rate(lr, 0.0, self.eigenvalues))
 
     def limit_for(self, method: str, momentum: float = 0.9) -> float | None:
         r"""Largest stable learning rate of ``method`` on this quadratic (None if unknown).
