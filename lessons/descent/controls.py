@@ -20,6 +20,7 @@ from core.descent import (
     optimize,
 )
 from core.formula import parse
+from figures.descent import contour_background
 from figures.theme import SEQUENCE
 from ui import state
 
@@ -53,7 +54,7 @@ PRESET_STEPS = {"rosenbrock": 500, "beale": 500, "bowl": 100}
 SLOT_METHODS = ("sgd", "momentum", "adam")
 SLOT_COLOR_NAMES = ("blue", "orange", "green")  # Streamlit markdown colours matching SEQUENCE
 K = "gd_"  # key prefix: this lesson's widget keys and URL parameters
-GRID_POINTS = 81  # contour resolution: smooth enough, and a small chart payload
+GRID_POINTS = 301  # the contour picture's pixels: sharp level lines, a 15-40 KB PNG
 DEFAULT_FORMULA = "(x^2 + y - 11)^2/10 + (x + y^2 - 7)^2/10"
 
 
@@ -136,20 +137,20 @@ def set_start_from_click(surface_key: str, chart_key: str) -> None:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def built_in_surface(key: str, condition: float, angle: float) -> tuple[Surface, tuple]:
-    """A built-in surface and its contour grid (cached: same inputs, same objects)."""
+def built_in_surface(key: str, condition: float, angle: float) -> tuple[Surface, dict]:
+    """A built-in surface and its contour picture (cached: same inputs, same objects)."""
     surface = make_surface(key, condition=condition, angle=angle)
-    return surface, surface.grid(GRID_POINTS)
+    return surface, contour_background(surface, surface.grid(GRID_POINTS))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def formula_surface(text: str) -> tuple[Surface, tuple]:
+def formula_surface(text: str) -> tuple[Surface, dict]:
     """Parse a learner's formula and build its surface (raises ValueError with a message)."""
     surface = custom_surface(parse(text, ("x", "y")))
-    xs, ys, z = surface.grid(GRID_POINTS)
-    if not np.isfinite(z).any():
+    grid = surface.grid(GRID_POINTS)
+    if not np.isfinite(grid[2]).any():
         raise ValueError("The formula is undefined everywhere in the window −3 ≤ x, y ≤ 3.")
-    return surface, (xs, ys, z)
+    return surface, contour_background(surface, grid)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -164,8 +165,8 @@ def run_config(surface_id: tuple, start: tuple, config: Config, steps: int,
     )
 
 
-def surface_from_id(surface_id: tuple) -> tuple[Surface, tuple]:
-    """``("custom", text)`` or ``(key, condition, angle)`` to a cached surface and grid."""
+def surface_from_id(surface_id: tuple) -> tuple[Surface, dict]:
+    """``("custom", text)`` or ``(key, condition, angle)`` to a cached surface and picture."""
     if surface_id[0] == "custom":
         return formula_surface(surface_id[1])
     return built_in_surface(*surface_id)

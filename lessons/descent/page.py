@@ -8,19 +8,23 @@ import streamlit as st
 
 from figures.descent import Run, descent_figure, escaped_runs
 from figures.descent_charts import loss_figure
+from figures.theme import SEQUENCE
 from lessons.descent import controls as gd
 from lessons.descent import sections
+from lessons.descent.momentum import momentum_section
 from lessons.descent.text import FORMULAS, IDEA, NOTICE, PLAIN_WORDS, QUESTIONS
 from ui import lesson, state
 from ui.quiz import quiz
 
 
 def render(presenter: bool) -> None:
-    """The whole lesson: explorer, plain words, clipping, cost of gradients, formulas, quiz."""
+    """The whole lesson: explorer, plain words, the momentum map, clipping, cost, formulas, quiz."""
     state.accept_old_keys({**gd.renamed_keys(), **sections.RENAMED})
     lesson.idea(IDEA)
     explorer()
     lesson.client_explanation(PLAIN_WORDS)
+    if not presenter:  # the map is for learners: a client needs the explorer's plain picture
+        momentum_section()
     sections.clipping_section()
     sections.gradient_cost_section()
     lesson.what_to_notice(NOTICE)
@@ -38,7 +42,7 @@ def explorer() -> None:
     loaded = state.last_good("gd_surface", lambda: (surface_id, *gd.surface_from_id(surface_id)))
     if loaded is None:
         return
-    surface_id, surface, grid = loaded
+    surface_id, surface, background = loaded
     st.caption(f"$f(x, y) = {surface.latex}$ — {surface.note}")
     controls, charts = st.columns([1, 3])
     with controls:
@@ -49,10 +53,17 @@ def explorer() -> None:
         Run(c.label, c.color, gd.run_config(surface_id, start, c, steps)) for c in configs
     ]) or []
     with charts:
-        results(surface, grid, runs)
+        results(surface, background, runs)
 
 
-def results(surface, grid, runs) -> None:
+def chart_key(runs) -> str:
+    """The map's key in the page's own colours (cheaper than a Plotly legend on every rerun)."""
+    names = dict(zip(SEQUENCE, gd.SLOT_COLOR_NAMES, strict=False))
+    parts = [f":{names.get(r.color, 'gray')}[**━━ {r.label}**]" for r in runs]
+    return " ".join([*parts, "★ minimum", "◯ start"])
+
+
+def results(surface, background, runs) -> None:
     """Divergence and escape messages, the contour map with the paths, the loss curves."""
     for run in runs:
         if run.trajectory.diverged_at:
@@ -61,10 +72,12 @@ def results(surface, grid, runs) -> None:
     for label, step, far in escaped_runs(surface, runs):
         st.info(f"**{label}** left the drawn window at step {step} "
                 f"(farthest point ({far[0]:.3g}, {far[1]:.3g})).")
-    lesson.chart(descent_figure(surface, grid, runs), key="gd_contour", selection_mode="points",
+    st.markdown(chart_key(runs))
+    lesson.chart(descent_figure(surface, background, runs, legend=False), key="gd_contour", selection_mode="points",
                  on_select=partial(gd.set_start_from_click, surface.key, "gd_contour"))
-    st.caption("Click anywhere on the map to start there. Drag the replay slider under the map "
-               "to step through the descent; each big dot's arrow is the downhill direction −∇f "
-               "at that step, the grey arrows show it everywhere.")
+    st.caption("Click anywhere on the map to start there. Press ▶ Play, or drag the replay "
+               "slider under the map, to watch every optimizer step at once; each big dot's "
+               "arrow is the downhill direction −∇f at that step, the grey arrows show it "
+               "everywhere.")
     lesson.chart(loss_figure(runs, surface.min_value), key="gd_loss")
-    st.dataframe(gd.summary_rows(runs, surface.min_value), hide_index=True)
+    st.table(gd.summary_rows(runs, surface.min_value), hide_index=True)  # plain HTML: cheap

@@ -1,0 +1,208 @@
+"""Momentum, mapped: the (step size, momentum) phase diagram and the error per eigenvector.
+
+After Goh, "Why Momentum Really Works" (Distill, 2017). The numbers come from
+:mod:`core.descent.momentum`; these builders only draw them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from figures.descent import tint
+from figures.theme import COLORS, FONT_SIZE, TEMPLATE
+
+_STEP_TICKS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+
+
+@dataclass(frozen=True)
+class PhaseMap:
+    """Everything the phase diagram draws for one quadratic, computed by the caller.
+
+    Attributes
+    ----------
+    alphas, betas : numpy.ndarray
+        The grid's step sizes ``(m,)`` and momenta ``(n,)``.
+    rates : numpy.ndarray
+        ``(n, m)``: the worst-case rate at each grid pair.
+    limit : tuple of numpy.ndarray
+        ``(alpha, beta)`` of the stability limit, where the rate reaches 1.
+    critical : tuple of (str, numpy.ndarray, numpy.ndarray)
+        ``(label, alpha, beta)`` of each critical-damping curve.
+    best : tuple of float
+        ``(alpha, beta, rate)`` with the fastest rate.
+    best_plain : tuple of float
+        ``(alpha, 0, rate)``: the fastest without momentum.
+    """
+
+    alphas: np.ndarray
+    betas: np.ndarray
+    rates: np.ndarray
+    limit: tuple[np.ndarray, np.ndarray]
+    critical: tuple[tuple[str, np.ndarray, np.ndarray], ...]
+    best: tuple[float, float, float]
+    best_plain: tuple[float, float, float]
+
+
+def steps_per_tenfold(rates) -> np.ndarray:
+    r"""Steps needed to cut the error tenfold at each rate: :math:`\ln 10 / -\ln \rho`.
+
+    Infinite at :math:`\rho \ge 1` (no convergence), 0 at :math:`\rho = 0`.
+    """
+    rho = np.asarray(rates, dtype=float)
+    with np.errstate(divide="ignore"):
+        return np.where(rho < 1.0, np.log(10.0) / -np.log(np.clip(rho, 0.0, 1.0)), np.inf)
+
+
+def slowest_shown(phase: PhaseMap) -> float:
+    """Where the colour scale ends, in steps per tenfold cut; slower runs share one colour.
+
+    The first round number at least five times what the fastest setting without momentum
+    needs, and at least 100.
+    """
+    plain = float(steps_per_tenfold(phase.best_plain[2]))
+    return float(next((t for t in _STEP_TICKS if t >= max(100.0, 5.0 * plain)), _STEP_TICKS[-1]))
+
+
+def _heat_values(rates: np.ndarray, slowest: float) -> tuple[np.ndarray, float, float]:
+    """log10 of the steps per tenfold cut, capped; no convergence one notch above the cap."""
+    top = np.log10(slowest)
+    with np.errstate(divide="ignore"):
+        z = np.log10(np.maximum(steps_per_tenfold(rates), 1.0))
+    z = np.minimum(z, top)
+    z[rates >= 1.0] = top + 0.15
+    return z, float(z.min()), top + 0.15
+
+
+def _colorscale(low: float, top: float, high: float) -> list:
+    cut = (top - low) / (high - low)
+    return [[0.0, "#08306B"], [0.3 * cut, COLORS["blue"]], [0.65 * cut, COLORS["sky"]],
+            [cut, "#F7F7F7"],
+            [0.5 * (cut + 1.0), "#F7F7F7"],  # half-way to "never": safe from rounding
+            [min(0.5 * (cut + 1.0) + 1e-3, 1.0), tint(COLORS["vermillion"], 0.35)],
+            [1.0, tint(COLORS["vermillion"], 0.35)]]
+
+
+def _heatmap(phase: PhaseMap) -> dict:
+    """The speed as a heat map; z is quantised to 0-250 (one byte a cell, a small payload)."""
+    slowest = slowest_shown(phase)
+    z, low, high = _heat_values(phase.rates, slowest)
+    top = np.log10(slowest)
+    ticks = [t for t in _STEP_TICKS if np.log10(t) >= low - 1e-9]
+    scale = 250.0 / (high - low)
+    return {
+        "type": "heatmap", "x": phase.alphas.astype(np.float32),
+        "y": phase.betas.astype(np.float32),
+        "z": np.round((z - low) * scale).astype(np.uint8), "zmin": 0, "zmax": 250,
+        "colorscale": _colorscale(low, top, high), "hoverinfo": "skip", "name": "speed",
+        "colorbar": {"title": {"text": "steps to cut<br>the error 10×", "side": "top"},
+                     "tickvals": [*((np.log10(ticks) - low) * scale), 250.0],
+                     "ticktext": [*(f"{t:g}" for t in ticks[:-1]), f"{ticks[-1]:g}+", "never"],
+                     "len": 0.9, "thickness": 16},
+    }
+
+
+def _click_lattice(phase: PhaseMap, every: int) -> dict:
+    """Invisible points on a sub-grid: hover tells the rate, a click picks the pair."""
+    a, b = np.meshgrid(phase.alphas[::every], phase.betas[::every])
+    rates = phase.rates[::every, ::every]
+    return {
+        "type": "scatter", "x": a.ravel().astype(np.float32), "y": b.ravel().astype(np.float32),
+        "mode": "markers", "marker": {"size": 12, "color": "rgba(0,0,0,0)"},
+        "showlegend": False, "customdata": rates.ravel().astype(np.float32), "name": "pick",
+        "hovertemplate": "step size α %{x:.2f}, momentum β %{y:.2f}<br>the error is multiplied"
+        " by %{customdata:.3f} per step<br>click to run it<extra></extra>",
+    }
+
+
+def _line(x, y, name: str, color: str, dash: str = "solid") -> dict:
+    return {"type": "scatter", "x": x, "y": y, "mode": "lines", "name": name,
+            "line": {"color": color, "width": 3, "dash": dash}, "hoverinfo": "skip"}
+
+
+def _marker(point, name: str, symbol: str, color: str, size: int = 20) -> dict:
+    alpha, beta, rate = point
+    return {"type": "scatter", "x": [alpha], "y": [beta], "mode": "markers", "name": name,
+            "marker": {"symbol": symbol, "size": size, "color": color,
+                       "line": {"width": 2, "color": "white"}},
+            "hovertemplate": f"{name}<br>α %{{x:.3f}}, β %{{y:.3f}}, error × {rate:.3f} per step"
+            "<extra></extra>"}
+
+
+def phase_figure(phase: PhaseMap, chosen: tuple[float, float, float], height: int = 500,
+                 lattice_every: int = 4) -> go.Figure:
+    """The phase diagram: how fast momentum converges for every step size and momentum.
+
+    A heat map of the steps needed to cut the error tenfold, the stability limit, the
+    critical-damping curves, the fastest pair (a star; click it to run it), the fastest
+    without momentum (a diamond) and ``chosen = (alpha, beta, rate)`` (a ring).
+    """
+    curve_colors = (COLORS["orange"], COLORS["green"])
+    data = [_heatmap(phase), _click_lattice(phase, lattice_every),
+            _line(*phase.limit, "stability limit (beyond: diverges)", COLORS["vermillion"])]
+    for (label, a, b), color in zip(phase.critical, curve_colors, strict=False):
+        data.append(_line(a, b, label, color, "dash"))
+    data += [_marker(phase.best, "fastest", "star", COLORS["black"], 24),
+             _marker(phase.best_plain, "fastest without momentum", "diamond", COLORS["grey"]),
+             _marker(chosen, "your setting", "circle-open", COLORS["black"], 22)]
+    data[-1]["marker"]["line"] = {"width": 4, "color": COLORS["black"]}
+    layout = {
+        "template": TEMPLATE, "height": height, "hovermode": "closest",
+        "margin": {"t": 30, "b": 60, "l": 70, "r": 20},
+        "legend": {"orientation": "h", "y": -0.17, "yanchor": "top", "x": 0.0,
+                   "font": {"size": FONT_SIZE - 3}},
+        "xaxis": {"title": {"text": "step size α (learning rate)"},
+                  "range": [float(phase.alphas[0]), float(phase.alphas[-1])], "showgrid": False},
+        "yaxis": {"title": {"text": "momentum β"}, "showgrid": False,
+                  "range": [float(phase.betas[0]) - 0.03, float(phase.betas[-1]) + 0.01]},
+    }
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
+def eigen_error_figure(parts: np.ndarray, labels: Sequence[str], rates: Sequence[float],
+                       height: int = 380) -> go.Figure:
+    r"""Each eigen-direction's share of the loss over the steps, with the whole loss.
+
+    ``parts`` is ``(k + 1, n)``: :math:`\tfrac12 \lambda_i c_{t,i}^2` per step and
+    direction. ``rates`` are each direction's own rate :math:`\rho_i`, drawn as a dotted
+    guide :math:`\text{part}_i(0)\, \rho_i^{2t}` (the loss part shrinks by
+    :math:`\rho_i^2` per step). The log axis spans 14 decades below the start; a part that
+    passes through zero (a ripple crossing the minimum) touches the bottom.
+    """
+    parts = np.asarray(parts, dtype=float)
+    steps = np.arange(len(parts))
+    colors = (COLORS["green"], COLORS["orange"], COLORS["purple"])
+    start = float(parts[0].sum()) or 1.0
+    floor = start * 1e-14
+    data = []
+    for i, (label, rho) in enumerate(zip(labels, rates, strict=True)):
+        color = colors[i % len(colors)]
+        data.append({"type": "scatter", "x": steps, "y": np.maximum(parts[:, i], floor),
+                     "mode": "lines", "name": label, "line": {"color": color, "width": 3},
+                     "hovertemplate": "step %{x}: %{y:.3g}<extra>" + label + "</extra>"})
+        with np.errstate(over="ignore", under="ignore"):
+            guide = parts[0, i] * float(rho) ** (2.0 * steps)
+        keep = np.isfinite(guide) & (guide > floor) & (guide < start * 1e14)
+        data.append({"type": "scatter", "x": steps[keep], "y": guide[keep], "mode": "lines",
+                     "name": "dotted: the pace the map predicts", "showlegend": i == 0,
+                     "legendgroup": "pace", "line": {"color": color, "width": 2, "dash": "dot"},
+                     "hoverinfo": "skip"})
+    total = np.maximum(parts.sum(axis=1), floor)
+    data.append({"type": "scatter", "x": steps, "y": total, "mode": "lines",
+                 "name": "whole loss", "line": {"color": COLORS["black"], "width": 2,
+                                                 "dash": "dash"},
+                 "hovertemplate": "step %{x}: %{y:.3g}<extra>whole loss</extra>"})
+    top = float(np.log10(max(total.max(), parts.max(), floor)))
+    layout = {
+        "template": TEMPLATE, "height": height, "hovermode": "x unified",
+        "margin": {"t": 40, "b": 60},
+        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0.0,
+                   "font": {"size": FONT_SIZE - 3}},
+        "xaxis": {"title": {"text": "step"}},
+        "yaxis": {"title": {"text": "loss (log scale)"}, "type": "log",
+                  "exponentformat": "power", "range": [np.log10(floor), top + 0.5]},
+    }
+    return go.Figure(data=data, layout=layout, _validate=False)
