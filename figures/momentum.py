@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from core.descent import critical_damping, lr_limits, momentum_rate, optimal_momentum
 from figures.descent import tint
 from figures.theme import COLORS, FONT_SIZE, TEMPLATE
 
@@ -45,6 +46,29 @@ class PhaseMap:
     critical: tuple[tuple[str, np.ndarray, np.ndarray], ...]
     best: tuple[float, float, float]
     best_plain: tuple[float, float, float]
+
+
+def build_phase_map(lambda_min: float, lambda_max: float, alpha_max: float,
+                    size: tuple[int, int] = (101, 100), beta_max: float = 0.99) -> PhaseMap:
+    """The map's numbers for a quadratic with these extreme curvatures, all from core.
+
+    ``size`` is (step sizes, momenta) on ``[0, alpha_max] x [0, beta_max]``; keep
+    ``alpha_max <= 4 / lambda_max`` so the critical-damping curves stay defined.
+    """
+    lam = (float(lambda_min), float(lambda_max))
+    alphas = np.linspace(0.0, alpha_max, size[0])
+    betas = np.linspace(0.0, beta_max, size[1])
+    rates = momentum_rate(alphas[None, :], betas[:, None], lam)
+    limits = lr_limits(np.diag(lam))
+    line = np.linspace(0.0, beta_max, 34)
+    limit = np.array([limits.limit_for("momentum", float(b)) for b in line])
+    keep = limit <= alpha_max
+    critical = tuple((label, alphas, critical_damping(alphas, value)) for label, value in (
+        ("just enough momentum, steep direction", lam[1]),
+        ("just enough momentum, flat direction", lam[0])))
+    return PhaseMap(alphas, betas, rates, (limit[keep], line[keep]), critical,
+                    optimal_momentum(*lam), (float(limits.lr_best), 0.0,
+                                             float(limits.best_factor)))
 
 
 def steps_per_tenfold(rates) -> np.ndarray:
@@ -91,7 +115,7 @@ def _heatmap(phase: PhaseMap) -> dict:
     slowest = slowest_shown(phase)
     z, low, high = _heat_values(phase.rates, slowest)
     top = np.log10(slowest)
-    ticks = [t for t in _STEP_TICKS if np.log10(t) >= low - 1e-9]
+    ticks = [t for t in _STEP_TICKS if low - 1e-9 <= np.log10(t) <= top + 1e-9]
     scale = 250.0 / (high - low)
     return {
         "type": "heatmap", "x": phase.alphas.astype(np.float32),

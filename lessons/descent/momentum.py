@@ -5,17 +5,15 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from core.descent import (
-    critical_damping,
-    error_by_eigenvector,
-    lr_limits,
-    momentum_rate,
-    optimal_momentum,
-    optimize,
-    quadratic_bowl,
-)
+from core.descent import error_by_eigenvector, momentum_rate, optimize, quadratic_bowl
 from figures.descent import Run, contour_background, descent_figure
-from figures.momentum import PhaseMap, eigen_error_figure, phase_figure, steps_per_tenfold
+from figures.momentum import (
+    PhaseMap,
+    build_phase_map,
+    eigen_error_figure,
+    phase_figure,
+    steps_per_tenfold,
+)
 from figures.theme import COLORS
 from lessons.descent.controls import GRID_POINTS, K
 from lessons.descent.text import MOMENTUM_INTRO, MOMENTUM_READING
@@ -35,18 +33,7 @@ CHART_KEY = "gd_phase"
 @st.cache_resource(max_entries=16, show_spinner=False)
 def phase_map(kappa: float) -> PhaseMap:
     """The map for a bowl with curvatures 1/κ and 1 (cached per κ)."""
-    lam = (1.0 / kappa, 1.0)
-    alphas = np.linspace(0.0, ALPHA_MAX, 101)
-    betas = np.linspace(0.0, 0.99, 100)
-    rates = momentum_rate(alphas[None, :], betas[:, None], lam)
-    limits = lr_limits(np.diag(lam))
-    line = np.linspace(0.0, 0.99, 34)
-    limit = np.array([limits.limit_for("momentum", float(b)) for b in line])
-    critical = tuple((label, alphas, critical_damping(alphas, value)) for label, value in (
-        ("just enough momentum, steep direction", 1.0),
-        ("just enough momentum, flat direction", 1.0 / kappa)))
-    return PhaseMap(alphas, betas, rates, (limit, line), critical, optimal_momentum(*lam),
-                    (float(limits.lr_best), 0.0, float(limits.best_factor)))
+    return build_phase_map(1.0 / kappa, 1.0, ALPHA_MAX)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
