@@ -4,8 +4,9 @@ A lesson benchmark is any ``bench/<name>.py`` (other than the infrastructure mod
 that defines ``run(quick: bool) -> list[dict]``. It may also define ``PAGE`` (the page file it
 belongs to, when its name does not say), ``SERVER_TARGET_MS`` (the page's server-time
 target), ``interactions()`` (the scripted widget changes for the server-time figure) and
-``BROWSER_SLIDER`` (the label of the slider to press in the browser figure). Failures are
-rows in the table, never a crash: the benchmark reports and does not fail.
+``BROWSER_SLIDER`` (the label of the slider to press in the browser figure) and
+``browser_rows(quick)`` (Chromium rows of its own, run with the browser section). Failures
+are rows in the table, never a crash: the benchmark reports and does not fail.
 """
 
 from __future__ import annotations
@@ -115,6 +116,25 @@ def collect(quick: bool, only: list[str], browser: bool) -> list[dict]:
         hints = {p: getattr(module_for_page(p, modules), "BROWSER_SLIDER", None) for p in chosen}
         rows.extend({"section": "browser", **r}
                     for r in browser_time.measure(chosen, quick, {k: v for k, v in hints.items() if v}))
+        rows.extend(lesson_browser_rows(modules, section_only, quick))
+    return rows
+
+
+def lesson_browser_rows(modules: dict[str, ModuleType], only: list[str], quick: bool) -> list[dict]:
+    """Rows of the lesson modules that define ``browser_rows(quick)``; exceptions become rows.
+
+    Such a module runs Chromium on its own, e.g. a scrubber's drag step against the
+    reference app in the same session.
+    """
+    rows: list[dict] = []
+    for name, module in modules.items():
+        extra = getattr(module, "browser_rows", None)
+        if not callable(extra) or (only and not selected(name, only)):
+            continue
+        try:
+            rows.extend({"section": "browser", **r} for r in extra(quick))
+        except Exception as exc:
+            rows.append({**_failure_row(name, f"browser_rows() raised {exc!r}"), "section": "browser"})
     return rows
 
 

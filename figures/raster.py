@@ -52,7 +52,7 @@ def png(pixels: np.ndarray) -> bytes:
     rows = np.hstack([np.full((h, 1), 4, np.uint8), filtered])
     header = struct.pack(">IIBBBBB", w, h, 8, 0 if channels == 1 else 4, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 9)) + _chunk(b"IEND", b""))
+            + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)) + _chunk(b"IEND", b""))
 
 
 def contour_pixels(z: np.ndarray, levels: int = 20, fill_alpha: float = 0.4,

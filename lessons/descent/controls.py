@@ -52,7 +52,7 @@ PRESET_LR: dict[str, dict[str, float]] = {
 }
 PRESET_STEPS = {"rosenbrock": 500, "beale": 500, "bowl": 100}
 SLOT_METHODS = ("sgd", "momentum", "adam")
-SLOT_COLOR_NAMES = ("blue", "orange", "green")  # Streamlit markdown colours matching SEQUENCE
+SLOT_COLOR_NAMES = ("blue", "orange", "green")  # Streamlit markdown colours nearest SEQUENCE
 K = "gd_"  # key prefix: this lesson's widget keys and URL parameters
 GRID_POINTS = 301  # the contour picture's pixels: sharp level lines, a 15-40 KB PNG
 DEFAULT_FORMULA = "(x^2 + y - 11)^2/10 + (x + y^2 - 7)^2/10"
@@ -211,8 +211,7 @@ EXTRAS = {"momentum": ("momentum",), "nesterov": ("momentum",), "adam": ("beta1"
 
 def slot_controls(slot: int, surface: Surface, where: Any) -> Config | None:
     """One optimizer's controls in a column: on/off, method, learning rate, its extras."""
-    color = SLOT_COLOR_NAMES[slot - 1]
-    where.markdown(f":{color}[**━━ Optimizer {slot}**]")
+    where.markdown(f":{SLOT_COLOR_NAMES[slot - 1]}[**━━ Optimizer {slot}**]")
     params = slot_params(slot)
     if slot > 1 and not state.widget(params["on"], where):
         return None

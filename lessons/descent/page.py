@@ -8,7 +8,6 @@ import streamlit as st
 
 from figures.descent import Run, descent_figure, escaped_runs
 from figures.descent_charts import loss_figure
-from figures.theme import SEQUENCE
 from lessons.descent import controls as gd
 from lessons.descent import sections
 from lessons.descent.momentum import momentum_section
@@ -53,14 +52,17 @@ def explorer() -> None:
         Run(c.label, c.color, gd.run_config(surface_id, start, c, steps)) for c in configs
     ]) or []
     with charts:
+        st.markdown(chart_key(configs))
         results(surface, background, runs)
 
 
-def chart_key(runs) -> str:
-    """The map's key in the page's own colours (cheaper than a Plotly legend on every rerun)."""
-    names = dict(zip(SEQUENCE, gd.SLOT_COLOR_NAMES, strict=False))
-    parts = [f":{names.get(r.color, 'gray')}[**━━ {r.label}**]" for r in runs]
-    return " ".join([*parts, "★ minimum", "◯ start"])
+def chart_key(configs) -> str:
+    """The map's key in Markdown, in the slots' colours like their control headers.
+
+    Cheaper than a Plotly legend, which Plotly would lay out again on every rerun.
+    """
+    parts = [f":{gd.SLOT_COLOR_NAMES[c.slot - 1]}[**━━ {c.label}**]" for c in configs]
+    return " &ensp; ".join([*parts, "★ minimum", "◯ start"])
 
 
 def results(surface, background, runs) -> None:
@@ -72,7 +74,6 @@ def results(surface, background, runs) -> None:
     for label, step, far in escaped_runs(surface, runs):
         st.info(f"**{label}** left the drawn window at step {step} "
                 f"(farthest point ({far[0]:.3g}, {far[1]:.3g})).")
-    st.markdown(chart_key(runs))
     lesson.chart(descent_figure(surface, background, runs, legend=False), key="gd_contour", selection_mode="points",
                  on_select=partial(gd.set_start_from_click, surface.key, "gd_contour"))
     st.caption("Click anywhere on the map to start there. Press ▶ Play, or drag the replay "

@@ -55,7 +55,7 @@ def _clip_figures(mode: str, threshold: float, lr: float) -> tuple:
              ("value clipping", COLORS["vermillion"], runs["value"])]
     return (descent_figure(surface, background, paths, replay=False, clickable=False, height=520),
             clip_norm_figure(runs["chosen"], threshold, mode, height=300),
-            clip_cosine_figure(trajs, height=260))
+            clip_cosine_figure(trajs, height=330))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

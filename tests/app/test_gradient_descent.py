@@ -56,7 +56,7 @@ def test_default_page_runs_three_optimizers_matching_the_core(default_page):
     last = frames[steps[-1]["args"][0][0]]["data"][0]
     assert (last["x"][0], last["y"][0]) == tuple(expected[100])  # SGD's dot at step 100
     assert "Play" in str(spec["layout"]["updatemenus"])
-    assert "1: SGD, lr 0.15" in texts(at, "markdown")  # the key above the map
+    assert ":blue[**━━ 1: SGD, lr 0.15**]" in texts(at, "markdown")  # the key above the map
     captions = texts(at, "caption")
     assert "Stable for lr < **0.2**" in captions  # 2 / lambda_max, lambda_max = kappa = 10
     assert "best fixed lr 0.182" in captions and "× 0.818" in captions  # 2/11 and 9/11

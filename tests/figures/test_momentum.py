@@ -5,6 +5,7 @@ import plotly.graph_objects as go
 import pytest
 
 from core.descent import (
+    critical_damping,
     error_by_eigenvector,
     momentum_rate,
     optimal_momentum,
@@ -47,7 +48,8 @@ def test_the_map_holds_core_numbers(phase):
     assert phase.best_plain == pytest.approx((2 / 1.04, 0.0, 0.96 / 1.04))
     a, b = phase.limit
     np.testing.assert_allclose(a, 2 * (1 + b))  # alpha * lambda_max < 2 (1 + beta)
-    for _, alphas, betas in phase.critical:
+    for (_, alphas, betas), lam in zip(phase.critical, (1.0, 0.04), strict=True):
+        np.testing.assert_allclose(betas, critical_damping(alphas, lam))
         assert np.all(np.isfinite(betas)) and np.all((betas >= 0) & (betas <= 1))
 
 
