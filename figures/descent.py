@@ -21,9 +21,9 @@ from figures.motion import animate, frame
 from figures.raster import contour_image
 from figures.theme import COLORS, LINE_WIDTH, TEMPLATE
 
-MAX_FRAMES = 51  # replay frames at most (0, stride, 2 stride, ..., the last step)
+MAX_FRAMES = 41  # replay frames at most (0, stride, 2 stride, ..., the last step)
 STRIDES = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)  # replay steps: round numbers
-CLICK_GRID = 21  # a 20 x 20 lattice of start points: cheap to draw, slider-fine-tunable
+CLICK_GRID = 15  # click targets: a click anywhere picks the nearest (hoverdistance -1)
 STEP_DOTS = 41  # a dot per step up to 40 steps; past that they only cost render time
 ARROW_GRID = 13
 ARROW_SPREAD = np.radians(28.0)  # half-angle of an arrow head
@@ -114,7 +114,12 @@ def _arrow_shape(surface: Surface) -> dict:
 
 
 def _click_trace(surface: Surface) -> dict:
-    """Invisible points over the window so a click can pick a start (a picture can't select)."""
+    """Invisible points over the window so a click can pick a start (a picture can't select).
+
+    Every point costs render time on each rerun, so the lattice is coarse; the figure sets
+    ``hoverdistance: -1``, so a click anywhere selects the nearest point, and the start-point
+    sliders fine-tune it.
+    """
     xs = np.linspace(*surface.x_range, CLICK_GRID)
     ys = np.linspace(*surface.y_range, CLICK_GRID)
     gx, gy = (a.ravel().round(4) for a in np.meshgrid(xs, ys))
@@ -262,7 +267,8 @@ def descent_figure(
         "template": TEMPLATE, "height": height, "hovermode": "closest", "images": [background],
         "shapes": [_arrow_shape(surface)], "showlegend": legend,
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0.0},
-        "margin": {"t": 40 if legend else 20, "b": 60}, "uirevision": surface.key, "modebar": {"orientation": "v"},
+        "margin": {"t": 40 if legend else 20, "b": 60}, "uirevision": surface.key,
+        "modebar": {"orientation": "v"}, "hoverdistance": -1 if clickable else 20,
         "xaxis": {"title": {"text": "x"}, "range": list(surface.x_range), "constrain": "domain",
                   "showgrid": False},
         "yaxis": {"title": {"text": "y"}, "range": list(surface.y_range), "scaleanchor": "x",

@@ -128,12 +128,20 @@ def start_sliders(surface: Surface, columns: list) -> tuple[float, float]:
                  for p, col in zip(start_params(surface), columns, strict=True))
 
 
-def set_start_from_click(surface_key: str, chart_key: str) -> None:
+def on_slider_grid(param: state.Slider, value: float) -> float:
+    """``value`` moved to the nearest position the slider can take (its step grid, its range)."""
+    steps = round((value - param.min_value) / param.step)
+    snapped = param.min_value + steps * param.step
+    return float(round(min(max(snapped, param.min_value), param.max_value), 6))
+
+
+def set_start_from_click(surface: Surface, chart_key: str) -> None:
     """``on_select`` callback of the contour: the clicked point becomes the start."""
     points = (st.session_state.get(chart_key) or {}).get("selection", {}).get("points", [])
     if points:
-        st.session_state[f"{K}x0_{surface_key}"] = float(points[0]["x"])
-        st.session_state[f"{K}y0_{surface_key}"] = float(points[0]["y"])
+        sx, sy = start_params(surface)
+        st.session_state[sx.key] = on_slider_grid(sx, float(points[0]["x"]))
+        st.session_state[sy.key] = on_slider_grid(sy, float(points[0]["y"]))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

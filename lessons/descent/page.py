@@ -75,7 +75,7 @@ def results(surface, background, runs) -> None:
         st.info(f"**{label}** left the drawn window at step {step} "
                 f"(farthest point ({far[0]:.3g}, {far[1]:.3g})).")
     lesson.chart(descent_figure(surface, background, runs, legend=False), key="gd_contour", selection_mode="points",
-                 on_select=partial(gd.set_start_from_click, surface.key, "gd_contour"))
+                 on_select=partial(gd.set_start_from_click, surface, "gd_contour"))
     st.caption("Click anywhere on the map to start there. Press ▶ Play, or drag the replay "
                "slider under the map, to watch every optimizer step at once; each big dot's "
                "arrow is the downhill direction −∇f at that step, the grey arrows show it "

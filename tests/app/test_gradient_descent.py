@@ -50,8 +50,8 @@ def test_default_page_runs_three_optimizers_matching_the_core(default_page):
     s = quadratic_bowl(10.0, 30.0)
     expected = optimize(s.grad, s.start, "sgd", 0.15, 100, loss=s.loss).points
     np.testing.assert_allclose(np.c_[runs[0]["x"], runs[0]["y"]], expected)
-    steps = spec["layout"]["sliders"][0]["steps"]  # the replay: frames, every 2nd step
-    assert [st["label"] for st in steps] == [str(k) for k in range(0, 101, 2)]
+    steps = spec["layout"]["sliders"][0]["steps"]  # the replay: frames, every 5th step
+    assert [st["label"] for st in steps] == [str(k) for k in range(0, 101, 5)]
     frames = {f["name"]: f for f in spec["frames"]}
     last = frames[steps[-1]["args"][0][0]]["data"][0]
     assert (last["x"][0], last["y"][0]) == tuple(expected[100])  # SGD's dot at step 100
@@ -128,6 +128,15 @@ def test_bowl_controls_start_point_steps_and_toggles():
     runs = paths(plotly_spec(at, "gd_contour"))
     assert len(runs) == 2 and len(runs[0]["x"]) == 51
     assert (runs[0]["x"][0], runs[0]["y"][0]) == (1.0, -2.0)
+
+
+def test_a_clicked_start_lands_on_the_start_sliders_grid():
+    from lessons.descent.controls import on_slider_grid, start_params
+
+    sx, sy = start_params(make_surface("rosenbrock"))  # x in [-2, 2] by 0.02
+    assert on_slider_grid(sx, -2 + 4 * 9 / 14) == 0.58  # a lattice point, 0.5714...
+    assert on_slider_grid(sx, 2.3) == 2.0 and on_slider_grid(sx, -7) == -2.0
+    assert on_slider_grid(sy, 2.7143) == 2.72
 
 
 def test_bad_url_values_get_a_note_not_a_traceback():

@@ -73,16 +73,17 @@ def test_three_optimizers_on_rosenbrock_screenshot(page, server):
     assert page.get_by_text("diverged at step").count() == 0
     assert_no_exception(page)
     save_screenshot(page, "gradient_descent", full_page=False)
-    # a click on the map starts every optimizer there (a scatter overlay: a picture can't select)
+    # a click on the map starts every optimizer at the nearest point of a 15 x 15 lattice
+    # (a scatter overlay: a picture can't select), on the start sliders' 0.02 grid
     box = page.locator(".st-key-gd_contour .nsewdrag").first.bounding_box()
     x = box["x"] + box["width"] * (0.6 + 2) / 4  # window x in [-2, 2], y in [-1, 3]
     y = box["y"] + box["height"] * (3 - 2.6) / 4
     page.mouse.move(x, y)
-    page.mouse.click(x, y)
-    page.wait_for_url(lambda url: "x0_rosenbrock=0.6" in url and "y0_rosenbrock=2.6" in url)
+    page.mouse.click(x, y)  # nearest lattice point: (-2 + 4 * 9/14, -1 + 4 * 13/14)
+    page.wait_for_url(lambda url: "x0_rosenbrock=0.58" in url and "y0_rosenbrock=2.72" in url)
     page.wait_for_function(
         "document.querySelector('.st-key-gd_contour .js-plotly-plot')?._fullData?.[2]?.x?.[0]"
-        " === 0.6")
+        " === 0.58")
     wait_idle(page)
     assert_no_exception(page)
 

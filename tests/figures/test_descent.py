@@ -92,16 +92,16 @@ def test_figure_is_valid_plotly_and_serialises(rosen):
 
 
 def test_replay_steps_are_round_numbers_ending_at_the_last_step():
-    assert replay_steps(101).tolist() == list(range(0, 101, 2))  # 100 steps: every 2nd
+    assert replay_steps(101).tolist() == list(range(0, 101, 5))  # 100 steps: every 5th
     assert replay_steps(31).tolist() == list(range(31))
-    assert replay_steps(501).tolist() == list(range(0, 501, 10))
+    assert replay_steps(501).tolist() == list(range(0, 501, 20))
     assert replay_steps(1).tolist() == [0]
     odd = replay_steps(38)  # a run that diverged at step 38: points 0..37
     assert odd.tolist() == list(range(38))
     long = replay_steps(1000)  # points 0..999
     assert long[-1] == 999 and len(long) <= MAX_FRAMES
     gaps = np.diff(long)
-    assert np.all(gaps[:-1] == gaps[0]) and gaps[0] == 20  # even ticks, then the last step
+    assert np.all(gaps[:-1] == gaps[0]) and gaps[0] == 25  # even ticks, then the last step
 
 
 def test_path_frames_equal_the_optimizer_trajectories(rosen):
