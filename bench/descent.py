@@ -18,8 +18,8 @@ import plotly.io as pio
 
 from bench.stats import row, summarize, time_ms
 from core.descent import init_state, make_surface, optimize, step
-from figures.descent import Run, contour_background, descent_figure
-from figures.descent_charts import loss_figure
+from figures.descent import Run, contour_background
+from figures.descent_explorer import explorer_figure
 from figures.theme import SEQUENCE
 
 PAGE = "pages/2_Gradient_descent.py"
@@ -60,10 +60,9 @@ def _explorer(key: str, steps: int) -> int:
     """Everything the explorer recomputes from scratch: runs, picture, both figures, JSON."""
     surface = make_surface(key)
     runs = _three_runs(surface, steps)
-    contour = descent_figure(surface, contour_background(surface, surface.grid(GRID)), runs)
-    loss = loss_figure(runs, surface.min_value)
-    return len(pio.to_json(contour.to_dict(), validate=False)) + len(
-        pio.to_json(loss.to_dict(), validate=False))
+    fig = explorer_figure(surface, contour_background(surface, surface.grid(GRID)), runs,
+                          surface.min_value)
+    return len(pio.to_json(fig.to_dict(), validate=False))
 
 
 def _timed(what: str, fn, repeats: int, target: float | None, note: str) -> dict:
@@ -91,9 +90,9 @@ def run(quick: bool) -> list[dict]:
                f"{size_kb:.0f} kB"),
         _timed("descent: 3 optimizers × 500 steps only", lambda: _three_runs(surface, 500),
                repeats, None, "optimize() with loss tracking and divergence checks"),
-        _timed("descent: contour figure + replay frames + JSON (runs, picture cached)",
-               lambda: pio.to_json(descent_figure(surface, background, runs).to_dict(),
-                                   validate=False),
+        _timed("descent: explorer figure + replay frames + JSON (runs, picture cached)",
+               lambda: pio.to_json(explorer_figure(surface, background, runs,
+                                                   surface.min_value).to_dict(), validate=False),
                repeats, None, "what a learning-rate change costs in figures"),
     ]
     rows.append(_step_row(repeats))

@@ -182,18 +182,27 @@ def current_points(run: Run, steps: np.ndarray, length: float, surface: Surface)
     return np.concatenate([points[:, None, :], arrows], axis=1)
 
 
-def _moving_data(vertices: Sequence[np.ndarray], i: int) -> dict:
-    """Frame ``i`` of every run's :func:`current_points` as one trace's data, gaps between.
+def moving_frames(runs: Sequence[Run], steps: np.ndarray, surface: Surface) -> list[dict]:
+    """The map's moving trace at each of ``steps``: every run's dot and arrow, gaps between.
 
     One trace with only ``x`` and ``y`` changing, not one per run: each frame's trace
-    becomes a Plotly object on the server, so this keeps a 50-frame replay cheap to build.
+    becomes a Plotly object on the server, so this keeps a 40-frame replay cheap to build.
     """
-    xs: list = []
-    ys: list = []
-    for run_vertices in vertices:
-        xs += [*run_vertices[i, :, 0].tolist(), None]
-        ys += [*run_vertices[i, :, 1].tolist(), None]
-    return {"x": xs, "y": ys}
+    vertices = [current_points(run, steps, arrow_length(surface), surface) for run in runs]
+    out = []
+    for i in range(len(steps)):
+        xs: list = []
+        ys: list = []
+        for run_vertices in vertices:
+            xs += [*run_vertices[i, :, 0].tolist(), None]
+            ys += [*run_vertices[i, :, 1].tolist(), None]
+        out.append({"x": xs, "y": ys})
+    return out
+
+
+def arrow_length(surface: Surface) -> float:
+    """Length of a run's own downhill arrow: 9 % of the window's shorter side."""
+    return 0.09 * min(np.ptp(surface.x_range), np.ptp(surface.y_range))
 
 
 def _moving_trace(runs: Sequence[Run], data: dict) -> dict:
@@ -234,6 +243,39 @@ def _static_traces(surface: Surface, clickable: bool) -> list[dict]:
     return traces
 
 
+def map_traces(surface: Surface, runs: Sequence[Run], clickable: bool = True
+               ) -> tuple[list[dict], int]:
+    """The map's traces and the index of the moving one (its data left to the caller).
+
+    Order: [the click overlay], [the minima], then per run its path and start ring, then one
+    trace of every run's current point and downhill arrow, which the replay's frames move.
+    """
+    traces = _static_traces(surface, clickable)
+    for run in runs:
+        traces += _path_traces(run)
+    traces.append(_moving_trace(runs, {"x": [], "y": []}))
+    return traces, len(traces) - 1
+
+
+def map_layout(surface: Surface, background: dict, *, clickable: bool = True,
+               legend: bool = True, height: int = 560, width_share: float = 1.0) -> dict:
+    """The map's layout: the contour picture, the arrow field (one shape), equal axis scales.
+
+    ``width_share`` < 1 leaves the right of the chart to a second panel (axes x2, y2).
+    """
+    return {
+        "template": TEMPLATE, "height": height, "hovermode": "closest", "images": [background],
+        "shapes": [_arrow_shape(surface)], "showlegend": legend,
+        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0.0},
+        "margin": {"t": 40 if legend else 20, "b": 60}, "uirevision": surface.key,
+        "modebar": {"orientation": "v"}, "hoverdistance": -1 if clickable else 20,
+        "xaxis": {"title": {"text": "x"}, "range": list(surface.x_range), "constrain": "domain",
+                  "showgrid": False, "domain": [0.0, width_share]},
+        "yaxis": {"title": {"text": "y"}, "range": list(surface.y_range), "scaleanchor": "x",
+                  "constrain": "domain", "showgrid": False},
+    }
+
+
 def descent_figure(
     surface: Surface,
     background: dict,
@@ -246,40 +288,23 @@ def descent_figure(
 ) -> go.Figure:
     """The contour map of ``surface`` with each run's path, downhill arrows and a replay.
 
-    ``background`` is :func:`contour_background` (cached by the caller); the downhill arrows
-    everywhere are one layout shape. Traces: [the click overlay], [the minima], then per run
-    its path and start ring, then one trace of every run's current point and downhill arrow,
-    which the replay's frames move (every optimizer at once). Without ``replay`` the
-    dots sit at the last step. ``legend=False`` leaves the key to the page (a Plotly legend
-    costs about a sixth of this chart's render time on every rerun).
+    ``background`` is :func:`contour_background` (cached by the caller); traces as
+    :func:`map_traces`. The replay's frames move every optimizer's dot at once; without
+    ``replay`` the dots sit at the last step. ``legend=False`` leaves the key to the page (a
+    Plotly legend costs about a sixth of this chart's render time on every rerun).
     """
-    span = min(np.ptp(surface.x_range), np.ptp(surface.y_range))
-    arrow_len = 0.09 * span
-    traces = _static_traces(surface, clickable)
-    for run in runs:
-        traces += _path_traces(run)
+    traces, moving = map_traces(surface, runs, clickable)
     longest = max((len(r.trajectory.points) for r in runs), default=1)
     steps = replay_steps(longest) if replay else np.array([longest - 1])
-    moving = len(traces)
-    vertices = [current_points(run, steps, arrow_len, surface) for run in runs]
-    traces.append(_moving_trace(runs, _moving_data(vertices, 0)))
-    layout = {
-        "template": TEMPLATE, "height": height, "hovermode": "closest", "images": [background],
-        "shapes": [_arrow_shape(surface)], "showlegend": legend,
-        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0.0},
-        "margin": {"t": 40 if legend else 20, "b": 60}, "uirevision": surface.key,
-        "modebar": {"orientation": "v"}, "hoverdistance": -1 if clickable else 20,
-        "xaxis": {"title": {"text": "x"}, "range": list(surface.x_range), "constrain": "domain",
-                  "showgrid": False},
-        "yaxis": {"title": {"text": "y"}, "range": list(surface.y_range), "scaleanchor": "x",
-                  "constrain": "domain", "showgrid": False},
-    }
+    data = moving_frames(runs, steps, surface)
+    traces[moving].update(data[0])
+    layout = map_layout(surface, background, clickable=clickable, legend=legend, height=height)
     # Trace and layout dicts are built from valid literals here; the figure tests validate
     # the full figure through go.Figure(fig.to_dict()), so skipping validation is safe.
     fig = go.Figure(data=traces, layout=layout, _validate=False)
     if not (replay and runs and len(steps) > 1):
         return fig
-    frames = [frame(f"s{k}", [_moving_data(vertices, i)], [moving]) for i, k in enumerate(steps)]
+    frames = [frame(f"s{k}", [d], [moving]) for k, d in zip(steps, data, strict=True)]
     return animate(fig, frames, [str(k) for k in steps], prefix="replay: step ", play=True)
 
 

@@ -6,13 +6,14 @@ from functools import partial
 
 import streamlit as st
 
-from figures.descent import Run, descent_figure, escaped_runs
-from figures.descent_charts import loss_figure
+from figures.descent import Run, escaped_runs
+from figures.descent_explorer import explorer_figure
 from lessons.descent import controls as gd
 from lessons.descent import sections
 from lessons.descent.momentum import momentum_section
 from lessons.descent.text import FORMULAS, IDEA, NOTICE, PLAIN_WORDS, QUESTIONS
 from ui import lesson, state
+from ui.page import is_presenter
 from ui.quiz import quiz
 
 
@@ -62,7 +63,7 @@ def chart_key(configs) -> str:
     Cheaper than a Plotly legend, which Plotly would lay out again on every rerun.
     """
     parts = [f":{gd.SLOT_COLOR_NAMES[c.slot - 1]}[**━━ {c.label}**]" for c in configs]
-    return " &ensp; ".join([*parts, "★ minimum", "◯ start"])
+    return "  ·  ".join([*parts, "★ minimum", "◯ start"])
 
 
 def results(surface, background, runs) -> None:
@@ -74,11 +75,12 @@ def results(surface, background, runs) -> None:
     for label, step, far in escaped_runs(surface, runs):
         st.info(f"**{label}** left the drawn window at step {step} "
                 f"(farthest point ({far[0]:.3g}, {far[1]:.3g})).")
-    lesson.chart(descent_figure(surface, background, runs, legend=False), key="gd_contour", selection_mode="points",
+    lesson.chart(explorer_figure(surface, background, runs, surface.min_value),
+                 key="gd_contour", selection_mode="points",
                  on_select=partial(gd.set_start_from_click, surface, "gd_contour"))
+    downhill = "downhill" if is_presenter() else "the downhill direction −∇f"
     st.caption("Click anywhere on the map to start there. Press ▶ Play, or drag the replay "
-               "slider under the map, to watch every optimizer step at once; each big dot's "
-               "arrow is the downhill direction −∇f at that step, the grey arrows show it "
-               "everywhere.")
-    lesson.chart(loss_figure(runs, surface.min_value), key="gd_loss")
-    st.table(gd.summary_rows(runs, surface.min_value), hide_index=True)  # plain HTML: cheap
+               "slider under the chart, to watch every optimizer step at once, on the map and "
+               f"on its loss curve; each big dot's arrow points {downhill} at that step, the "
+               "grey arrows show it everywhere.")
+    st.markdown(gd.markdown_table(gd.summary_rows(runs, surface.min_value)))

@@ -20,12 +20,14 @@ from tests.app.helpers import (
 )
 
 PAGE = "pages/2_Gradient_descent.py"
-CHARTS = {"gd_contour", "gd_loss", "gd_phase", "gd_mom_path", "gd_milestones", "gd_clip_paths",
+CHARTS = {"gd_contour", "gd_phase", "gd_mom_path", "gd_milestones", "gd_clip_paths",
           "gd_clip_norms", "gd_clip_cosine", "gd_cost"}
 
 
 def paths(spec):
-    return [t for t in spec["data"] if str(t.get("name", "")).startswith(("1:", "2:", "3:"))]
+    """The map's path traces (the loss panel's curves carry the same names, on axis x2)."""
+    return [t for t in spec["data"] if str(t.get("name", "")).startswith(("1:", "2:", "3:"))
+            and t.get("xaxis", "x") == "x"]
 
 
 def texts(at, kind):
@@ -57,6 +59,13 @@ def test_default_page_runs_three_optimizers_matching_the_core(default_page):
     assert (last["x"][0], last["y"][0]) == tuple(expected[100])  # SGD's dot at step 100
     assert "Play" in str(spec["layout"]["updatemenus"])
     assert ":blue[**━━ 1: SGD, lr 0.15**]" in texts(at, "markdown")  # the key above the map
+    loss = [t for t in spec["data"] if t.get("xaxis") == "x2" and t.get("name", "")[:2] == "1:"]
+    np.testing.assert_allclose(loss[0]["y"], np.maximum(
+        optimize(s.grad, s.start, "sgd", 0.15, 100, loss=s.loss).losses, 1e-16))
+    table = next(str(m.value) for m in at.markdown if str(m.value).startswith("| optimizer"))
+    final = optimize(s.grad, s.start, "sgd", 0.15, 100, loss=s.loss).losses[-1]
+    assert f"| 1: SGD, lr 0.15 | 100 | ({expected[100][0]:.3f}, {expected[100][1]:.3f}) | " \
+        f"{final:.4g} |" in table
     captions = texts(at, "caption")
     assert "Stable for lr < **0.2**" in captions  # 2 / lambda_max, lambda_max = kappa = 10
     assert "best fixed lr 0.182" in captions and "× 0.818" in captions  # 2/11 and 9/11
@@ -87,8 +96,8 @@ def test_divergent_run_reports_step_and_draws_only_finite_points():
     assert "beyond the stability limit" in texts(at, "warning")
     spec = plotly_spec(at, "gd_contour")
     assert len(paths(spec)) == 1 and len(paths(spec)[0]["x"]) == k
-    loss = plotly_spec(at, "gd_loss")
-    assert any(f"diverged at step {k}" in str(t.get("text")) for t in loss["data"])
+    assert any(f"diverged at step {k}" in str(t.get("text")) for t in spec["data"]
+               if t.get("xaxis") == "x2")  # the cross on the loss panel
 
 
 def test_surface_change_applies_presets_and_methods_show_their_extras():
@@ -236,3 +245,4 @@ def test_momentum_past_the_stability_limit_says_so_and_high_momentum_ripples():
     assert_no_exception(at)
     best = next(t for t in plotly_spec(at, "gd_phase")["data"] if t.get("name") == "fastest")
     assert best["y"][0] == pytest.approx((9 / 11) ** 2)  # ((sqrt100 - 1)/(sqrt100 + 1))^2
+

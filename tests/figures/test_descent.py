@@ -24,9 +24,10 @@ from figures.descent_charts import (
     clip_cosine_figure,
     clip_norm_figure,
     gradient_cost_figure,
-    loss_figure,
     loss_gap,
+    loss_traces,
 )
+from figures.descent_explorer import explorer_figure
 from figures.theme import COLORS
 from tests.app.helpers import decode_array
 
@@ -184,7 +185,8 @@ def test_no_nan_anywhere_even_after_divergence():
     s = make_surface("bowl")
     runs = runs_on(s, ("sgd", 0.5, COLORS["blue"]))
     assert runs[0].trajectory.diverged_at
-    for fig in (descent_figure(s, picture(s, 21), runs), loss_figure(runs, s.min_value)):
+    for fig in (descent_figure(s, picture(s, 21), runs),
+                explorer_figure(s, picture(s, 21), runs, s.min_value)):
         assert all(np.isfinite(v) for v in finite_numbers(as_dict(fig)["data"]))
 
 
@@ -194,8 +196,8 @@ def test_loss_gap_log_axis_and_floor():
     values, log = loss_gap(np.array([-3.0, 2.0]), None)
     assert not log and values.tolist() == [-3.0, 2.0]
     s = make_surface("himmelblau")
-    fig = loss_figure(runs_on(s, ("adam", 0.1, COLORS["blue"])), 0.0)
-    assert fig.layout.yaxis.type == "log"
+    _, title, yaxis = loss_traces(runs_on(s, ("adam", 0.1, COLORS["blue"])), 0.0)
+    assert yaxis["type"] == "log" and "log scale" in title
 
 
 def test_escaped_runs_report_the_first_step_outside():
@@ -230,7 +232,8 @@ def test_every_chart_validates_fully():
     s = cliff()
     traj = optimize(s.grad, s.start, "sgd", 0.1, 30, loss=s.loss, clip_norm=1.0)
     runs = [Run("1: sgd", COLORS["blue"], traj)]
-    for fig in (loss_figure(runs, 0.0), loss_figure(runs, None), clip_norm_figure(traj, 2.0, "norm"),
+    for fig in (explorer_figure(s, picture(s, 21), runs, 0.0),
+                explorer_figure(s, picture(s, 21), runs, None), clip_norm_figure(traj, 2.0, "norm"),
                 clip_cosine_figure([("n", COLORS["blue"], traj)]),
                 gradient_cost_figure(np.array([1, 100]), 10)):
         go.Figure(fig.to_dict())
@@ -264,3 +267,28 @@ def test_without_replay_the_dots_sit_at_the_last_step_and_the_legend_can_go():
     assert not fig.frames and not fig.layout.sliders and fig.layout.showlegend is False
     moving = fig.data[moving_index(fig)]
     assert (moving.x[0], moving.y[0]) == tuple(runs[0].trajectory.points[-1])
+
+
+def test_explorer_figure_replays_the_map_and_the_loss_curves_together(rosen):
+    s, runs, fig_map = rosen
+    fig = explorer_figure(s, picture(s), runs, s.min_value)
+    go.Figure(fig.to_dict())
+    n_map = len(fig_map.data)
+    moving = moving_index(fig)
+    assert moving == moving_index(fig_map) < n_map  # the map's traces come first, unchanged
+    assert fig.layout.xaxis.domain[1] < fig.layout.xaxis2.domain[0]  # loss panel on the right
+    assert fig.layout.yaxis2.type == "log" and fig.layout.showlegend is False
+    for run in runs:  # the loss curves, on the second panel
+        curve = next(t for t in fig.data if t.name == run.label and t.xaxis == "x2")
+        np.testing.assert_allclose(curve.y, np.maximum(run.trajectory.losses, 1e-16))
+    dots = len(fig.data) - 1
+    assert [list(f.traces) for f in fig.frames] == [[moving, dots]] * len(fig.frames)
+    for step, frame, map_frame in zip(fig.layout.sliders[0].steps, fig.frames, fig_map.frames,
+                                      strict=True):
+        k = int(step.label)
+        assert frame.data[0].x == map_frame.data[0].x  # the same dots as the map alone
+        for i, run in enumerate(runs):
+            losses = run.trajectory.losses
+            j = min(k, len(losses) - 1)
+            assert frame.data[1].x[i] == j
+            assert frame.data[1].y[i] == pytest.approx(max(losses[j], 1e-16))

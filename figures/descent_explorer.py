@@ -1,0 +1,68 @@
+"""The explorer's one chart: the map with every run's path, and the loss per step beside it.
+
+One figure, not two: Streamlit re-mounts a Plotly chart whenever its data change, so each
+chart on a rerun costs a fresh ``newPlot``; and one figure lets one replay move both
+panels, each run's dot on the map and on its loss curve together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.descent import Surface
+from figures.descent import Run, map_layout, map_traces, moving_frames, replay_steps
+from figures.descent_charts import loss_gap, loss_traces
+from figures.motion import animate, frame
+
+MAP_SHARE = 0.56  # of the chart's width; the loss panel takes the right, after a gap
+GAP = 0.08
+
+
+def _loss_dots(runs: Sequence[Run], min_value: float | None, k: int) -> dict:
+    """Each run's point on its loss curve at step ``k`` (its last point once it stopped)."""
+    xs, ys = [], []
+    for run in runs:
+        values, _ = loss_gap(run.trajectory.losses, min_value)
+        i = min(int(k), len(values) - 1)
+        xs.append(i)
+        ys.append(float(values[i]))
+    return {"x": xs, "y": ys}
+
+
+def explorer_figure(surface: Surface, background: dict, runs: Sequence[Run],
+                    min_value: float | None, *, height: int = 560) -> go.Figure:
+    """The map (left) and the loss per step (right), with one replay for both.
+
+    The map is :func:`figures.descent.descent_figure`'s; Play or the scrubber moves every run
+    on both panels at once. Trace order: the map's (:func:`figures.descent.map_traces`, its moving trace last),
+    then the loss curves, then the moving dots on them. The runs must record losses.
+    """
+    traces, moving = map_traces(surface, runs)
+    curves, title, yaxis = loss_traces(runs, min_value)
+    for trace in curves:
+        trace.update(xaxis="x2", yaxis="y2")
+    dots = {"type": "scatter", "mode": "markers", "xaxis": "x2", "yaxis": "y2",
+            "showlegend": False, "hoverinfo": "skip", "name": "each run's loss now",
+            "marker": {"size": 14, "color": [r.color for r in runs],
+                       "line": {"width": 2, "color": "white"}}}
+    traces += [*curves, dots]
+    longest = max((len(r.trajectory.points) for r in runs), default=1)
+    steps = replay_steps(longest)
+    on_map = moving_frames(runs, steps, surface)
+    on_loss = [_loss_dots(runs, min_value, k) for k in steps]
+    traces[moving].update(on_map[0])
+    traces[-1].update(on_loss[0])
+    layout = map_layout(surface, background, legend=False, height=height, width_share=MAP_SHARE)
+    layout["xaxis2"] = {"domain": [MAP_SHARE + GAP, 1.0], "anchor": "y2",
+                        "title": {"text": "step"}, "range": [0, max(longest - 1, 1) * 1.02]}
+    layout["yaxis2"] = {"anchor": "x2", "title": {"text": title}, **yaxis}
+    fig = go.Figure(data=traces, layout=layout, _validate=False)
+    if not runs or len(steps) < 2:
+        return fig
+    frames = [frame(f"s{k}", [a, b], [moving, len(traces) - 1])
+              for k, a, b in zip(steps, on_map, on_loss, strict=True)]
+    return animate(fig, frames, [str(int(k)) for k in np.asarray(steps)],
+                   prefix="replay: step ", play=True)
