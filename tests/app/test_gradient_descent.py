@@ -246,3 +246,22 @@ def test_momentum_past_the_stability_limit_says_so_and_high_momentum_ripples():
     best = next(t for t in plotly_spec(at, "gd_phase")["data"] if t.get("name") == "fastest")
     assert best["y"][0] == pytest.approx((9 / 11) ** 2)  # ((sqrt100 - 1)/(sqrt100 + 1))^2
 
+
+@pytest.mark.parametrize("kappa", [4.0, 25.0, 100.0])
+def test_a_click_on_the_star_runs_the_fastest_pair_the_sliders_can_hold(kappa):
+    from lessons.descent.momentum import fastest_on_sliders
+
+    alpha, beta = fastest_on_sliders(kappa)
+    lam = (1 / kappa, 1.0)
+    rate = float(momentum_rate(alpha, beta, lam))
+    exact = optimal_momentum(*lam)
+    # never worse than rounding the exact optimum, and within 5 % of it
+    assert rate <= float(momentum_rate(round(exact[0], 2), round(exact[1], 2), lam))
+    assert rate == pytest.approx(exact[2], rel=0.05)
+    for da in (-0.01, 0.0, 0.01):  # no slider neighbour is faster
+        for db in (-0.01, 0.0, 0.01):
+            assert rate <= float(momentum_rate(alpha + da, max(beta + db, 0.0), lam)) + 1e-12
+    alpha0, beta0 = fastest_on_sliders(kappa, plain=True)  # the diamond: plain descent
+    assert beta0 == 0.0
+    assert float(momentum_rate(alpha0, 0.0, lam)) == pytest.approx((kappa - 1) / (kappa + 1),
+                                                                  abs=0.01 / kappa + 1e-3)
