@@ -15,10 +15,12 @@ import plotly.graph_objects as go
 from core.descent import Surface
 from figures.descent import Run, map_layout, map_traces, moving_frames, replay_steps
 from figures.descent_charts import loss_gap, loss_traces
-from figures.motion import animate, frame
+from figures.motion import SCRUBBER_MARGIN, frame, play_pause, scrubber
 
-MAP_SHARE = 0.56  # of the chart's width; the loss panel takes the right, after a gap
-GAP = 0.08
+MAP_SHARE = 0.6  # of the chart's width; the loss panel takes the right, after a gap
+GAP = 0.05  # the loss axis sits on the panel's right, so nothing of it overlaps the map
+SLIDER_X = 0.32  # the scrubber starts right of Play / Pause, even in a 1366-wide window
+LOWER = 22  # pixels: the scrubber's step label clears the map's x-axis title
 
 
 def _loss_dots(runs: Sequence[Run], min_value: float | None, k: int) -> dict:
@@ -37,8 +39,11 @@ def explorer_figure(surface: Surface, background: dict, runs: Sequence[Run],
     """The map (left) and the loss per step (right), with one replay for both.
 
     The map is :func:`figures.descent.descent_figure`'s; Play or the scrubber moves every run
-    on both panels at once. Trace order: the map's (:func:`figures.descent.map_traces`, its moving trace last),
-    then the loss curves, then the moving dots on them. The runs must record losses.
+    on both panels at once. Trace order: the map's (:func:`figures.descent.map_traces`, its
+    moving trace last), then the loss curves, then the moving dots on them. The runs must
+    record losses. Built as one unvalidated figure with its frames (what
+    :func:`figures.motion.animate` adds, without re-validating 40 scrubber steps): this is
+    the work of every learning-rate change.
     """
     traces, moving = map_traces(surface, runs)
     curves, title, yaxis = loss_traces(runs, min_value)
@@ -58,11 +63,23 @@ def explorer_figure(surface: Surface, background: dict, runs: Sequence[Run],
     layout = map_layout(surface, background, legend=False, height=height, width_share=MAP_SHARE)
     layout["xaxis2"] = {"domain": [MAP_SHARE + GAP, 1.0], "anchor": "y2",
                         "title": {"text": "step"}, "range": [0, max(longest - 1, 1) * 1.02]}
-    layout["yaxis2"] = {"anchor": "x2", "title": {"text": title}, **yaxis}
-    fig = go.Figure(data=traces, layout=layout, _validate=False)
+    layout["yaxis2"] = {"anchor": "x2", "side": "right", "automargin": True,
+                        "title": {"text": title}, **yaxis}
     if not runs or len(steps) < 2:
-        return fig
+        return go.Figure(data=traces, layout=layout, _validate=False)
     frames = [frame(f"s{k}", [a, b], [moving, len(traces) - 1])
               for k, a, b in zip(steps, on_map, on_loss, strict=True)]
-    return animate(fig, frames, [str(int(k)) for k in np.asarray(steps)],
-                   prefix="replay: step ", play=True)
+    _add_replay_controls(layout, frames, [str(int(k)) for k in np.asarray(steps)])
+    return go.Figure(data=traces, layout=layout, frames=frames, _validate=False)
+
+
+def _add_replay_controls(layout: dict, frames: list[dict], labels: list[str]) -> None:
+    """The scrubber right of Play / Pause, both lowered below the map's x-axis title."""
+    slider = scrubber([f["name"] for f in frames], labels, prefix="replay: step ",
+                      x=SLIDER_X, length=1.0 - SLIDER_X)
+    slider["pad"]["t"] += LOWER
+    menu = play_pause()
+    menu["pad"]["t"] += LOWER
+    layout.update(sliders=[slider], updatemenus=[menu])
+    layout["margin"]["b"] += SCRUBBER_MARGIN + LOWER
+    layout["height"] += SCRUBBER_MARGIN + LOWER

@@ -130,13 +130,21 @@ def _heatmap(phase: PhaseMap) -> dict:
 
 
 def _click_lattice(phase: PhaseMap, every: int) -> dict:
-    """Invisible points on a sub-grid: hover tells the rate, a click picks the pair."""
+    """Invisible points on a sub-grid: hover tells the rate, a click picks the pair.
+
+    Points within one lattice cell of the ★ or the ◆ are left out: Plotly gives a click to
+    a small marker under the mouse before a big one, so they would catch the markers' clicks.
+    """
     a, b = np.meshgrid(phase.alphas[::every], phase.betas[::every])
     rates = phase.rates[::every, ::every]
+    keep = np.ones(a.shape, dtype=bool)
+    cell = (phase.alphas[every] - phase.alphas[0], phase.betas[every] - phase.betas[0])
+    for alpha, beta, _ in (phase.best, phase.best_plain):
+        keep &= (np.abs(a - alpha) >= cell[0]) | (np.abs(b - beta) >= cell[1])
     return {
-        "type": "scatter", "x": a.ravel().astype(np.float32), "y": b.ravel().astype(np.float32),
+        "type": "scatter", "x": a[keep].astype(np.float32), "y": b[keep].astype(np.float32),
         "mode": "markers", "marker": {"size": 12, "color": "rgba(0,0,0,0)"},
-        "showlegend": False, "customdata": rates.ravel().astype(np.float32), "name": "pick",
+        "showlegend": False, "customdata": rates[keep].astype(np.float32), "name": "pick",
         "hovertemplate": "step size α %{x:.2f}, momentum β %{y:.2f}<br>the error is multiplied"
         " by %{customdata:.3f} per step<br>click to run it<extra></extra>",
     }

@@ -45,14 +45,15 @@ def test_the_replay_scrubs_every_optimizer_in_the_browser_and_keeps_the_map(page
     open_lesson(page, server, "Gradient_descent")
     plot = chart(page, "gd_contour")
     plot.wait_for()
-    images = ".st-key-gd_contour .layer-below image"
-    assert page.locator(images).count() == 1  # the contour picture
+    images = ".st-key-gd_contour .imagelayer image"  # the contour picture, under the map
+    page.locator(images).first.wait_for(state="attached")
+    assert page.locator(images).count() == 1
     result = drag_scrubber(page, "gd_contour", trace=MOVING_TRACE)
     assert result["changes"] >= 5, result
     assert result["reruns"] == 0, result  # no server round trip while dragging
     # the frames moved only the dots: the contour picture and the arrow field are still there
     assert page.locator(images).count() == 1
-    assert page.locator(".st-key-gd_contour .layer-below path[d*='M']").count() >= 1
+    assert page.locator(".st-key-gd_contour .shapelayer path[d*='M']").count() >= 1
     before = page.evaluate(
         f"JSON.stringify(document.querySelector('.st-key-gd_contour .js-plotly-plot')"
         f".data[{MOVING_TRACE}].x)")

@@ -74,6 +74,13 @@ def test_phase_figure_draws_speed_limits_and_markers(phase):
     j_a = int(np.argmin(np.abs(phase.alphas - pick["x"][i])))
     j_b = int(np.argmin(np.abs(phase.betas - pick["y"][i])))
     assert pick["customdata"][i] == pytest.approx(phase.rates[j_b, j_a], rel=1e-6)
+    # no pick point within a lattice cell of the star or the diamond: a click there is theirs
+    cell_a, cell_b = phase.alphas[4] - phase.alphas[0], phase.betas[4] - phase.betas[0]
+    for alpha, beta, _ in (phase.best, phase.best_plain):
+        near = ((np.abs(pick["x"] - alpha) < cell_a - 1e-6)
+                & (np.abs(pick["y"] - beta) < cell_b - 1e-6))  # float32 on the wire
+        assert not near.any()
+    assert len(pick["x"]) >= len(phase.alphas[::4]) * len(phase.betas[::4]) - 8
 
 
 def test_the_colour_scale_ends_at_a_round_number_beyond_plain_descent():
