@@ -278,6 +278,11 @@ def test_explorer_figure_replays_the_map_and_the_loss_curves_together(rosen):
     assert moving == moving_index(fig_map) < n_map  # the map's traces come first, unchanged
     assert fig.layout.xaxis.domain[1] < fig.layout.xaxis2.domain[0]  # loss panel on the right
     assert fig.layout.yaxis2.type == "log" and fig.layout.showlegend is False
+    # fixed margins: with two subplots Plotly's automargin re-lays the chart out many times
+    assert [fig.layout[a].automargin for a in ("xaxis", "yaxis", "xaxis2", "yaxis2")] == [
+        False] * 4
+    slider, menu = fig.layout.sliders[0], fig.layout.updatemenus[0]
+    assert slider.x > 0.3 and slider.x + slider.len == pytest.approx(1.0) and menu.x == 0.0
     for run in runs:  # the loss curves, on the second panel
         curve = next(t for t in fig.data if t.name == run.label and t.xaxis == "x2")
         np.testing.assert_allclose(curve.y, np.maximum(run.trajectory.losses, 1e-16))
