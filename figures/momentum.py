@@ -184,7 +184,7 @@ def phase_figure(phase: PhaseMap, chosen: tuple[float, float, float], height: in
     layout = {
         "template": TEMPLATE, "height": height, "hovermode": "closest",
         "margin": {"t": 30, "b": 60, "l": 70, "r": 20},
-        "legend": {"orientation": "h", "y": -0.17, "yanchor": "top", "x": 0.0,
+        "legend": {"orientation": "h", "y": -0.24, "yanchor": "top", "x": 0.0,
                    "font": {"size": FONT_SIZE - 3}},
         "xaxis": {"title": {"text": "step size α (learning rate)"},
                   "range": [float(phase.alphas[0]), float(phase.alphas[-1])], "showgrid": False},
