@@ -1,12 +1,72 @@
-"""Evaluate many response curves at once: one NumPy call per curve family."""
+"""Evaluate many response curves at once: one NumPy call per curve family.
+
+The bank groups the channels by family, stacks each family's coefficients into arrays and
+calls the family's public formulas (:meth:`~core.mmm.curves.ResponseCurve.marginal_of` and
+its siblings) once per family. The last axis of every input and output runs over the
+channels, so a ``(levels, channels)`` array evaluates a whole grid of levels in the same
+calls as a single vector.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
 import numpy as np
 
-from core.mmm.curves import ResponseCurve
+from core.mmm.curves import Coefficients, ResponseCurve
 
-__all__ = ["CurveBank"]
+__all__ = ["CurveBank", "FamilyGroup"]
+
+Formula = Callable[[Coefficients, np.ndarray], np.ndarray]
+_QUIET = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}
+
+
+def _response(family: type[ResponseCurve]) -> Formula:
+    return family.response_of
+
+
+def _marginal(family: type[ResponseCurve]) -> Formula:
+    return family.marginal_of
+
+
+def _curvature(family: type[ResponseCurve]) -> Formula:
+    return family.curvature_of
+
+
+def _inverse(family: type[ResponseCurve]) -> Formula:
+    return family.inverse_marginal_of
+
+
+@dataclass(frozen=True)
+class FamilyGroup:
+    """The channels of one curve family in a bank.
+
+    Attributes
+    ----------
+    family : type of ResponseCurve
+        The family whose formulas evaluate these channels.
+    index : numpy.ndarray or None
+        Their positions among the bank's channels (None: every channel).
+    coefficients : tuple of numpy.ndarray
+        One array per coefficient, one entry per channel of the group.
+    """
+
+    family: type[ResponseCurve]
+    index: np.ndarray | None
+    coefficients: tuple[np.ndarray, ...]
+
+
+def _groups(curves: Sequence[ResponseCurve]) -> tuple[FamilyGroup, ...]:
+    members: dict[type[ResponseCurve], list[int]] = {}
+    for i, c in enumerate(curves):
+        members.setdefault(type(c), []).append(i)
+    groups = []
+    for family, idx in members.items():
+        table = np.array([curves[i].coefficients() for i in idx], dtype=float)
+        index = None if len(idx) == len(curves) else np.array(idx)
+        groups.append(FamilyGroup(family, index, tuple(table.T)))
+    return tuple(groups)
 
 
 class CurveBank:
@@ -16,6 +76,19 @@ class CurveBank:
     ----------
     curves : sequence of ResponseCurve
         One curve per channel.
+
+    Attributes
+    ----------
+    curves : tuple of ResponseCurve
+        The curves, in channel order.
+    n : int
+        Number of channels.
+    groups : tuple of FamilyGroup
+        The channels of each family, with their stacked coefficients.
+    concave : bool
+        Whether every curve is concave.
+    inflection : numpy.ndarray
+        Each channel's inflection spend (0 for concave curves).
     """
 
     def __init__(self, curves: object) -> None:
@@ -27,63 +100,49 @@ class CurveBank:
                 raise ValueError(f"not a response curve: {c!r}")
         self.curves = curves
         self.n = len(curves)
-        families: dict[type, list[int]] = {}
-        for i, c in enumerate(curves):
-            families.setdefault(type(c), []).append(i)
-        self._groups = []
-        for cls, idx in families.items():
-            columns = zip(*(curves[i].params() for i in idx), strict=True)
-            params = tuple(np.array(col, dtype=float) for col in columns)
-            whole = len(idx) == self.n
-            self._groups.append((cls, None if whole else np.array(idx), params))
+        self.groups = _groups(curves)
         self.concave = all(c.concave for c in curves)
         self.inflection = np.array([c.inflection for c in curves])
 
-    def _apply(self, name: str, x: np.ndarray) -> np.ndarray:
-        if not (isinstance(x, np.ndarray) and x.shape == (self.n,)):
-            x = np.broadcast_to(np.asarray(x, dtype=float), (self.n,))
-        if len(self._groups) == 1 and self._groups[0][1] is None:
-            cls, _, params = self._groups[0]
-            return np.asarray(getattr(cls, name)(params, x), dtype=float)
-        out = np.empty(self.n)
-        for cls, idx, params in self._groups:
-            out[idx] = getattr(cls, name)(params, x if idx is None else x[idx])
+    def _each(self, formula: Callable[[type[ResponseCurve]], Formula], x: np.ndarray) -> np.ndarray:
+        """Apply one formula of every family to its channels (last axis of ``x``)."""
+        if len(self.groups) == 1:
+            group = self.groups[0]
+            return formula(group.family)(group.coefficients, x)
+        if x.shape[-1:] != (self.n,):
+            x = np.broadcast_to(x, (*x.shape[:-1], self.n) if x.ndim else (self.n,))
+        out = np.empty(x.shape)
+        for g in self.groups:
+            out[..., g.index] = formula(g.family)(g.coefficients, x[..., g.index])
         return out
 
-    def response(self, s: np.ndarray) -> np.ndarray:
-        """Return each channel's response at its spend ``s[i]``."""
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return self._apply("_r", s)
+    def response(self, s: object) -> np.ndarray:
+        """Return each channel's response at its spend ``s[..., i]``."""
+        with np.errstate(**_QUIET):
+            return self._each(_response, np.asarray(s, dtype=float))
 
-    def marginal(self, s: np.ndarray) -> np.ndarray:
-        """Return each channel's marginal return at ``s[i]``."""
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return self._apply("_m", s)
+    def marginal(self, s: object) -> np.ndarray:
+        """Return each channel's marginal return at ``s[..., i]``."""
+        with np.errstate(**_QUIET):
+            return self._each(_marginal, np.asarray(s, dtype=float))
 
-    def curvature(self, s: np.ndarray) -> np.ndarray:
-        """Return each channel's second derivative at ``s[i]``."""
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return self._apply("_c", s)
+    def curvature(self, s: object) -> np.ndarray:
+        """Return each channel's second derivative at ``s[..., i]``."""
+        with np.errstate(**_QUIET):
+            return self._each(_curvature, np.asarray(s, dtype=float))
 
-    def inverse_marginal(self, level: float | np.ndarray) -> np.ndarray:
-        """Return each channel's spend where its marginal return equals ``level``.
+    def slopes(self, s: object) -> tuple[np.ndarray, np.ndarray]:
+        """Return the marginal returns and the curvatures at ``s`` together."""
+        s = np.asarray(s, dtype=float)
+        with np.errstate(**_QUIET):
+            return self._each(_marginal, s), self._each(_curvature, s)
 
-        NaN-free: 0 where the level exceeds every marginal return of the channel.
+    def inverse_marginal(self, level: object) -> np.ndarray:
+        """Return each channel's spend where its marginal return equals ``level[..., i]``.
+
+        A scalar level, or an array whose last axis has length 1, applies to every channel.
+        0 (or the inflection point) where the level exceeds every marginal return on the
+        diminishing branch, ``inf`` where the marginal return never falls to it.
         """
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return self._apply("_inv", level)
-
-    def inverse_from(self, level: np.ndarray, guess: np.ndarray) -> np.ndarray:
-        """Like :meth:`raw` ``("_inv", level)`` but warm-started at spends ``guess``."""
-        out = np.empty(self.n)
-        for cls, idx, params in self._groups:
-            sel = slice(None) if idx is None else idx
-            out[sel] = cls._inv(params, level[sel], guess[sel])
-        return out
-
-    def raw(self, name: str, x: np.ndarray) -> np.ndarray:
-        """Evaluate ``_r``, ``_m``, ``_c`` or ``_inv`` without an error-state context.
-
-        For inner loops that already run under :func:`numpy.errstate`.
-        """
-        return self._apply(name, x)
+        with np.errstate(**_QUIET):
+            return self._each(_inverse, np.asarray(level, dtype=float))

@@ -223,23 +223,3 @@ def test_target_marginal_budget_s_curve_compares_with_zero():
         )
     with pytest.raises(ValueError, match="maximum spend"):
         target_marginal_budget([PowerCurve(2.0, 1.0)], 1.0)
-
-
-@settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 8), bounded=st.booleans())
-def test_pure_python_and_numpy_paths_agree(seed, n, bounded):
-    from core.mmm.bank import CurveBank
-    from core.mmm.optimize import _kkt_allocation, resolve_bounds
-
-    rng = np.random.default_rng(seed)
-    curves = _random_concave(rng, n)
-    total = float(rng.uniform(1, 100))
-    lo = rng.uniform(0, total / n * 0.5, n) if bounded else None
-    hi = None if not bounded else lo + rng.uniform(total / n, total, n)
-    fast = optimize_budget(curves, total, lo, hi)
-    lo_, hi_ = resolve_bounds(n, total, lo, hi)
-    with np.errstate(all="ignore"):
-        slow, level = _kkt_allocation(CurveBank(curves), lo_, hi_, total)
-    np.testing.assert_allclose(fast.spend, slow, rtol=1e-8, atol=1e-9 * total)
-    if np.any(~(fast.at_lower | fast.at_upper)):  # otherwise any level between is valid
-        assert fast.level == pytest.approx(level, rel=1e-8)
