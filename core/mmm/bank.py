@@ -9,6 +9,7 @@ calls as a single vector.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -34,8 +35,23 @@ def _curvature(family: type[ResponseCurve]) -> Formula:
     return family.curvature_of
 
 
+def _slopes(family: type[ResponseCurve]) -> Callable:
+    return family.slopes_of
+
+
 def _inverse(family: type[ResponseCurve]) -> Formula:
     return family.inverse_marginal_of
+
+
+def _scatter(parts: list, shape: tuple[int, ...]):
+    """Assemble per-family results (arrays, or tuples of arrays) in channel order."""
+    if isinstance(parts[0][1], tuple):
+        count = len(parts[0][1])
+        return tuple(_scatter([(i, p[k]) for i, p in parts], shape) for k in range(count))
+    out = np.empty(shape)
+    for index, part in parts:
+        out[..., index] = part
+    return out
 
 
 @dataclass(frozen=True)
@@ -65,7 +81,7 @@ def _groups(curves: Sequence[ResponseCurve]) -> tuple[FamilyGroup, ...]:
     for family, idx in members.items():
         table = np.array([curves[i].coefficients() for i in idx], dtype=float)
         index = None if len(idx) == len(curves) else np.array(idx)
-        groups.append(FamilyGroup(family, index, tuple(table.T)))
+        groups.append(FamilyGroup(family, index, tuple(np.array(table.T))))
     return tuple(groups)
 
 
@@ -87,8 +103,6 @@ class CurveBank:
         The channels of each family, with their stacked coefficients.
     concave : bool
         Whether every curve is concave.
-    inflection : numpy.ndarray
-        Each channel's inflection spend (0 for concave curves).
     """
 
     def __init__(self, curves: object) -> None:
@@ -102,19 +116,21 @@ class CurveBank:
         self.n = len(curves)
         self.groups = _groups(curves)
         self.concave = all(c.concave for c in curves)
-        self.inflection = np.array([c.inflection for c in curves])
 
-    def _each(self, formula: Callable[[type[ResponseCurve]], Formula], x: np.ndarray) -> np.ndarray:
+    @functools.cached_property
+    def inflection(self) -> np.ndarray:
+        """Each channel's inflection spend (0 for concave curves)."""
+        return np.array([c.inflection for c in self.curves])
+
+    def _each(self, formula: Callable[[type[ResponseCurve]], Callable], x: np.ndarray):
         """Apply one formula of every family to its channels (last axis of ``x``)."""
         if len(self.groups) == 1:
             group = self.groups[0]
             return formula(group.family)(group.coefficients, x)
         if x.shape[-1:] != (self.n,):
             x = np.broadcast_to(x, (*x.shape[:-1], self.n) if x.ndim else (self.n,))
-        out = np.empty(x.shape)
-        for g in self.groups:
-            out[..., g.index] = formula(g.family)(g.coefficients, x[..., g.index])
-        return out
+        parts = [(g.index, formula(g.family)(g.coefficients, x[..., g.index])) for g in self.groups]
+        return _scatter(parts, x.shape)
 
     def response(self, s: object) -> np.ndarray:
         """Return each channel's response at its spend ``s[..., i]``."""
@@ -132,10 +148,9 @@ class CurveBank:
             return self._each(_curvature, np.asarray(s, dtype=float))
 
     def slopes(self, s: object) -> tuple[np.ndarray, np.ndarray]:
-        """Return the marginal returns and the curvatures at ``s`` together."""
-        s = np.asarray(s, dtype=float)
+        """Return each channel's marginal return and curvature at ``s[..., i]``, together."""
         with np.errstate(**_QUIET):
-            return self._each(_marginal, s), self._each(_curvature, s)
+            return self._each(_slopes, np.asarray(s, dtype=float))
 
     def inverse_marginal(self, level: object) -> np.ndarray:
         """Return each channel's spend where its marginal return equals ``level[..., i]``.

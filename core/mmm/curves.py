@@ -32,6 +32,7 @@ Coefficients = Sequence[np.ndarray | float]
 array broadcasting against the spends (one entry per channel)."""
 
 _QUIET = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}
+_TINY = np.finfo(float).tiny
 
 
 def _spend(s: object) -> np.ndarray:
@@ -96,18 +97,23 @@ class ResponseCurve(ABC):
 
     @staticmethod
     @abstractmethod
-    def marginal_of(c: Coefficients, s: np.ndarray) -> np.ndarray:
-        """Return the marginal return :math:`R'(s)`."""
-
-    @staticmethod
-    @abstractmethod
-    def curvature_of(c: Coefficients, s: np.ndarray) -> np.ndarray:
-        """Return the second derivative :math:`R''(s)`."""
+    def slopes_of(c: Coefficients, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the marginal return :math:`R'(s)` and the curvature :math:`R''(s)`."""
 
     @staticmethod
     @abstractmethod
     def inverse_marginal_of(c: Coefficients, level: np.ndarray) -> np.ndarray:
         """Return the spend on the diminishing branch where :math:`R'(s)` equals ``level``."""
+
+    @classmethod
+    def marginal_of(cls, c: Coefficients, s: np.ndarray) -> np.ndarray:
+        """Return the marginal return :math:`R'(s)` (the first of :meth:`slopes_of`)."""
+        return cls.slopes_of(c, s)[0]
+
+    @classmethod
+    def curvature_of(cls, c: Coefficients, s: np.ndarray) -> np.ndarray:
+        """Return the curvature :math:`R''(s)` (the second of :meth:`slopes_of`)."""
+        return cls.slopes_of(c, s)[1]
 
     # One curve: the same formulas with this curve's coefficients.
     def response(self, s: object) -> np.ndarray:
@@ -210,16 +216,14 @@ class PowerCurve(ResponseCurve):
         return c[0] * s ** c[1]
 
     @staticmethod
-    def marginal_of(c: Coefficients, s: np.ndarray) -> np.ndarray:
-        """Return :math:`m_0 (s/s_0)^{b-1}`."""
-        _, b, s0, m0 = c
-        return m0 * (s / s0) ** (b - 1.0)
+    def slopes_of(c: Coefficients, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        r"""Return :math:`R' = m_0 (s/s_0)^{b-1}` and :math:`R'' = (b-1)\,R'/s`.
 
-    @staticmethod
-    def curvature_of(c: Coefficients, s: np.ndarray) -> np.ndarray:
-        r"""Return :math:`(b-1)\,R'(s)/s` (zero for a linear curve, also at zero spend)."""
+        At zero spend the curvature is :math:`-\infty`, or 0 for a linear curve.
+        """
         _, b, s0, m0 = c
-        return np.where(b == 1.0, 0.0, (b - 1.0) * (m0 / s0) * (s / s0) ** (b - 2.0))
+        m = m0 * (s / s0) ** (b - 1.0)
+        return m, (b - 1.0) * m / np.maximum(s, _TINY)
 
     @staticmethod
     def inverse_marginal_of(c: Coefficients, level: np.ndarray) -> np.ndarray:
@@ -310,19 +314,18 @@ class HillCurve(ResponseCurve):
         return v * x / (1.0 + x)
 
     @staticmethod
-    def marginal_of(c: Coefficients, s: np.ndarray) -> np.ndarray:
-        r"""Return :math:`(Vk/K)\,u^{k-1}/(1+u^k)^2`."""
-        v, big_k, k = c
-        u = s / big_k
-        return v * (k / big_k * u ** (k - 1.0) / (1.0 + u**k) ** 2)
+    def slopes_of(c: Coefficients, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        r"""Return :math:`R'` (above) and its derivative :math:`R''`.
 
-    @staticmethod
-    def curvature_of(c: Coefficients, s: np.ndarray) -> np.ndarray:
-        r"""Return :math:`(Vk/K^2)\,u^{k-2}\,((k-1) - (k+1)u^k)/(1+u^k)^3`."""
+        .. math:: R''(s) = \frac{V k}{K^2}\,\frac{u^{k-2}\,((k-1) - (k+1) u^k)}{(1 + u^k)^3}
+        """
         v, big_k, k = c
         u = s / big_k
         x = u**k
-        return v * k / big_k**2 * u ** (k - 2.0) * ((k - 1.0) - (k + 1.0) * x) / (1.0 + x) ** 3
+        w2 = (1.0 + x) ** 2
+        scale = v * k / big_k
+        m = scale * u ** (k - 1.0) / w2
+        return m, scale / big_k * u ** (k - 2.0) * ((k - 1.0) - (k + 1.0) * x) / (w2 * (1.0 + x))
 
     @staticmethod
     def inverse_marginal_of(c: Coefficients, level: np.ndarray) -> np.ndarray:
@@ -414,16 +417,11 @@ class ExponentialCurve(ResponseCurve):
         return -v * np.expm1(-s / lam)
 
     @staticmethod
-    def marginal_of(c: Coefficients, s: np.ndarray) -> np.ndarray:
-        r"""Return :math:`(V/\lambda)\,e^{-s/\lambda}`."""
+    def slopes_of(c: Coefficients, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        r"""Return :math:`R' = (V/\lambda)\,e^{-s/\lambda}` and :math:`R'' = -R'/\lambda`."""
         v, lam = c
-        return v * (np.exp(-s / lam) / lam)
-
-    @staticmethod
-    def curvature_of(c: Coefficients, s: np.ndarray) -> np.ndarray:
-        r"""Return :math:`-(V/\lambda^2)\,e^{-s/\lambda}`."""
-        v, lam = c
-        return -v / lam**2 * np.exp(-s / lam)
+        m = v / lam * np.exp(-s / lam)
+        return m, -m / lam
 
     @staticmethod
     def inverse_marginal_of(c: Coefficients, level: np.ndarray) -> np.ndarray:

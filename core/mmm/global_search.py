@@ -96,7 +96,7 @@ def second_order_ok(curvature: np.ndarray) -> bool:
 def _polish(bank, s, lo, hi, total, free):
     objective = bank.response(s).sum()
     for _ in range(100):
-        delta, level = newton_step(bank.marginal(s), bank.curvature(s), s, free, total)
+        delta, level = newton_step(*bank.slopes(s), s, free, total)
         if not np.all(np.isfinite(delta)) or not np.isfinite(level):
             break
         t = 1.0

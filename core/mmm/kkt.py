@@ -107,27 +107,31 @@ def _within(cell, total):
     follows :math:`s_i(\theta) = a_i (b_i/a_i)^{\theta}`, exact for a power curve (whose
     spend is a power of the level); a channel that drops to zero inside the cell follows
     the straight line :math:`a_i (1 - \theta)`. The sum is convex and decreasing in
-    :math:`\theta`, so Newton's method from :math:`\theta = 0` rises monotonically to the
-    :math:`\theta` where it equals the budget.
+    :math:`\theta`: a grid over :math:`\theta` (one more array evaluation) brackets where it
+    equals the budget, and Newton's method finishes, usually in one step.
     """
     _, _, a, b = cell
     drops = b <= 0  # (the spends fall as the level rises: b <= a)
     ratio = np.log(b / a)
     ratio[drops] = 0.0
     line = a * drops  # the straight-line part: its spend falls by line * theta
-    fall, theta, ones = float(line.sum()), 0.0, np.ones(a.shape)
-    for _ in range(30):
+    fall, unit = float(line.sum()), np.arange(LEVELS) / (LEVELS - 1.0)
+    sums = np.exp(unit[:, None] * ratio) @ a - fall * unit
+    i = min(max(int(np.searchsorted(-sums, -total)), 1), LEVELS - 1)
+    gap = sums[i - 1] - sums[i]
+    theta = unit[i - 1] + ((sums[i - 1] - total) / gap if gap > 0 else 0.0) / (LEVELS - 1.0)
+    for _ in range(8):
         geometric = a * np.exp(theta * ratio)
         s = geometric - theta * line
-        excess = float(s @ ones) - total
+        excess = float(s.sum()) - total
         slope = float(geometric @ ratio) - fall
-        if not (excess > 1e-15 * total and slope < 0):
+        if not (abs(excess) > 1e-15 * total and slope < 0):
             break
-        theta = min(theta - excess / slope, 1.0)
+        theta = min(max(theta - excess / slope, 0.0), 1.0)
     return s
 
 
-def _kkt_holds(m, spend, lo, hi, total):
+def _kkt_holds(m, spend, inside, lo, hi, total):
     r"""Whether the spends add up to T and meet the KKT conditions to rounding.
 
     With :math:`L` the channels at their minimum and :math:`U` those at their maximum:
@@ -135,7 +139,6 @@ def _kkt_holds(m, spend, lo, hi, total):
     """
     if abs(float(spend.sum()) - total) > 1e-14 * total:
         return False
-    inside = (spend > lo) & (spend < hi)
     if np.count_nonzero(inside) == spend.size:
         lower, upper = m.max(), m.min()
     else:
@@ -160,19 +163,25 @@ def _step(spend, delta, lo, hi):
 
 
 def _polish(bank, spend, lo, hi, total, steps=30):
-    """Newton on the KKT system until the marginal returns agree; None if they do not."""
-    m = bank.marginal(spend)
-    free = (spend > lo) & (spend < hi)
+    """Newton on the KKT system until the marginal returns agree; None if they do not.
+
+    A channel pinned at a bound by a step is released when its marginal return says it
+    should move back (above the level at its minimum, below it at its maximum).
+    """
+    m, c = bank.slopes(spend)
+    free = inside = (spend > lo) & (spend < hi)
     for _ in range(steps):
-        if _kkt_holds(m, spend, lo, hi, total):
+        if _kkt_holds(m, spend, inside, lo, hi, total):
             return spend, m
-        delta, level = newton_step(m, bank.curvature(spend), spend, free, total)
+        delta, level = newton_step(m, c, spend, free, total)
         if not np.isfinite(level):
             return None
         new = _step(spend, delta, lo, hi)
-        released = ((spend <= lo) & (m > level)) | ((spend >= hi) & (m < level))
-        spend, m = new, bank.marginal(new)
-        free = ((spend > lo) & (spend < hi)) | released
+        inside = (new > lo) & (new < hi)
+        free = inside
+        if np.count_nonzero(inside) < spend.size:
+            free = inside | ((spend <= lo) & (m > level)) | ((spend >= hi) & (m < level))
+        spend, (m, c) = new, bank.slopes(new)
     return None
 
 
