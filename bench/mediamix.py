@@ -96,7 +96,7 @@ def _optimizer_rows(name, curves, total, repeats, slsqp_repeats, target) -> list
             f"mediamix: optimize_budget, {name}",
             ours,
             target,
-            "exact KKT: safeguarded Newton/bisection on log λ",
+            "exact KKT: one grid of levels (levels x channels array) brackets λ, then Newton",
         ),
         row(
             f"mediamix: SLSQP (exact gradient), {name}",

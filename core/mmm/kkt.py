@@ -77,7 +77,8 @@ def newton_step(
         The level :math:`\lambda` the step aims at; NaN if the system is singular.
     """
     residual = total - float(spend.sum())
-    w = np.divide(1.0, curvature, out=np.zeros(spend.shape), where=free)  # 1/c, 0 if pinned
+    with np.errstate(divide="ignore"):  # a linear channel: 1/0, handled below
+        w = np.divide(1.0, curvature, out=np.zeros(spend.shape), where=free)  # 1/c; 0 if pinned
     weight = float(w.sum())
     if weight != 0 and np.isfinite(weight):  # every free channel is curved
         level = (residual + float(w @ marginal)) / weight
