@@ -44,6 +44,13 @@ def _bounded(rng, n, total):
     return lo, hi
 
 
+def _problem(seed, n, bounded):
+    rng = np.random.default_rng(seed)
+    curves, total = _concave(rng, n), float(rng.uniform(1, 100))
+    lo, hi = _bounded(rng, n, total) if bounded else (None, None)
+    return rng, curves, total, lo, hi
+
+
 def _objective(curves, s):
     return float(sum(float(c.response(x)) for c, x in zip(curves, s, strict=True)))
 
@@ -84,9 +91,7 @@ def _onto_budget(x, lo, hi, total):
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 8), bounded=st.booleans())
 def test_at_least_as_good_as_slsqp_on_random_concave_problems(seed, n, bounded):
-    rng = np.random.default_rng(seed)
-    curves, total = _concave(rng, n), float(rng.uniform(1, 100))
-    lo, hi = _bounded(rng, n, total) if bounded else (None, None)
+    rng, curves, total, lo, hi = _problem(seed, n, bounded)
     ours = optimize_budget(curves, total, lo, hi)
     assert ours.spend.sum() == pytest.approx(total, rel=1e-13)
     lo_r, hi_r = resolve_bounds(n, total, lo, hi)
@@ -189,9 +194,7 @@ def test_a_free_linear_channel_sets_the_level():
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 8), bounded=st.booleans())
 def test_the_bisection_fallback_reaches_the_same_optimum(seed, n, bounded):
     """With Newton made to give up, the refined grid alone must find the optimum."""
-    rng = np.random.default_rng(seed)
-    curves, total = _concave(rng, n), float(rng.uniform(1, 100))
-    lo, hi = _bounded(rng, n, total) if bounded else (None, None)
+    _, curves, total, lo, hi = _problem(seed, n, bounded)
     lo_r, hi_r = resolve_bounds(n, total, lo, hi)
     bank = CurveBank(curves)
     with np.errstate(all="ignore"):
