@@ -1,11 +1,11 @@
 r"""Media response curves: conversions as a function of one channel's spend.
 
-A curve family is written once, as four vectorised formulas of its coefficients and the
-spend: the response :math:`R(s)`, the marginal return :math:`R'(s)` (the partial derivative
-of total conversions with respect to that channel's spend), the curvature :math:`R''(s)`
-and the inverse of the marginal return on the diminishing-returns branch. They are public
-static methods (:meth:`ResponseCurve.response_of` and its siblings), and they broadcast:
-the coefficients may be arrays with one entry per channel, so that
+A curve family is written once, as vectorised formulas of its coefficients and the spend:
+the response :math:`R(s)`; the marginal return :math:`R'(s)` (the partial derivative of
+total conversions with respect to that channel's spend) together with the curvature
+:math:`R''(s)`; and the inverse of the marginal return on the diminishing-returns branch.
+They are public static methods (:meth:`ResponseCurve.response_of`, ``slopes_of``,
+``inverse_marginal_of``) and broadcast: with one coefficient entry per channel,
 :class:`core.mmm.bank.CurveBank` evaluates every channel of a family in one NumPy call. A
 curve instance calls the same formulas with its own coefficients.
 """
@@ -19,17 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = [
-    "Coefficients",
-    "ExponentialCurve",
-    "HillCurve",
-    "PowerCurve",
-    "ResponseCurve",
-]
+__all__ = ["Coefficients", "ExponentialCurve", "HillCurve", "PowerCurve", "ResponseCurve"]
 
+# A family's coefficients in ResponseCurve.coefficients() order: floats, or arrays with one
+# entry per channel that broadcast against the spends.
 Coefficients = Sequence[np.ndarray | float]
-"""A family's coefficients in :meth:`ResponseCurve.coefficients` order, each a float or an
-array broadcasting against the spends (one entry per channel)."""
 
 _QUIET = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}
 _TINY = np.finfo(float).tiny
@@ -49,10 +43,6 @@ def _positive(name: str, value: float) -> float:
     return value
 
 
-def _calibration_point(spend: float, marginal: float) -> tuple[float, float]:
-    return _positive("spend", spend), _positive("marginal return", marginal)
-
-
 def _exact(build, value: float, spend: float, marginal: float):
     """Nudge ``value`` by a few ulps so that ``build(value).marginal(spend) == marginal``."""
     first = build(value)
@@ -65,11 +55,7 @@ def _exact(build, value: float, spend: float, marginal: float):
 
 
 class ResponseCurve(ABC):
-    """A response curve family: its formulas, and one curve's coefficients.
-
-    Subclasses are frozen dataclasses holding one curve's parameters and implementing the
-    family's formulas as static methods of ``(coefficients, x)``, vectorised over both.
-    """
+    """A curve family's formulas (static, vectorised) and one curve's parameters."""
 
     @abstractmethod
     def params(self) -> tuple[float, ...]:
@@ -131,11 +117,10 @@ class ResponseCurve(ABC):
             return self.curvature_of(self.coefficients(), _spend(s))
 
     def inverse_marginal(self, level: object) -> np.ndarray:
-        """Return the spend where the marginal return equals ``level``.
+        """Return the spend on the diminishing branch where the marginal return is ``level``.
 
-        On the diminishing-returns branch (spend at or beyond the inflection point).
-        Returns 0 (or the inflection point) when ``level`` exceeds every marginal
-        return on that branch, and ``inf`` when the marginal return never falls to it.
+        0 (or the inflection point) where ``level`` exceeds every marginal return on that
+        branch, ``inf`` where the marginal return never falls to it.
         """
         lev = np.asarray(level, dtype=float)
         if np.any(~(lev > 0)):
@@ -182,10 +167,8 @@ class PowerCurve(ResponseCurve):
 
         Parameters
         ----------
-        spend : float
-            Current spend :math:`s > 0`.
-        marginal : float
-            Marginal return :math:`m > 0` at that spend (conversions per dollar).
+        spend, marginal : float
+            Current spend :math:`s > 0` and its marginal return :math:`m > 0`.
         elasticity : float
             Assumed elasticity :math:`b` in (0, 1].
 
@@ -194,7 +177,7 @@ class PowerCurve(ResponseCurve):
         PowerCurve
             The calibrated curve.
         """
-        s, m = _calibration_point(spend, marginal)
+        s, m = _positive("spend", spend), _positive("marginal return", marginal)
         b = float(elasticity)
         if not (0 < b <= 1):
             raise ValueError(f"elasticity must be in (0, 1], got {elasticity!r}")
@@ -217,21 +200,14 @@ class PowerCurve(ResponseCurve):
 
     @staticmethod
     def slopes_of(c: Coefficients, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        r"""Return :math:`R' = m_0 (s/s_0)^{b-1}` and :math:`R'' = (b-1)\,R'/s`.
-
-        At zero spend the curvature is :math:`-\infty`, or 0 for a linear curve.
-        """
+        r"""Return :math:`R' = m_0 (s/s_0)^{b-1}` and :math:`R'' = (b-1)\,R'/s` (0 if linear)."""
         _, b, s0, m0 = c
         m = m0 * (s / s0) ** (b - 1.0)
         return m, (b - 1.0) * m / np.maximum(s, _TINY)
 
     @staticmethod
     def inverse_marginal_of(c: Coefficients, level: np.ndarray) -> np.ndarray:
-        r"""Return :math:`s_0 (\lambda/m_0)^{1/(b-1)}`.
-
-        For a linear curve (:math:`b = 1`) the exponent is :math:`-\infty`: ``inf`` below
-        the constant marginal return, 0 above it.
-        """
+        r"""Return :math:`s_0 (\lambda/m_0)^{1/(b-1)}` (``inf``/0 below/above a linear one)."""
         _, b, s0, m0 = c
         return s0 * (level / m0) ** (-1.0 / np.subtract(1.0, b))
 
@@ -272,21 +248,17 @@ class HillCurve(ResponseCurve):
 
         Parameters
         ----------
-        spend : float
-            Current spend :math:`s > 0`.
-        marginal : float
-            Marginal return :math:`m > 0` at that spend.
-        half_saturation : float
-            Assumed half-saturation spend :math:`K > 0`.
-        slope : float
-            Assumed slope :math:`k > 0`.
+        spend, marginal : float
+            Current spend :math:`s > 0` and its marginal return :math:`m > 0`.
+        half_saturation, slope : float
+            Assumed half-saturation spend :math:`K > 0` and slope :math:`k > 0`.
 
         Returns
         -------
         HillCurve
             The calibrated curve.
         """
-        s, m = _calibration_point(spend, marginal)
+        s, m = _positive("spend", spend), _positive("marginal return", marginal)
         unit = cls(1.0, half_saturation, slope)
         vmax = m / float(unit.marginal(s))
         return _exact(lambda v: cls(v, half_saturation, slope), vmax, s, m)
@@ -331,15 +303,12 @@ class HillCurve(ResponseCurve):
     def inverse_marginal_of(c: Coefficients, level: np.ndarray) -> np.ndarray:
         r"""Solve :math:`R'(s) = \lambda` by Newton's method on :math:`y = k \log(s/K)`.
 
-        The root of the function, concave and decreasing on the diminishing branch,
+        .. math:: G(y) = \log\frac{k V}{\lambda K} + \frac{k-1}{k}\,y - 2 \log(1 + e^{y}) = 0
 
-        .. math:: G(y) = \log\frac{k V}{\lambda K} + \frac{k-1}{k}\,y
-                         - 2 \log(1 + e^{y})
-
-        is approached from the right: the start is where the larger-spend of the two
-        power-law asymptotes of :math:`R'` (which both lie above it) meets the level,
-        and from there the iterates decrease monotonically. Levels at or above the peak
-        marginal return give the inflection point.
+        :math:`G` is concave and decreasing on the diminishing branch. Both power-law
+        asymptotes of :math:`R'` lie above it, so where the nearer one meets the level is
+        right of the root, and Newton's iterates fall monotonically from there. Levels at
+        or above the peak marginal return give the inflection point.
         """
         v, big_k, k = c
         u_peak = (np.maximum(k - 1.0, 0.0) / (k + 1.0)) ** (1.0 / k)  # 0 for k <= 1
@@ -387,10 +356,8 @@ class ExponentialCurve(ResponseCurve):
 
         Parameters
         ----------
-        spend : float
-            Current spend :math:`s > 0`.
-        marginal : float
-            Marginal return :math:`m > 0` at that spend.
+        spend, marginal : float
+            Current spend :math:`s > 0` and its marginal return :math:`m > 0`.
         spend_scale : float
             Assumed spend scale :math:`\lambda > 0`.
 
@@ -399,7 +366,7 @@ class ExponentialCurve(ResponseCurve):
         ExponentialCurve
             The calibrated curve.
         """
-        s, m = _calibration_point(spend, marginal)
+        s, m = _positive("spend", spend), _positive("marginal return", marginal)
         lam = _positive("spend_scale", spend_scale)
         unit = math.exp(-s / lam) / lam
         if unit == 0:
