@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -54,8 +54,7 @@ def _scatter(parts: list, shape: tuple[int, ...]):
     return out
 
 
-@dataclass(frozen=True)
-class FamilyGroup:
+class FamilyGroup(NamedTuple):
     """The channels of one curve family in a bank.
 
     Attributes
@@ -81,7 +80,7 @@ def _groups(curves: Sequence[ResponseCurve]) -> tuple[FamilyGroup, ...]:
     for family, idx in members.items():
         table = np.array([curves[i].coefficients() for i in idx], dtype=float)
         index = None if len(idx) == len(curves) else np.array(idx)
-        groups.append(FamilyGroup(family, index, tuple(np.array(table.T))))
+        groups.append(FamilyGroup(family, index, tuple(table.T)))
     return tuple(groups)
 
 
@@ -103,6 +102,12 @@ class CurveBank:
         The channels of each family, with their stacked coefficients.
     concave : bool
         Whether every curve is concave.
+
+    Notes
+    -----
+    Every evaluation takes ``quiet`` (default True): it runs under :func:`numpy.errstate`
+    so that the infinities of a zero spend raise no warning. Callers already inside an
+    ``errstate`` of their own (the optimiser) pass False and save its cost.
     """
 
     def __init__(self, curves: object) -> None:
@@ -132,32 +137,34 @@ class CurveBank:
         parts = [(g.index, formula(g.family)(g.coefficients, x[..., g.index])) for g in self.groups]
         return _scatter(parts, x.shape)
 
-    def response(self, s: object) -> np.ndarray:
+    def _run(self, formula, x: object, quiet: bool):
+        x = np.asarray(x, dtype=float)
+        if not quiet:
+            return self._each(formula, x)
+        with np.errstate(**_QUIET):
+            return self._each(formula, x)
+
+    def response(self, s: object, *, quiet: bool = True) -> np.ndarray:
         """Return each channel's response at its spend ``s[..., i]``."""
-        with np.errstate(**_QUIET):
-            return self._each(_response, np.asarray(s, dtype=float))
+        return self._run(_response, s, quiet)
 
-    def marginal(self, s: object) -> np.ndarray:
+    def marginal(self, s: object, *, quiet: bool = True) -> np.ndarray:
         """Return each channel's marginal return at ``s[..., i]``."""
-        with np.errstate(**_QUIET):
-            return self._each(_marginal, np.asarray(s, dtype=float))
+        return self._run(_marginal, s, quiet)
 
-    def curvature(self, s: object) -> np.ndarray:
+    def curvature(self, s: object, *, quiet: bool = True) -> np.ndarray:
         """Return each channel's second derivative at ``s[..., i]``."""
-        with np.errstate(**_QUIET):
-            return self._each(_curvature, np.asarray(s, dtype=float))
+        return self._run(_curvature, s, quiet)
 
-    def slopes(self, s: object) -> tuple[np.ndarray, np.ndarray]:
+    def slopes(self, s: object, *, quiet: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Return each channel's marginal return and curvature at ``s[..., i]``, together."""
-        with np.errstate(**_QUIET):
-            return self._each(_slopes, np.asarray(s, dtype=float))
+        return self._run(_slopes, s, quiet)
 
-    def inverse_marginal(self, level: object) -> np.ndarray:
+    def inverse_marginal(self, level: object, *, quiet: bool = True) -> np.ndarray:
         """Return each channel's spend where its marginal return equals ``level[..., i]``.
 
         A scalar level, or an array whose last axis has length 1, applies to every channel.
         0 (or the inflection point) where the level exceeds every marginal return on the
         diminishing branch, ``inf`` where the marginal return never falls to it.
         """
-        with np.errstate(**_QUIET):
-            return self._each(_inverse, np.asarray(level, dtype=float))
+        return self._run(_inverse, level, quiet)

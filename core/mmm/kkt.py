@@ -95,9 +95,10 @@ def newton_step(
 def _grid(bank, lo, hi, total, v_lo, v_hi):
     """Spends at ``LEVELS`` log-levels in ``[v_lo, v_hi]`` and the cell where they cross T."""
     v = v_lo + (v_hi - v_lo) / (LEVELS - 1.0) * np.arange(LEVELS)
-    spends = np.minimum(np.maximum(bank.inverse_marginal(np.exp(v)[:, None]), lo), hi)
+    spends = bank.inverse_marginal(np.exp(v)[:, None], quiet=False)
+    spends = np.minimum(np.maximum(spends, lo), hi)
     sums = spends @ np.ones(bank.n)  # non-increasing in the level
-    i = min(max(int(np.searchsorted(-sums, -total)), 1), LEVELS - 1)
+    i = min(max(np.count_nonzero(sums > total), 1), LEVELS - 1)  # the first sum <= T
     return v[i - 1], v[i], spends[i - 1], spends[i]
 
 
@@ -107,29 +108,30 @@ def _within(cell, total):
     Between the spends :math:`a_i` and :math:`b_i` at the cell's two levels, each channel
     follows :math:`s_i(\theta) = a_i (b_i/a_i)^{\theta}`, exact for a power curve (whose
     spend is a power of the level); a channel that drops to zero inside the cell follows
-    the straight line :math:`a_i (1 - \theta)`. The sum is convex and decreasing in
-    :math:`\theta`: a grid over :math:`\theta` (one more array evaluation) brackets where it
-    equals the budget, and Newton's method finishes, usually in one step.
+    the straight line :math:`a_i (1 - \theta)`. Newton's method on
+    :math:`\log \sum_i s_i(\theta) = \log T` (nearly linear: exactly so when the
+    elasticities agree), or on the sum itself when a straight line is part of it, finds
+    :math:`\theta`, safeguarded by bisection of :math:`[0, 1]`.
     """
     _, _, a, b = cell
     drops = b <= 0  # (the spends fall as the level rises: b <= a)
     ratio = np.log(b / a)
     ratio[drops] = 0.0
-    line = a * drops  # the straight-line part: its spend falls by line * theta
-    fall, unit = float(line.sum()), np.arange(LEVELS) / (LEVELS - 1.0)
-    sums = np.exp(unit[:, None] * ratio) @ a - fall * unit
-    i = min(max(int(np.searchsorted(-sums, -total)), 1), LEVELS - 1)
-    gap = sums[i - 1] - sums[i]
-    theta = unit[i - 1] + ((sums[i - 1] - total) / gap if gap > 0 else 0.0) / (LEVELS - 1.0)
-    for _ in range(8):
+    fall = float(a @ drops)  # the straight-line part of the sum falls by fall * theta
+    theta, lower, upper = 0.0, 0.0, 1.0
+    for _ in range(60):
         geometric = a * np.exp(theta * ratio)
-        s = geometric - theta * line
-        excess = float(s.sum()) - total
-        slope = float(geometric @ ratio) - fall
-        if not (abs(excess) > 1e-15 * total and slope < 0):
+        now = float(geometric.sum()) - theta * fall
+        if abs(now - total) <= 1e-15 * total or upper - lower <= 1e-16:
             break
-        theta = min(max(theta - excess / slope, 0.0), 1.0)
-    return s
+        lower, upper = (theta, upper) if now > total else (lower, theta)
+        slope = float(geometric @ ratio) - fall
+        if not (now > 0 and slope < 0):
+            step = np.nan
+        else:
+            step = (now - total if fall else np.log(now / total) * now) / slope
+        theta = theta - step if lower <= theta - step <= upper else 0.5 * (lower + upper)
+    return geometric - theta * (a * drops)
 
 
 def _kkt_holds(m, spend, inside, lo, hi, total):
@@ -169,7 +171,7 @@ def _polish(bank, spend, lo, hi, total, steps=30):
     A channel pinned at a bound by a step is released when its marginal return says it
     should move back (above the level at its minimum, below it at its maximum).
     """
-    m, c = bank.slopes(spend)
+    m, c = bank.slopes(spend, quiet=False)
     free = inside = (spend > lo) & (spend < hi)
     for _ in range(steps):
         if _kkt_holds(m, spend, inside, lo, hi, total):
@@ -182,7 +184,7 @@ def _polish(bank, spend, lo, hi, total, steps=30):
         free = inside
         if np.count_nonzero(inside) < spend.size:
             free = inside | ((spend <= lo) & (m > level)) | ((spend >= hi) & (m < level))
-        spend, (m, c) = new, bank.slopes(new)
+        spend, (m, c) = new, bank.slopes(new, quiet=False)
     return None
 
 
@@ -193,13 +195,16 @@ def _bisect(bank, lo, hi, total, cell):
             break
         cell = _grid(bank, lo, hi, total, cell[0], cell[1])
     spend = _within(cell, total)
-    return spend, bank.marginal(spend)
+    return spend, bank.marginal(spend, quiet=False)
 
 
 def concave_allocation(
     bank: CurveBank, lo: np.ndarray, hi: np.ndarray, total: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact optimum for concave curves: grid bracket, then Newton on the KKT system.
+
+    Evaluates the curves with ``quiet=False``: call it inside :func:`numpy.errstate`, as
+    :func:`core.mmm.optimize.optimize_budget` does.
 
     Parameters
     ----------
@@ -221,8 +226,9 @@ def concave_allocation(
     free_budget, free_room = total - float(lo.sum()), float(room.sum())
     if free_budget <= 1e-15 * total or free_room <= free_budget * (1 + 1e-15):
         spend = lo.copy() if free_budget <= 1e-15 * total else hi.copy()
-        return spend, bank.marginal(spend)
-    m0 = bank.marginal(lo + room * (free_budget / free_room))  # at a feasible split
+        return spend, bank.marginal(spend, quiet=False)
+    start = lo + room * (free_budget / free_room)  # a feasible split
+    m0 = bank.marginal(start, quiet=False)
     movable = room > 0
     v_lo = np.log(max(float(m0.min(initial=np.inf, where=movable)), 1e-300)) - 1e-9
     v_hi = np.log(min(float(m0.max(initial=0.0, where=movable)), 1e300)) + 1e-9

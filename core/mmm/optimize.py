@@ -133,12 +133,12 @@ def resolve_bounds(
 
 def _level_and_masks(marginal, spend, lo, hi):
     """Which channels sit at a bound, and the mean marginal return of the others."""
-    scale = np.maximum(hi - lo, 1.0)
-    at_lo = spend - lo <= 1e-9 * scale
-    at_hi = (hi - spend <= 1e-9 * scale) & ~at_lo
+    tol = 1e-9 * np.maximum(hi - lo, 1.0)
+    at_lo = spend <= lo + tol
+    at_hi = (spend >= hi - tol) & ~at_lo
     free = ~(at_lo | at_hi)
     count = np.count_nonzero(free)
-    level = float(marginal @ free) / count if count else float("nan")
+    level = float(marginal.sum(where=free)) / count if count else float("nan")
     return at_lo, at_hi, level
 
 
@@ -195,13 +195,14 @@ def optimize_budget(
             method, second_ok = "kkt", True
         else:
             spend, _, second_ok = global_allocation(bank, lo, hi, total, grid)
-            marginal, method = bank.marginal(spend), "global"
+            marginal, method = bank.marginal(spend, quiet=False), "global"
+        response = bank.response(spend, quiet=False)
     at_lo, at_hi, level = _level_and_masks(marginal, spend, lo, hi)
     return Allocation(
         spend=spend,
         marginal=marginal,
         level=level,
-        response=bank.response(spend),
+        response=response,
         at_lower=at_lo,
         at_upper=at_hi,
         method=method,
