@@ -43,15 +43,12 @@ def _inverse(family: type[ResponseCurve]) -> Formula:
     return family.inverse_marginal_of
 
 
-def _scatter(parts: list, shape: tuple[int, ...]):
-    """Assemble per-family results (arrays, or tuples of arrays) in channel order."""
-    if isinstance(parts[0][1], tuple):
-        count = len(parts[0][1])
-        return tuple(_scatter([(i, p[k]) for i, p in parts], shape) for k in range(count))
-    out = np.empty(shape)
-    for index, part in parts:
-        out[..., index] = part
-    return out
+def _join(parts: list, unorder: np.ndarray | None):
+    """Join per-family results (arrays, or tuples of arrays) along the channel axis."""
+    if isinstance(parts[0], tuple):
+        return tuple(_join([p[k] for p in parts], unorder) for k in range(len(parts[0])))
+    joined = np.concatenate(parts, axis=-1)
+    return joined if unorder is None else joined[..., unorder]
 
 
 class FamilyGroup(NamedTuple):
@@ -61,14 +58,18 @@ class FamilyGroup(NamedTuple):
     ----------
     family : type of ResponseCurve
         The family whose formulas evaluate these channels.
-    index : numpy.ndarray or None
-        Their positions among the bank's channels (None: every channel).
+    index : numpy.ndarray
+        Their positions among the bank's channels.
+    span : slice
+        Where they stand once the channels are ordered by family (see
+        :attr:`CurveBank.order`).
     coefficients : tuple of numpy.ndarray
         One array per coefficient, one entry per channel of the group.
     """
 
     family: type[ResponseCurve]
-    index: np.ndarray | None
+    index: np.ndarray
+    span: slice
     coefficients: tuple[np.ndarray, ...]
 
 
@@ -76,11 +77,12 @@ def _groups(curves: Sequence[ResponseCurve]) -> tuple[FamilyGroup, ...]:
     members: dict[type[ResponseCurve], list[int]] = {}
     for i, c in enumerate(curves):
         members.setdefault(type(c), []).append(i)
-    groups = []
+    groups, start = [], 0
     for family, idx in members.items():
         table = np.array([curves[i].coefficients() for i in idx], dtype=float)
-        index = None if len(idx) == len(curves) else np.array(idx)
-        groups.append(FamilyGroup(family, index, tuple(table.T)))
+        span = slice(start, start + len(idx))
+        groups.append(FamilyGroup(family, np.array(idx), span, tuple(table.T)))
+        start = span.stop
     return tuple(groups)
 
 
@@ -102,6 +104,10 @@ class CurveBank:
         The channels of each family, with their stacked coefficients.
     concave : bool
         Whether every curve is concave.
+    order : numpy.ndarray or None
+        The channels ordered by family, so that each family's channels are one slice
+        (None when they already are): inputs are gathered once, each family reads its
+        slice, and the joined results are put back in channel order once.
 
     Notes
     -----
@@ -120,6 +126,10 @@ class CurveBank:
         self.curves = curves
         self.n = len(curves)
         self.groups = _groups(curves)
+        order = np.concatenate([g.index for g in self.groups])
+        ordered = bool(np.all(order[1:] > order[:-1]))
+        self.order = None if ordered else order
+        self._unorder = None if ordered else np.argsort(order)
         self.concave = all(c.concave for c in curves)
 
     @functools.cached_property
@@ -128,14 +138,21 @@ class CurveBank:
         return np.array([c.inflection for c in self.curves])
 
     def _each(self, formula: Callable[[type[ResponseCurve]], Callable], x: np.ndarray):
-        """Apply one formula of every family to its channels (last axis of ``x``)."""
+        """Apply one formula of every family to its channels (last axis of ``x``).
+
+        An ``x`` whose last axis has length 1 (or a scalar) applies to every channel: each
+        family's coefficients broadcast against it.
+        """
         if len(self.groups) == 1:
             group = self.groups[0]
             return formula(group.family)(group.coefficients, x)
         if x.shape[-1:] != (self.n,):
-            x = np.broadcast_to(x, (*x.shape[:-1], self.n) if x.ndim else (self.n,))
-        parts = [(g.index, formula(g.family)(g.coefficients, x[..., g.index])) for g in self.groups]
-        return _scatter(parts, x.shape)
+            parts = [formula(g.family)(g.coefficients, x) for g in self.groups]
+            return _join(parts, self._unorder)
+        if self.order is not None:
+            x = x[..., self.order]
+        parts = [formula(g.family)(g.coefficients, x[..., g.span]) for g in self.groups]
+        return _join(parts, self._unorder)
 
     def _run(self, formula, x: object, quiet: bool):
         x = np.asarray(x, dtype=float)
