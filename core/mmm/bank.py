@@ -126,10 +126,10 @@ class CurveBank:
         self.curves = curves
         self.n = len(curves)
         self.groups = _groups(curves)
-        order = np.concatenate([g.index for g in self.groups])
-        ordered = bool(np.all(order[1:] > order[:-1]))
-        self.order = None if ordered else order
-        self._unorder = None if ordered else np.argsort(order)
+        order = [i for g in self.groups for i in g.index.tolist()]
+        ordered = order == sorted(order)
+        self.order = None if ordered else np.array(order)
+        self._unorder = None if ordered else np.argsort(self.order)
         self.concave = all(c.concave for c in curves)
 
     @functools.cached_property
