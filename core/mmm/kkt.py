@@ -131,6 +131,8 @@ def _within(cell, total):
         else:
             step = (now - total if fall else np.log(now / total) * now) / slope
         theta = theta - step if lower <= theta - step <= upper else 0.5 * (lower + upper)
+    else:  # out of iterations: the split at the last theta
+        geometric = a * np.exp(theta * ratio)
     return geometric - theta * (a * drops)
 
 
