@@ -22,18 +22,7 @@ from core.mmm import (
     resolve_bounds,
 )
 from core.mmm.kkt import concave_allocation, newton_step
-
-
-def _concave(rng: np.random.Generator, n: int) -> list:
-    curves = []
-    for kind in rng.integers(3, size=n):
-        if kind == 0:
-            curves.append(PowerCurve(rng.uniform(0.5, 50), rng.uniform(0.05, 1.0)))
-        elif kind == 1:
-            curves.append(ExponentialCurve(rng.uniform(10, 500), rng.uniform(0.5, 20)))
-        else:
-            curves.append(HillCurve(rng.uniform(10, 500), rng.uniform(0.5, 20), rng.uniform(0.3, 1)))
-    return curves
+from tests.core.mmm.problems import objective, random_concave
 
 
 def _bounded(rng, n, total):
@@ -46,13 +35,9 @@ def _bounded(rng, n, total):
 
 def _problem(seed, n, bounded):
     rng = np.random.default_rng(seed)
-    curves, total = _concave(rng, n), float(rng.uniform(1, 100))
+    curves, total = random_concave(rng, n), float(rng.uniform(1, 100))
     lo, hi = _bounded(rng, n, total) if bounded else (None, None)
     return rng, curves, total, lo, hi
-
-
-def _objective(curves, s):
-    return float(sum(float(c.response(x)) for c, x in zip(curves, s, strict=True)))
 
 
 def _slsqp_best(curves, total, lo, hi, rng, starts=4):
@@ -73,7 +58,7 @@ def _slsqp_best(curves, total, lo, hi, rng, starts=4):
         )
         x = _onto_budget(np.clip(res.x, lo_r, hi_r), lo_r, hi_r, total)
         if abs(x.sum() - total) <= 1e-14 * total:
-            best = max(best, _objective(curves, x))
+            best = max(best, objective(curves, x))
     return best
 
 
@@ -97,7 +82,7 @@ def test_at_least_as_good_as_slsqp_on_random_concave_problems(seed, n, bounded):
     lo_r, hi_r = resolve_bounds(n, total, lo, hi)
     assert np.all(ours.spend >= lo_r) and np.all(ours.spend <= hi_r)
     theirs = _slsqp_best(curves, total, lo, hi, rng)
-    assert _objective(curves, ours.spend) >= theirs - 1e-12 * abs(theirs)
+    assert objective(curves, ours.spend) >= theirs - 1e-12 * abs(theirs)
 
 
 def _simplex_grid(n, total, points):
@@ -112,7 +97,7 @@ def _simplex_grid(n, total, points):
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 3))
 def test_small_problems_match_a_brute_force_grid(seed, n):
     rng = np.random.default_rng(seed)
-    curves, total = _concave(rng, n), float(rng.uniform(1, 50))
+    curves, total = random_concave(rng, n), float(rng.uniform(1, 50))
     points = 20001 if n == 2 else 801
     grid = _simplex_grid(n, total, points)
     values = sum(c.response(g) for c, g in zip(curves, grid, strict=True))
@@ -203,4 +188,4 @@ def test_the_bisection_fallback_reaches_the_same_optimum(seed, n, bounded):
             patch.setattr(kkt, "_polish", lambda *args, **kwargs: None)
             fallback, _ = concave_allocation(bank, lo_r, hi_r, total)
     assert fallback.sum() == pytest.approx(total, rel=1e-12)
-    assert _objective(curves, fallback) == pytest.approx(_objective(curves, newton), rel=1e-12)
+    assert objective(curves, fallback) == pytest.approx(objective(curves, newton), rel=1e-12)
