@@ -194,6 +194,25 @@ def phase_figure(phase: PhaseMap, chosen: tuple[float, float, float], height: in
     return go.Figure(data=data, layout=layout, _validate=False)
 
 
+def _direction_traces(part: np.ndarray, label: str, rho: float, i: int,
+                      window: tuple[float, float]) -> list[dict]:
+    """One direction's loss part and its predicted pace ``part(0) rho^(2t)`` (dotted)."""
+    color = (COLORS["green"], COLORS["orange"], COLORS["purple"])[i % 3]
+    steps = np.arange(len(part))
+    with np.errstate(over="ignore", under="ignore"):
+        guide = part[0] * rho ** (2.0 * steps)
+    keep = np.isfinite(guide) & (guide > window[0]) & (guide < window[1])
+    return [
+        {"type": "scatter", "x": steps, "y": np.maximum(part, window[0]), "mode": "lines",
+         "name": label, "line": {"color": color, "width": 3},
+         "hovertemplate": "step %{x}: %{y:.3g}<extra>" + label + "</extra>"},
+        {"type": "scatter", "x": steps[keep], "y": guide[keep], "mode": "lines",
+         "name": "dotted: the pace the map predicts", "showlegend": i == 0,
+         "legendgroup": "pace", "line": {"color": color, "width": 2, "dash": "dot"},
+         "hoverinfo": "skip"},
+    ]
+
+
 def eigen_error_figure(parts: np.ndarray, labels: Sequence[str], rates: Sequence[float],
                        height: int = 380) -> go.Figure:
     r"""Each eigen-direction's share of the loss over the steps, with the whole loss.
@@ -206,22 +225,11 @@ def eigen_error_figure(parts: np.ndarray, labels: Sequence[str], rates: Sequence
     """
     parts = np.asarray(parts, dtype=float)
     steps = np.arange(len(parts))
-    colors = (COLORS["green"], COLORS["orange"], COLORS["purple"])
     start = float(parts[0].sum()) or 1.0
     floor = start * 1e-14
     data = []
     for i, (label, rho) in enumerate(zip(labels, rates, strict=True)):
-        color = colors[i % len(colors)]
-        data.append({"type": "scatter", "x": steps, "y": np.maximum(parts[:, i], floor),
-                     "mode": "lines", "name": label, "line": {"color": color, "width": 3},
-                     "hovertemplate": "step %{x}: %{y:.3g}<extra>" + label + "</extra>"})
-        with np.errstate(over="ignore", under="ignore"):
-            guide = parts[0, i] * float(rho) ** (2.0 * steps)
-        keep = np.isfinite(guide) & (guide > floor) & (guide < start * 1e14)
-        data.append({"type": "scatter", "x": steps[keep], "y": guide[keep], "mode": "lines",
-                     "name": "dotted: the pace the map predicts", "showlegend": i == 0,
-                     "legendgroup": "pace", "line": {"color": color, "width": 2, "dash": "dot"},
-                     "hoverinfo": "skip"})
+        data += _direction_traces(parts[:, i], label, float(rho), i, (floor, start * 1e14))
     total = np.maximum(parts.sum(axis=1), floor)
     data.append({"type": "scatter", "x": steps, "y": total, "mode": "lines",
                  "name": "whole loss", "line": {"color": COLORS["black"], "width": 2,
