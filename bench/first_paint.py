@@ -1,0 +1,232 @@
+"""Time to first chart in a fresh browser, on a warm and on a cold server; figure payload per page.
+
+A *fresh browser* is a new Chromium context: empty HTTP cache, no cookies, no session, so it
+downloads and compiles Streamlit's plotly.js chunk (4.7 MB) like a learner's first visit.
+The time is measured inside the page, from the start of navigation (``performance``'s time
+origin) to the first animation frame in which a Plotly chart holds its data: the frame in
+which the chart is painted. A *warm* server has served the page before (modules imported,
+``st.cache_*`` filled); a *cold* one was started just before, so the visitor pays the imports
+and every cache miss. Every page sample is paired with a sample of the one-chart reference
+app (``bench/reference_app.py``) taken right before it in the same way, and the ratio is to
+the median of those reference samples.
+
+The same visits give the breakdown the lessons need: when plotly.js was ready, how long
+Plotly's first render of each chart took (Streamlit renders all of a page's charts in one
+task before the first is painted, so their sum delays the first chart), how long the
+server's first run took, and the payload: the bytes of the figure specifications, read from
+the ForwardMsgs the page received on its websocket (decoded with Streamlit's protobufs).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from bench.browser_time import chromium, page_name, server, url_path
+from bench.stats import row, summarize
+from tests.browser.helpers import IDLE, chromium_path
+
+WARM_TARGET_RATIO = 1.3
+COLD_TARGET_RATIO = 2.0
+REFERENCE = "bench/reference_app.py"
+CHART_TIMEOUT_MS = 180_000
+
+# Runs before the page's own scripts: wraps Plotly.react as soon as Streamlit defines
+# window.Plotly (timing each chart's first render), and polls every animation frame for the
+# first chart holding data.
+INIT_JS = """(() => {
+  const t = window.__paint = {chart: null, plotly: null, renders: []};
+  const seen = new WeakSet();
+  let plotly;
+  Object.defineProperty(window, 'Plotly', {configurable: true, get: () => plotly, set: value => {
+    plotly = value; t.plotly = performance.now();
+    const react = value.react;
+    value.react = function (gd, ...rest) {
+      const start = performance.now(), out = react.call(this, gd, ...rest);
+      if (gd && !seen.has(gd)) {
+        seen.add(gd);
+        const key = gd.closest?.('[class*="st-key-"]')?.className.match(/st-key-(\\S+)/)?.[1] || '';
+        t.renders.push([key, performance.now() - start]);
+      }
+      return out;
+    };
+  }});
+  const tick = () => {
+    if (Array.from(document.querySelectorAll('.js-plotly-plot')).some(gd => gd._fullData?.length)) {
+      t.chart = performance.now(); return;
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})();"""
+
+
+def _chart_key(element_id: str) -> str:
+    """The Streamlit key at the end of an element id (``$$ID-<hash>-<key>``), or ``""``."""
+    parts = element_id.split("-", 2)
+    return parts[2] if len(parts) == 3 and parts[2] != "None" else ""
+
+
+def payload(messages: list[tuple[float, bytes]]) -> dict:
+    """Figure bytes and the server's first run, from the websocket frames a page received."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    figures, times, total = [], {}, 0
+    for received, data in messages:
+        if not isinstance(data, bytes):
+            continue
+        total += len(data)
+        msg = ForwardMsg()
+        try:
+            msg.ParseFromString(data)
+        except Exception:  # not a ForwardMsg (nothing else is expected): counted in total only
+            continue
+        kind = msg.WhichOneof("type")
+        if kind in ("new_session", "script_finished"):
+            times.setdefault(kind, received)
+        elif kind == "delta" and msg.delta.new_element.WhichOneof("type") == "plotly_chart":
+            chart = msg.delta.new_element.plotly_chart
+            spec = json.loads(chart.spec)
+            figures.append({
+                "key": _chart_key(chart.id), "bytes": len(chart.spec),
+                "frames_bytes": len(json.dumps(spec.get("frames") or [], separators=(",", ":"))),
+                "template_bytes": len(json.dumps(spec.get("layout", {}).get("template", {}),
+                                                 separators=(",", ":"))),
+            })
+    server_ms = None
+    if len(times) == 2:
+        server_ms = (times["script_finished"] - times["new_session"]) * 1000.0
+    return {"figures": figures, "ws_bytes": total, "server_ms": server_ms}
+
+
+def visit(browser, url: str) -> dict:
+    """One fresh-browser visit: first-chart time, plotly.js ready, per-chart renders, payload."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        context.add_init_script(INIT_JS)
+        page = context.new_page()
+        messages: list[tuple[float, bytes]] = []
+        page.on("websocket", lambda ws: ws.on(
+            "framereceived", lambda data: messages.append((time.perf_counter(), data))))
+        page.goto(url, wait_until="commit", timeout=CHART_TIMEOUT_MS)
+        page.wait_for_function("() => window.__paint.chart !== null", timeout=CHART_TIMEOUT_MS,
+                               polling=100)
+        page.wait_for_selector(IDLE, timeout=CHART_TIMEOUT_MS)  # every figure has been sent
+        paint = page.evaluate("window.__paint")
+    finally:
+        context.close()
+    return {"ms": paint["chart"], "plotly_ms": paint["plotly"],
+            "renders": [(key, ms) for key, ms in paint["renders"]], **payload(messages)}
+
+
+def _pairs(browser, ref_url, page_url, count: int) -> tuple[list[dict], list[dict]]:
+    """``count`` (reference, page) visits on warm servers, alternating."""
+    refs, pages = [], []
+    for _ in range(count):
+        refs.append(visit(browser, ref_url))
+        pages.append(visit(browser, page_url))
+    return refs, pages
+
+
+def _cold_pairs(browser, path: str, count: int) -> tuple[list[dict], list[dict]]:
+    """``count`` (reference, page) first visits, each on a server started just before."""
+    refs, pages = [], []
+    for _ in range(count):
+        with server(REFERENCE) as ref_url:
+            refs.append(visit(browser, ref_url))
+        with server("app.py") as app_url:
+            pages.append(visit(browser, f"{app_url}/{path}"))
+    return refs, pages
+
+
+def _breakdown(samples: list[dict]) -> str:
+    """Median plotly.js-ready time, render sum and slowest chart, server first run."""
+    last = samples[-1]
+    renders = sorted(last["renders"], key=lambda r: -r[1])
+    plotly_ms = summarize([s["plotly_ms"] for s in samples if s["plotly_ms"]])[0]
+    server_ms = summarize([s["server_ms"] for s in samples if s["server_ms"] is not None])[0]
+    text = f"plotly.js ready {plotly_ms:.0f} ms; server first run {server_ms:.0f} ms"
+    if renders:
+        text += (f"; first render of {len(renders)} charts {sum(r[1] for r in renders):.0f} ms"
+                 f" (slowest {renders[0][0] or '?'} {renders[0][1]:.0f})")
+    return text
+
+
+def _paint_row(kind: str, name: str, refs: list[dict], pages: list[dict], target: float) -> dict:
+    ref_ms = summarize([r["ms"] for r in refs])[0]
+    samples = [p["ms"] for p in pages]
+    median = summarize(samples)[0]
+    ratio = median / ref_ms if ref_ms == ref_ms and ref_ms > 0 else None
+    note = f"reference {ref_ms:.0f} ms in the same pairs; {_breakdown(pages)}"
+    return row(f"first chart {kind}: {name}", samples, note=note, ratio=ratio,
+               target_ratio=target, floor_ms=ref_ms, renders=pages[-1]["renders"],
+               server_first_run_ms=summarize([p["server_ms"] or 0 for p in pages])[0])
+
+
+def payload_row(name: str, sample: dict) -> dict:
+    """The figure bytes of one page's first run, in KB, with the largest figures."""
+    figures = sample["figures"]
+    kb = sum(f["bytes"] for f in figures) / 1024
+    frames = sum(f["frames_bytes"] for f in figures) / 1024
+    template = max((f["template_bytes"] for f in figures), default=0)
+    largest = sorted(figures, key=lambda f: -f["bytes"])[:3]
+    note = (f"{len(figures)} figures ({frames:.0f} KB of frames, template {template} B each); largest "
+            + ", ".join(f"{f['key'] or '?'} {f['bytes'] / 1024:.0f}" for f in largest)
+            + f"; websocket total {sample['ws_bytes'] / 1024:.0f} KB")
+    return {"what": f"payload: {name}", "median_ms": None, "p95_ms": None, "target_ms": None,
+            "value": round(kb, 1), "unit": "KB", "note": note, "figures": figures,
+            "ws_kb": round(sample["ws_bytes"] / 1024, 1)}
+
+
+def measure(pages: list[str], quick: bool) -> list[dict]:
+    """Warm and cold first-chart rows and a payload row per page, and the reference's rows.
+
+    ``pages`` are page files (``app.py`` for home). Quick: one warm pair per page, and the
+    cold server on the first page only.
+    """
+    if chromium_path() is None:
+        return [{"what": "first chart: skipped", "median_ms": None, "p95_ms": None,
+                 "target_ms": None, "note": "no Chromium found"}]
+    warm_pairs, cold_pairs = (1, 1) if quick else (3, 2)
+    rows, warm_refs, cold_refs = [], [], []
+    with chromium() as browser:
+        with server(REFERENCE) as ref_url, server("app.py") as app_url:
+            last_ref = visit(browser, ref_url)  # the warm-up visits are not counted
+            for page_file in pages:
+                visit(browser, f"{app_url}/{url_path(page_file)}")
+            for page_file in pages:
+                rows += _safely(page_file, "warm", lambda p=page_file: _warm_rows(
+                    browser, ref_url, f"{app_url}/{url_path(p)}", page_name(p), warm_pairs, warm_refs))
+        for page_file in pages[:1] if quick else pages:
+            rows += _safely(page_file, "cold", lambda p=page_file: _cold_rows(
+                browser, p, cold_pairs, cold_refs))
+    return [*_reference_rows(warm_refs, cold_refs, last_ref), *rows]
+
+
+def _warm_rows(browser, ref_url, page_url, name, pairs, pooled) -> list[dict]:
+    refs, samples = _pairs(browser, ref_url, page_url, pairs)
+    pooled += refs
+    return [_paint_row("warm", name, refs, samples, WARM_TARGET_RATIO), payload_row(name, samples[-1])]
+
+
+def _cold_rows(browser, page_file, pairs, pooled) -> list[dict]:
+    refs, samples = _cold_pairs(browser, url_path(page_file), pairs)
+    pooled += refs
+    return [_paint_row("cold", page_name(page_file), refs, samples, COLD_TARGET_RATIO)]
+
+
+def _safely(page_file: str, kind: str, measure_rows) -> list[dict]:
+    try:
+        return measure_rows()
+    except Exception as exc:  # report, never abort the table
+        return [{"what": f"first chart {kind}: {page_name(page_file)}", "median_ms": None,
+                 "p95_ms": None, "target_ms": None, "note": f"failed: {exc!r}"[:160]}]
+
+
+def _reference_rows(warm: list[dict], cold: list[dict], sample: dict) -> list[dict]:
+    out = []
+    for kind, samples in (("warm", warm), ("cold", cold)):
+        if samples:
+            out.append(row(f"first chart {kind}: reference app", [s["ms"] for s in samples], ratio=1.0,
+                           note=f"the floor, pooled over every pair; {_breakdown(samples)}"))
+    return [*out, payload_row("reference app", sample)]
