@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench import drag_steps
-from bench.stats import row, summarize
+from bench.stats import progress, row, summarize
 from tests.browser.helpers import CHROMIUM_FLAGS, IDLE, ROOT, chromium_path, start_server
 
 MARK_JS = """() => document.querySelectorAll('.js-plotly-plot').forEach(gd => {
@@ -200,6 +200,7 @@ def measure(pages: list[str], quick: bool, hints: dict[str, str] | None = None,
         pooled, _ = presses_on(ref_page, ref_slider, presses)
         rows = []
         for page_file in pages:
+            progress(f"key→idle and drag steps: {page_name(page_file)}")
             floor_samples, _ = presses_on(ref_page, ref_slider, local)
             pooled += floor_samples
             floors = summarize(idle_times(floor_samples))[0], summarize(chart_times(floor_samples))[0]
