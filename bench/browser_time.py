@@ -188,7 +188,7 @@ def measure(pages: list[str], quick: bool, hints: dict[str, str] | None = None,
     if chromium_path() is None:
         return [{"what": "browser: skipped", "median_ms": None, "p95_ms": None,
                  "target_ms": None, "note": "no Chromium found"}]
-    presses = presses or (5 if quick else 25)
+    presses = presses or (5 if quick else 20)
     local = max(2, presses // 3)
     hints = hints or {}
     with contextlib.ExitStack() as stack:
