@@ -6,6 +6,11 @@ belongs to, when its name does not say), ``SERVER_TARGET_MS`` (the page's server
 target), ``interactions()`` (the scripted widget changes for the server-time figure) and
 ``BROWSER_SLIDER`` (the label of the slider to press in the browser figure). Failures are
 rows in the table, never a crash: the benchmark reports and does not fail.
+
+The modules in ``ON_DEMAND`` take too long for every run (the load test holds a class for
+20 minutes; the transfer test starts nginx): they run only when named exactly,
+``python -m bench --only load`` or ``--only transfer``, and then without the server and
+browser sections.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 INFRASTRUCTURE = {"runner", "server_time", "browser_time", "reference_app", "widgets", "stats",
-                  "drag_steps", "first_paint"}
+                  "learner", "load_mix", "classroom", "load_report", "drag_steps", "first_paint"}
+ON_DEMAND = {"load", "transfer"}
 # Section names ``--only`` accepts besides module and page names.
 SECTIONS = ("server", "browser", "paint")
 HOME = "app.py"
@@ -48,10 +54,15 @@ def module_names() -> list[str]:
     )
 
 
-def discover() -> tuple[dict[str, ModuleType], list[dict]]:
-    """Importable modules that define ``run``; import failures come back as rows."""
+def discover(on_demand: tuple[str, ...] = ()) -> tuple[dict[str, ModuleType], list[dict]]:
+    """Importable modules that define ``run``; import failures come back as rows.
+
+    A module of ``ON_DEMAND`` is included only when ``on_demand`` names it.
+    """
     modules, problems = {}, []
     for name in module_names():
+        if name in ON_DEMAND and name not in on_demand:
+            continue
         try:
             module = importlib.import_module(f"bench.{name}")
         except Exception as exc:
@@ -101,12 +112,15 @@ def selected(name: str, only: list[str]) -> bool:
 
 def collect(quick: bool, only: list[str], browser: bool) -> list[dict]:
     """Every row: lesson modules, server time per page, browser rows, first paint per page."""
-    modules, rows = discover()
+    asked = tuple(o for o in only if o in ON_DEMAND)
+    modules, rows = discover(on_demand=asked)
     for name, module in modules.items():
-        if selected(name, only):
+        if name in asked or (selected(name, only) and name not in ON_DEMAND):
             rows.extend(run_module(name, module, quick))
     pages = server_time.all_pages()
-    only = [o.lower() for o in only]
+    only = [o.lower() for o in only if o not in ON_DEMAND]
+    if asked and not only:
+        return rows
     section_only = [o for o in only if o not in SECTIONS]
     if not only or "server" in only or section_only:
         chosen = pages if not section_only else [p for p in pages if selected(p, section_only)]

@@ -39,22 +39,24 @@ def free_port() -> int:
 
 
 def start_server(
-    script: str = "app.py", cwd: Path = ROOT, stderr: int | None = None
+    script: str = "app.py", cwd: Path = ROOT, stderr: int | None = None,
+    port: int | None = None, extra: tuple[str, ...] = (),
 ) -> tuple[subprocess.Popen, str]:
     """Start ``streamlit run`` bound to localhost; return the process and its base URL.
 
     The server's log goes to ``test-artifacts/streamlit-<port>.log`` unless ``stderr``
-    says otherwise (a pipe must then be drained by the caller).
+    says otherwise (a pipe must then be drained by the caller). ``port`` defaults to a free
+    one; ``extra`` adds Streamlit options (``("--runner.postScriptGC", "false")``).
     """
-    port = free_port()
+    port = port or free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
         "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra,
     ]
     if stderr is None:
         ARTIFACTS.mkdir(exist_ok=True)
-        with open(ARTIFACTS / f"streamlit-{port}.log", "wb") as log:
+        with open(ARTIFACTS / f"streamlit-{port}.log", "ab") as log:
             proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=log)
     else:
         proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr)
@@ -69,6 +71,16 @@ def start_server(
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("streamlit did not become healthy within 60 s")
+
+
+def stop_server(proc: subprocess.Popen, timeout: float = 20) -> None:
+    """Terminate a server started by :func:`start_server`; kill it if it lingers."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def wait_idle(page, timeout: float = 30_000) -> None:
