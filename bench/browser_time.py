@@ -237,7 +237,7 @@ def _page_rows(page, app_url: str, page_file: str, presses: int, hint: str | Non
     if drag_moves and label != "no chart":
         try:
             page.wait_for_selector(IDLE, timeout=60_000)
-            rows += drag_steps.rows(page, name, drag_moves, floors[0], DRAG_TARGET_RATIO)
+            rows += drag_steps.rows_in_every_tab(page, name, drag_moves, floors[0], DRAG_TARGET_RATIO)
         except Exception as exc:
             rows.append({"what": f"drag: {name}", "median_ms": None, "p95_ms": None,
                          "target_ms": None, "note": f"failed: {exc!r}"[:160]})

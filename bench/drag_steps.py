@@ -2,8 +2,8 @@
 
 A *scrubber* is any Plotly chart on a page whose ``layout.sliders`` has steps that change the
 chart in the browser (``method`` ``animate``, ``restyle`` or ``update``): the lessons build
-them with ``figures/motion.py``. They are discovered on the open page, so a new motion gets
-its row without a change here.
+them with ``figures/motion.py``. They are discovered on the open page and in each of its
+tabs, so a new motion gets its row without a change here.
 
 One drag holds the mouse button down on the slider's grip and moves along the rail, one
 mouse event per position, forward and back. A step is timed inside the page: from the
@@ -19,9 +19,13 @@ from __future__ import annotations
 import contextlib
 
 from bench.stats import row, summarize
+from tests.browser.helpers import IDLE
 
 METHODS = ("animate", "restyle", "update")
 STEP_TIMEOUT_MS = 2_000
+APP = '[data-testid="stApp"]'
+TABS = '[data-testid="stMain"] [role="tab"]'
+DRAWN_JS = "() => Array.from(document.querySelectorAll('.js-plotly-plot')).every(gd => gd._fullLayout)"
 
 FIND_JS = """(methods) => Array.from(document.querySelectorAll('.js-plotly-plot')).map((gd, index) => {
   const sliders = (gd._fullLayout?.sliders || []).filter(s => s.visible !== false);
@@ -98,22 +102,55 @@ def drag(page, scrubber: dict, moves: int) -> dict:
             "reruns": result["reruns"], "missed": missed, "note": ""}
 
 
-def rows(page, path: str, moves: int, floor_ms: float | None, target_ratio: float) -> list[dict]:
-    """One row per scrubber on the open page (or one saying there is none)."""
-    found = find(page)
-    if not found:
+def rows_in_every_tab(page, path: str, moves: int, floor_ms: float | None,
+                      target_ratio: float) -> list[dict]:
+    """One row per scrubber on the open page, opening each of its tabs in turn.
+
+    Lessons render a tab only when it is open (``st.tabs`` with ``tab.open``), so a scrubber
+    in another tab is found only after a click on that tab; each chart is dragged once.
+    """
+    out = rows(page, path, moves, floor_ms, target_ratio, seen=set())
+    seen = {r["chart"] for r in out}
+    tabs = page.locator(TABS)
+    for index in range(tabs.count()):
+        tab = tabs.nth(index)
+        if tab.get_attribute("aria-selected") == "true":
+            continue
+        tab.click()
+        _settle(page)
+        more = rows(page, path, moves, floor_ms, target_ratio, seen=seen)
+        seen |= {r["chart"] for r in more}
+        out += more
+    if not out:
         return [{"what": f"drag: {path or 'home'}", "median_ms": None, "p95_ms": None, "target_ms": None,
                  "note": "no scrubber on this page (no Plotly slider with animate/restyle steps)",
                  "scrubbers": 0}]
+    return out
+
+
+def _settle(page) -> None:
+    """Wait for the rerun a tab click starts, then for every chart on the page to be drawn."""
+    with contextlib.suppress(Exception):
+        page.wait_for_selector(f'{APP}:not([data-test-script-state="notRunning"])', timeout=2_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    with contextlib.suppress(Exception):
+        page.wait_for_function(DRAWN_JS, timeout=10_000)
+
+
+def rows(page, path: str, moves: int, floor_ms: float | None, target_ratio: float,
+         seen: set[str]) -> list[dict]:
+    """One row per scrubber on the open page whose chart is not in ``seen``."""
     out = []
-    for scrubber in found:
+    for scrubber in find(page):
         name = scrubber["key"] or f"chart {scrubber['index']}"
+        if name in seen:
+            continue
         try:
             drag(page, scrubber, max(2, min(moves, scrubber["steps"] - 1)))  # warm-up pass
             result = drag(page, scrubber, max(2, min(moves, scrubber["steps"] - 1)))
         except Exception as exc:  # report, never abort the table
             out.append({"what": f"drag: {path or 'home'} {name}", "median_ms": None, "p95_ms": None,
-                        "target_ms": None, "note": f"failed: {exc!r}"[:160]})
+                        "target_ms": None, "note": f"failed: {exc!r}"[:160], "chart": name})
             continue
         samples = result["paint_ms"]
         median, _ = summarize(samples)
