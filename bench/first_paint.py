@@ -286,6 +286,6 @@ def _reference_rows(warm: list[dict], cold: list[dict], sample: dict) -> list[di
     for kind, samples in (("warm", warm), ("cold", cold)):
         if samples:
             out.append(row(f"first chart {kind}: reference app", [s["ms"] for s in samples], ratio=1.0,
-                           note=f"the floor, pooled over every pair; {_breakdown(samples)}",
+                           note=f"the floor, pooled over every {kind} reference visit; {_breakdown(samples)}",
                            **_parts(samples)))
     return [*out, payload_row("reference app", sample)]
