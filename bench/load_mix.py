@@ -34,7 +34,6 @@ class Control:
 
 METHODS = ("SGD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam")
 CHANNELS = ("Television", "Digital video", "Display", "Paid search")
-SPEND_COLUMNS = ("tv", "digital_video", "paid_search", "social", "display", "radio")
 
 # URL path of the page ("" is the home page) -> the controls a learner touches there.
 LESSONS: dict[str, tuple[Control, ...]] = {
@@ -45,11 +44,16 @@ LESSONS: dict[str, tuple[Control, ...]] = {
         Control("pd_x0", "x₀", nudge=6, weight=3),
         Control("pd_y0", "y₀", nudge=6, weight=3),
         Control("pd_fn", "Function", pick=("Paraboloid", "Saddle", "Ripple", "Gaussian bump")),
-        Control("pd_planes", "Slice planes", pick=(True, False)),
-        Control("pd_tplane", "Tangent plane", pick=(True, False)),
-        Control("pd_logh", "Secant width h (log₁₀ h)", nudge=5, weight=2),
-        Control("pd_theta", "Direction angle θ of u (degrees)", nudge=6, weight=2),
-        Control("pd_err", "Error explorer for the partial derivative with respect to"),
+        # The explorations are tabs bound to pd_view: a learner who opened one touches its control.
+        Control("pd_planes", "Slice planes", pick=(True, False),
+                shown_by="pd_view=The+surface+in+3-D"),
+        Control("pd_tplane", "Tangent plane", pick=(True, False),
+                shown_by="pd_view=The+surface+in+3-D"),
+        Control("pd_h", "Secant width h", nudge=5, weight=2, shown_by="pd_view=Secant+to+tangent"),
+        Control("pd_theta", "Direction angle θ of u (degrees)", nudge=6, weight=2,
+                shown_by="pd_view=Direction+and+gradient"),
+        Control("pd_err", "Error explorer for the partial derivative with respect to",
+                shown_by="pd_view=Exact+vs+finite+differences"),
         Control("pd_tv", "TV spend per week ($ thousands)", nudge=10, weight=2),
         Control("pd_digital", "Digital spend per week ($ thousands)", nudge=10),
         Control("pd_season", "Seasonality index (1 = average week)", nudge=2),
@@ -102,8 +106,9 @@ LESSONS: dict[str, tuple[Control, ...]] = {
         Control("md_window", "Recent weeks averaged for the curves", nudge=3, weight=2),
         Control("md_carryover", "Carry-over (adstock)", pick=(True, False)),
         Control("md_trend", "Linear trend in the base", pick=(True, False)),
-        Control("md_channels", "Channels (spend columns)", pick=(
-            SPEND_COLUMNS, SPEND_COLUMNS[:5], SPEND_COLUMNS[:4] + SPEND_COLUMNS[5:])),
+        # Roles are edited in a table (a data editor, not a URL-bound widget): learners watch
+        # the carry-over of another channel instead.
+        Control("md_motion", "Channel to watch"),
         Control("quiz_"),
     ),
     "Attribution": (

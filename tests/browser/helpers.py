@@ -113,31 +113,31 @@ def chart(page, key: str):
     return page.locator(f".st-key-{key} .js-plotly-plot").first
 
 
-_WATCH = """([root, trace]) => {
+_WATCH = """([root, trace, axis]) => {
   const plot = document.querySelector(root + ' .js-plotly-plot');
   const app = document.querySelector('[data-testid="stApp"]');
-  window.__motion = {reruns: 0, changes: 0, last: JSON.stringify(plot.data[trace].x)};
+  window.__motion = {reruns: 0, changes: 0, last: JSON.stringify(plot.data[trace][axis])};
   new MutationObserver(() => {
     if (app.getAttribute('data-test-script-state') === 'running') window.__motion.reruns++;
   }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
   plot.on('plotly_animated', () => {
-    const now = JSON.stringify(plot.data[trace].x);
+    const now = JSON.stringify(plot.data[trace][axis]);
     if (now !== window.__motion.last) { window.__motion.changes++; window.__motion.last = now; }
   });
 }"""
 
 
-def drag_scrubber(page, key: str, trace: int, moves: int = 12) -> dict:
+def drag_scrubber(page, key: str, trace: int, moves: int = 12, axis: str = "x") -> dict:
     """Drag the Plotly slider of chart ``key`` along its rail with the mouse.
 
-    Returns how many times trace ``trace``'s x data changed while dragging, how many
+    Returns how many times trace ``trace``'s ``axis`` data changed while dragging, how many
     Streamlit reruns happened (there must be none: the motion runs in the browser), and
     the milliseconds from each mouse move until the chart held new data.
     """
     root = f".st-key-{key}"
     plot = chart(page, key)
     plot.scroll_into_view_if_needed()
-    page.evaluate(_WATCH, [root, trace])
+    page.evaluate(_WATCH, [root, trace, axis])
     grip = plot.locator(".slider-grip-rect").first.bounding_box()
     rail = plot.locator(".slider-rail-rect").first.bounding_box()
     y = grip["y"] + grip["height"] / 2
