@@ -34,7 +34,6 @@ class Control:
 
 METHODS = ("SGD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam")
 CHANNELS = ("Television", "Digital video", "Display", "Paid search")
-SPEND_COLUMNS = ("tv", "digital_video", "paid_search", "social", "display", "radio")
 
 # URL path of the page ("" is the home page) -> the controls a learner touches there.
 LESSONS: dict[str, tuple[Control, ...]] = {
@@ -107,8 +106,9 @@ LESSONS: dict[str, tuple[Control, ...]] = {
         Control("md_window", "Recent weeks averaged for the curves", nudge=3, weight=2),
         Control("md_carryover", "Carry-over (adstock)", pick=(True, False)),
         Control("md_trend", "Linear trend in the base", pick=(True, False)),
-        Control("md_channels", "Channels (spend columns)", pick=(
-            SPEND_COLUMNS, SPEND_COLUMNS[:5], SPEND_COLUMNS[:4] + SPEND_COLUMNS[5:])),
+        # Roles are edited in a table (a data editor, not a URL-bound widget): learners watch
+        # the carry-over of another channel instead.
+        Control("md_motion", "Channel to watch"),
         Control("quiz_"),
     ),
     "Attribution": (

@@ -1,4 +1,4 @@
-"""Line charts of the gradient-descent lesson: loss per step, clipping, gradient cost.
+"""Line charts of the gradient-descent lesson: loss curves, clipping, gradient cost.
 
 Built as plain trace/layout dicts with the shared template and without Plotly's per-property
 validation (a few ms per chart instead of tens); the figure tests validate every chart fully.
@@ -81,10 +81,11 @@ def _divergence_mark(run: Run, values: np.ndarray, longest: int) -> dict:
     }
 
 
-def loss_figure(runs: Sequence[Run], min_value: float | None, height: int = 420) -> go.Figure:
-    """Loss (minus the known minimum, log axis) against step, one line per run.
+def loss_traces(runs: Sequence[Run], min_value: float | None) -> tuple[list[dict], str, dict]:
+    """The loss curves: traces, the y-axis title and the y-axis settings.
 
-    A run that diverged ends in a cross at its last finite point, labelled with the step.
+    Loss minus the known minimum on a log axis when the minimum is known; a run that
+    diverged ends in a cross at its last finite point, labelled with the step.
     """
     data, log, shown = [], min_value is not None, []
     longest = max((len(r.trajectory.points) for r in runs), default=1)
@@ -98,8 +99,7 @@ def loss_figure(runs: Sequence[Run], min_value: float | None, height: int = 420)
         if run.trajectory.diverged_at is not None:
             data.append(_divergence_mark(run, values, longest))
     title = "loss − minimum (log scale)" if log else "loss"
-    yaxis = log_axis(np.concatenate(shown)) if log and shown else {}
-    return fast_figure(data, height, "step", title, yaxis=yaxis)
+    return data, title, log_axis(np.concatenate(shown)) if log and shown else {}
 
 
 def clip_norm_figure(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.descent.classic import beale, cliff, himmelblau, rosenbrock, saddle, six_hump_camel
+from core.descent.momentum import momentum_rate
 from core.descent.surface import Surface
 
 __all__ = [
@@ -35,15 +36,19 @@ __all__ = [
 
 
 def quadratic_bowl(
-    condition: float = 10.0, angle: float = 30.0, center: tuple[float, float] = (0.0, 0.0)
+    condition: float = 10.0,
+    angle: float = 30.0,
+    center: tuple[float, float] = (0.0, 0.0),
+    lambda_min: float = 1.0,
 ) -> Surface:
-    r"""An elliptic bowl with Hessian eigenvalues 1 and ``condition``, rotated by ``angle``.
+    r"""An elliptic bowl with Hessian eigenvalues ``lambda_min`` and ``lambda_min * condition``.
 
     .. math::
 
         f(p) = \tfrac12 (p - c)^\top A (p - c)
              = \tfrac12 p^\top A p - b^\top p + \tfrac12 c^\top A c,
-        \quad A = R_\theta \operatorname{diag}(1, \kappa) R_\theta^\top,\; b = A c
+        \quad A = R_\theta \operatorname{diag}(\lambda_{\min}, \kappa\lambda_{\min})
+        R_\theta^\top,\; b = A c
 
     Parameters
     ----------
@@ -53,6 +58,9 @@ def quadratic_bowl(
         Rotation :math:`\theta` of the long axis, in degrees.
     center : tuple of float, default (0.0, 0.0)
         The minimiser :math:`c`.
+    lambda_min : float, default 1.0
+        The flattest curvature :math:`\lambda_{\min} > 0`; ``1 / condition`` makes the
+        steepest curvature 1, so step sizes read the same whatever :math:`\kappa`.
 
     Returns
     -------
@@ -62,13 +70,15 @@ def quadratic_bowl(
     Raises
     ------
     ValueError
-        If ``condition`` is below 1 or not finite.
+        If ``condition`` is below 1 or not finite, or ``lambda_min`` is not positive.
     """
     if not 1.0 <= condition < np.inf:
         raise ValueError(f"The condition number must be >= 1, got {condition}.")
+    if not 0.0 < lambda_min < np.inf:
+        raise ValueError(f"The smallest curvature must be positive, got {lambda_min}.")
     th = np.radians(angle)
     rot = np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]])
-    a = rot @ np.diag([1.0, float(condition)]) @ rot.T
+    a = rot @ np.diag([float(lambda_min), float(lambda_min) * float(condition)]) @ rot.T
     (axx, axy), (_, ayy) = a
     cx, cy = center
 
@@ -125,9 +135,10 @@ class LrLimits:
     def factor(self, lr: float) -> float:
         r"""Worst-case error factor per step, :math:`\max_i |1 - \eta \lambda_i|`.
 
-        Below 1 the iteration converges, above 1 it diverges.
+        Below 1 the iteration converges, above 1 it diverges. This is
+        :func:`~core.descent.momentum.momentum_rate` without momentum.
         """
-        return max(abs(1.0 - lr * lam) for lam in self.eigenvalues)
+        return float(momentum_rate(lr, 0.0, self.eigenvalues))
 
     def limit_for(self, method: str, momentum: float = 0.9) -> float | None:
         r"""Largest stable learning rate of ``method`` on this quadratic (None if unknown).

@@ -20,6 +20,7 @@ from core.descent import (
     optimize,
 )
 from core.formula import parse
+from figures.descent import contour_background
 from figures.theme import SEQUENCE
 from ui import state
 
@@ -51,9 +52,9 @@ PRESET_LR: dict[str, dict[str, float]] = {
 }
 PRESET_STEPS = {"rosenbrock": 500, "beale": 500, "bowl": 100}
 SLOT_METHODS = ("sgd", "momentum", "adam")
-SLOT_COLOR_NAMES = ("blue", "orange", "green")  # Streamlit markdown colours matching SEQUENCE
+SLOT_COLOR_NAMES = ("blue", "orange", "green")  # Streamlit markdown colours nearest SEQUENCE
 K = "gd_"  # key prefix: this lesson's widget keys and URL parameters
-GRID_POINTS = 81  # contour resolution: smooth enough, and a small chart payload
+GRID_POINTS = 301  # the contour picture's pixels: sharp level lines, a 15-40 KB PNG
 DEFAULT_FORMULA = "(x^2 + y - 11)^2/10 + (x + y^2 - 7)^2/10"
 
 
@@ -127,29 +128,37 @@ def start_sliders(surface: Surface, columns: list) -> tuple[float, float]:
                  for p, col in zip(start_params(surface), columns, strict=True))
 
 
-def set_start_from_click(surface_key: str, chart_key: str) -> None:
+def on_slider_grid(param: state.Slider, value: float) -> float:
+    """``value`` moved to the nearest position the slider can take (its step grid, its range)."""
+    steps = round((value - param.min_value) / param.step)
+    snapped = param.min_value + steps * param.step
+    return float(round(min(max(snapped, param.min_value), param.max_value), 6))
+
+
+def set_start_from_click(surface: Surface, chart_key: str) -> None:
     """``on_select`` callback of the contour: the clicked point becomes the start."""
     points = (st.session_state.get(chart_key) or {}).get("selection", {}).get("points", [])
     if points:
-        st.session_state[f"{K}x0_{surface_key}"] = float(points[0]["x"])
-        st.session_state[f"{K}y0_{surface_key}"] = float(points[0]["y"])
+        sx, sy = start_params(surface)
+        st.session_state[sx.key] = on_slider_grid(sx, float(points[0]["x"]))
+        st.session_state[sy.key] = on_slider_grid(sy, float(points[0]["y"]))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def built_in_surface(key: str, condition: float, angle: float) -> tuple[Surface, tuple]:
-    """A built-in surface and its contour grid (cached: same inputs, same objects)."""
+def built_in_surface(key: str, condition: float, angle: float) -> tuple[Surface, dict]:
+    """A built-in surface and its contour picture (cached: same inputs, same objects)."""
     surface = make_surface(key, condition=condition, angle=angle)
-    return surface, surface.grid(GRID_POINTS)
+    return surface, contour_background(surface, surface.grid(GRID_POINTS))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def formula_surface(text: str) -> tuple[Surface, tuple]:
+def formula_surface(text: str) -> tuple[Surface, dict]:
     """Parse a learner's formula and build its surface (raises ValueError with a message)."""
     surface = custom_surface(parse(text, ("x", "y")))
-    xs, ys, z = surface.grid(GRID_POINTS)
-    if not np.isfinite(z).any():
+    grid = surface.grid(GRID_POINTS)
+    if not np.isfinite(grid[2]).any():
         raise ValueError("The formula is undefined everywhere in the window −3 ≤ x, y ≤ 3.")
-    return surface, (xs, ys, z)
+    return surface, contour_background(surface, grid)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -164,8 +173,8 @@ def run_config(surface_id: tuple, start: tuple, config: Config, steps: int,
     )
 
 
-def surface_from_id(surface_id: tuple) -> tuple[Surface, tuple]:
-    """``("custom", text)`` or ``(key, condition, angle)`` to a cached surface and grid."""
+def surface_from_id(surface_id: tuple) -> tuple[Surface, dict]:
+    """``("custom", text)`` or ``(key, condition, angle)`` to a cached surface and picture."""
     if surface_id[0] == "custom":
         return formula_surface(surface_id[1])
     return built_in_surface(*surface_id)
@@ -210,8 +219,7 @@ EXTRAS = {"momentum": ("momentum",), "nesterov": ("momentum",), "adam": ("beta1"
 
 def slot_controls(slot: int, surface: Surface, where: Any) -> Config | None:
     """One optimizer's controls in a column: on/off, method, learning rate, its extras."""
-    color = SLOT_COLOR_NAMES[slot - 1]
-    where.markdown(f":{color}[**━━ Optimizer {slot}**]")
+    where.markdown(f":{SLOT_COLOR_NAMES[slot - 1]}[**━━ Optimizer {slot}**]")
     params = slot_params(slot)
     if slot > 1 and not state.widget(params["on"], where):
         return None
@@ -248,6 +256,16 @@ def renamed_keys() -> dict[str, state.Param]:
     for key in SURFACE_KEYS:
         params += start_params(make_surface(key))
     return {p.key.removeprefix(K): p for p in params}
+
+
+def markdown_table(rows: list[dict]) -> str:
+    """Rows of plain text as a Markdown table (lighter in the browser than a table element)."""
+    if not rows:
+        return ""
+    head = list(rows[0])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(str(row[k]) for k in head) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 def summary_rows(runs: list, min_value: float | None) -> list[dict]:

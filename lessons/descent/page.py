@@ -6,21 +6,25 @@ from functools import partial
 
 import streamlit as st
 
-from figures.descent import Run, descent_figure, escaped_runs
-from figures.descent_charts import loss_figure
+from figures.descent import Run, escaped_runs
+from figures.descent_explorer import explorer_figure
 from lessons.descent import controls as gd
 from lessons.descent import sections
+from lessons.descent.momentum import momentum_section
 from lessons.descent.text import FORMULAS, IDEA, NOTICE, PLAIN_WORDS, QUESTIONS
 from ui import lesson, state
+from ui.page import is_presenter
 from ui.quiz import quiz
 
 
 def render(presenter: bool) -> None:
-    """The whole lesson: explorer, plain words, clipping, cost of gradients, formulas, quiz."""
+    """The whole lesson: explorer, plain words, the momentum map, clipping, cost, formulas, quiz."""
     state.accept_old_keys({**gd.renamed_keys(), **sections.RENAMED})
     lesson.idea(IDEA)
     explorer()
     lesson.client_explanation(PLAIN_WORDS)
+    if not presenter:  # the map is for learners: a client needs the explorer's plain picture
+        momentum_section()
     sections.clipping_section()
     sections.gradient_cost_section()
     lesson.what_to_notice(NOTICE)
@@ -38,7 +42,7 @@ def explorer() -> None:
     loaded = state.last_good("gd_surface", lambda: (surface_id, *gd.surface_from_id(surface_id)))
     if loaded is None:
         return
-    surface_id, surface, grid = loaded
+    surface_id, surface, background = loaded
     st.caption(f"$f(x, y) = {surface.latex}$ — {surface.note}")
     controls, charts = st.columns([1, 3])
     with controls:
@@ -49,10 +53,20 @@ def explorer() -> None:
         Run(c.label, c.color, gd.run_config(surface_id, start, c, steps)) for c in configs
     ]) or []
     with charts:
-        results(surface, grid, runs)
+        st.markdown(chart_key(configs))
+        results(surface, background, runs)
 
 
-def results(surface, grid, runs) -> None:
+def chart_key(configs) -> str:
+    """The map's key in Markdown, in the slots' colours like their control headers.
+
+    Cheaper than a Plotly legend, which Plotly would lay out again on every rerun.
+    """
+    parts = [f":{gd.SLOT_COLOR_NAMES[c.slot - 1]}[**━━ {c.label}**]" for c in configs]
+    return "  ·  ".join([*parts, "★ minimum", "◯ start"])
+
+
+def results(surface, background, runs) -> None:
     """Divergence and escape messages, the contour map with the paths, the loss curves."""
     for run in runs:
         if run.trajectory.diverged_at:
@@ -61,10 +75,12 @@ def results(surface, grid, runs) -> None:
     for label, step, far in escaped_runs(surface, runs):
         st.info(f"**{label}** left the drawn window at step {step} "
                 f"(farthest point ({far[0]:.3g}, {far[1]:.3g})).")
-    lesson.chart(descent_figure(surface, grid, runs), key="gd_contour", selection_mode="points",
-                 on_select=partial(gd.set_start_from_click, surface.key, "gd_contour"))
-    st.caption("Click anywhere on the map to start there. Drag the replay slider under the map "
-               "to step through the descent; each big dot's arrow is the downhill direction −∇f "
-               "at that step, the grey arrows show it everywhere.")
-    lesson.chart(loss_figure(runs, surface.min_value), key="gd_loss")
-    st.dataframe(gd.summary_rows(runs, surface.min_value), hide_index=True)
+    lesson.chart(explorer_figure(surface, background, runs, surface.min_value),
+                 key="gd_contour", selection_mode="points",
+                 on_select=partial(gd.set_start_from_click, surface, "gd_contour"))
+    downhill = "downhill" if is_presenter() else "the downhill direction −∇f"
+    st.caption("Click anywhere on the map to start there. Press ▶ Play, or drag the replay "
+               "slider under the chart, to watch every optimizer step at once, on the map and "
+               f"on its loss curve; each big dot's arrow points {downhill} at that step, the "
+               "grey arrows show it everywhere.")
+    st.markdown(gd.markdown_table(gd.summary_rows(runs, surface.min_value)))

@@ -45,8 +45,7 @@ def _jump_text(traj) -> str:
 def _clip_figures(mode: str, threshold: float, lr: float) -> tuple:
     """The three clipping charts for one setting (cached: figures are never mutated)."""
     runs = _clip_runs(mode, threshold, lr)
-    surface = surface_from_id(CLIFF_ID)[0]
-    grid = surface.grid(61)
+    surface, background = surface_from_id(CLIFF_ID)
     clipped_label = {"none": "no clipping", "norm": f"norm clipped at {threshold:g}",
                      "value": f"value clipped at {threshold:g}"}[mode]
     paths = [Run("no clipping", COLORS["grey"], runs["plain"])]
@@ -54,9 +53,9 @@ def _clip_figures(mode: str, threshold: float, lr: float) -> tuple:
         paths.append(Run(clipped_label, COLORS["blue"], runs["chosen"]))
     trajs = [("norm clipping", COLORS["blue"], runs["norm"]),
              ("value clipping", COLORS["vermillion"], runs["value"])]
-    return (descent_figure(surface, grid, paths, replay=False, clickable=False, height=520),
+    return (descent_figure(surface, background, paths, replay=False, clickable=False, height=520),
             clip_norm_figure(runs["chosen"], threshold, mode, height=300),
-            clip_cosine_figure(trajs, height=260))
+            clip_cosine_figure(trajs, height=330))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -25,6 +25,23 @@ PLAIN_WORDS = (
     "rare step where the ground suddenly drops away."
 )
 
+MOMENTUM_INTRO = (
+    "Momentum keeps part of the last step: each new step is the slope's push plus β times the "
+    "previous step. On a bowl the speed of every setting can be worked out exactly, so here "
+    "is the whole map (after Gabriel Goh's *Why Momentum Really Works*, Distill 2017). Each "
+    "point is a step size α and a momentum β; its colour says how many steps it takes to cut "
+    "the error tenfold. **Click anywhere on the map** (or on the star) to run that setting on "
+    "the bowl at the right."
+)
+
+MOMENTUM_READING = (
+    "Reading the map: right of the red line every run blows up. Above a dashed curve that "
+    "direction overshoots and ripples around the minimum; below it, it creeps in without "
+    "overshooting. The star sits where the two dashed curves cross, the fastest setting: "
+    "both directions shrink at the same pace √β. Raise κ and watch the best speed without "
+    "momentum (◆) fall behind: it needs about κ steps, momentum about √κ."
+)
+
 NOTICE = [
     "On the quadratic bowl the stability limit is exact: one notch past lr = 2/λmax and the "
     "run diverges; the message names the step. Raise the condition number κ and the limit "
@@ -35,6 +52,10 @@ NOTICE = [
     "descent is local.",
     "Near the saddle the gradient almost vanishes, so every method slows down before escaping. "
     "Start exactly at y = 0 and plain descent never escapes.",
+    "On the momentum map, the fastest setting is where both critical-damping curves cross; "
+    "its pace is (√κ − 1)/(√κ + 1) per step against (κ − 1)/(κ + 1) without momentum. The "
+    "error split shows why: the flat direction's part of the loss lingers long after the "
+    "steep one has gone.",
     "Norm clipping only shortens the step (cosine exactly 1); value clipping clamps components "
     "one by one and can turn the step (cosine below 1).",
     "One backward pass gives the whole gradient; finite differences would need n + 1 loss "
@@ -53,6 +74,22 @@ $$\eta < \frac{2}{\lambda_{\max}}, \qquad \text{best fixed } \eta^\star =
 \text{error factor } \frac{\kappa - 1}{\kappa + 1},\; \kappa = \frac{\lambda_{\max}}{\lambda_{\min}}.$$
 With momentum $m$ the limit becomes $2(1+m)/\lambda_{\max}$ (heavy ball) and
 $\frac{2(1+m)}{(1+2m)\lambda_{\max}}$ (Nesterov).""",
+    r"""**Momentum on a quadratic, exactly** (Goh, Distill 2017). With
+$z_t = \beta z_{t-1} + \nabla f(x_{t-1})$ and $x_t = x_{t-1} - \alpha z_t$, along an
+eigenvector with eigenvalue $\lambda$ the pair (velocity, error) is multiplied each step by
+$$R = \begin{pmatrix} \beta & \lambda \\ -\alpha\beta & 1 - \alpha\lambda \end{pmatrix},
+\qquad \operatorname{tr} R = 1 + \beta - \alpha\lambda, \quad \det R = \beta,$$
+so that direction's error shrinks like $\rho(R)^t$: $\sqrt{\beta}$ when
+$(\operatorname{tr} R)^2 < 4\beta$ (complex roots: ripples), else
+$\tfrac12(|\operatorname{tr} R| + \sqrt{(\operatorname{tr} R)^2 - 4\beta})$. The map
+colours $\max_i \rho$. Critical damping is $(\operatorname{tr} R)^2 = 4\beta$, i.e.
+$\beta = (1 - \sqrt{\alpha\lambda})^2$; stability needs $\alpha\lambda_{\max} < 2(1 + \beta)$.
+The best pair puts both extreme eigenvalues on their critical curves:
+$$\alpha^\star = \left(\frac{2}{\sqrt{\lambda_1} + \sqrt{\lambda_n}}\right)^2, \qquad
+\beta^\star = \left(\frac{\sqrt{\kappa} - 1}{\sqrt{\kappa} + 1}\right)^2, \qquad
+\rho^\star = \frac{\sqrt{\kappa} - 1}{\sqrt{\kappa} + 1}.$$
+The error split writes $x_t - x^\star = \sum_i c_{t,i} q_i$ along the eigenvectors $q_i$;
+the loss is $\sum_i \tfrac12 \lambda_i c_{t,i}^2$, each part shrinking by $\rho_i^2$ per step.""",
     r"""**The update rules, exactly as PyTorch's `torch.optim`** (buffers start at 0, $g_t$ is
 the gradient at step $t$):
 

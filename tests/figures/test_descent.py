@@ -12,17 +12,22 @@ from figures.descent import (
     CLICK_GRID,
     MAX_FRAMES,
     Run,
+    arrow_field,
+    contour_background,
     contour_levels,
+    current_points,
     descent_figure,
     escaped_runs,
+    replay_steps,
 )
 from figures.descent_charts import (
     clip_cosine_figure,
     clip_norm_figure,
     gradient_cost_figure,
-    loss_figure,
     loss_gap,
+    loss_traces,
 )
+from figures.descent_explorer import explorer_figure
 from figures.theme import COLORS
 from tests.app.helpers import decode_array
 
@@ -52,12 +57,20 @@ def runs_on(surface, *specs, steps=200):
             for i, (m, lr, c) in enumerate(specs)]
 
 
+def picture(surface, n=41):
+    return contour_background(surface, surface.grid(n))
+
+
 @pytest.fixture(scope="module")
 def rosen():
     s = make_surface("rosenbrock")
     runs = runs_on(s, ("sgd", 0.0015, COLORS["blue"]), ("momentum", 0.03, COLORS["orange"]),
                    ("adam", 0.1, COLORS["green"]), steps=300)
-    return s, runs, descent_figure(s, s.grid(61), runs)
+    return s, runs, descent_figure(s, picture(s), runs)
+
+
+def moving_index(fig):
+    return next(i for i, t in enumerate(fig.data) if t.name == "where each run is")
 
 
 def test_figure_is_valid_plotly_and_serialises(rosen):
@@ -67,11 +80,33 @@ def test_figure_is_valid_plotly_and_serialises(rosen):
     spec = json.loads(pio.to_json(full, validate=False))
     steps = spec["layout"]["sliders"][0]["steps"]
     assert 2 <= len(steps) <= MAX_FRAMES
-    assert all(step["method"] == "restyle" for step in steps)  # animate would drop the contour
-    assert len(go.Figure(fig).layout.sliders[0].steps) == len(steps)  # copies keep the replay
+    assert all(step["method"] == "animate" for step in steps)  # frames, played in the browser
+    assert [f["name"] for f in spec["frames"]] == [step["args"][0][0] for step in steps]
+    assert all(f["traces"] == [moving_index(fig)] for f in spec["frames"])  # only it moves
+    assert [b["label"] for b in spec["layout"]["updatemenus"][0]["buttons"]] == [
+        "▶ Play", "❚❚ Pause"]
+    image = spec["layout"]["images"][0]
+    assert image["source"].startswith("data:image/png;base64,") and image["layer"] == "below"
+    assert not any(t["type"] == "contour" for t in spec["data"])  # a contour trace would vanish
+    copy = go.Figure(fig)  # copies keep the replay
+    assert len(copy.layout.sliders[0].steps) == len(steps) == len(copy.frames)
 
 
-def test_paths_and_replay_slider_follow_the_trajectories(rosen):
+def test_replay_steps_are_round_numbers_ending_at_the_last_step():
+    assert replay_steps(101).tolist() == list(range(0, 101, 5))  # 100 steps: every 5th
+    assert replay_steps(31).tolist() == list(range(31))
+    assert replay_steps(501).tolist() == list(range(0, 501, 20))
+    assert replay_steps(1).tolist() == [0]
+    odd = replay_steps(38)  # a run that diverged at step 38: points 0..37
+    assert odd.tolist() == list(range(38))
+    long = replay_steps(1000)  # points 0..999
+    assert long[-1] == 999 and len(long) <= MAX_FRAMES
+    gaps = np.diff(long)
+    assert np.all(gaps[:-1] == gaps[0]) and gaps[0] == 25  # even ticks, then the last step
+
+
+def test_path_frames_equal_the_optimizer_trajectories(rosen):
+    """Frame k puts every run's dot exactly on its trajectory at step k (or its last point)."""
     _, runs, fig = rosen
     data = as_dict(fig)["data"]
     diverged = runs[1].trajectory
@@ -80,47 +115,63 @@ def test_paths_and_replay_slider_follow_the_trajectories(rosen):
         trace = next(t for t in data if t.get("name", "").startswith(run.label))
         np.testing.assert_array_equal(np.c_[trace["x"], trace["y"]], run.trajectory.points)
     assert any("diverged at step" in t.get("name", "") for t in data)
-    steps = as_dict(fig)["layout"]["sliders"][0]["steps"]
+    slider = fig.layout.sliders[0]
     longest = max(len(r.trajectory.points) for r in runs)
-    assert steps[0]["label"] == "0" and steps[-1]["label"] == str(longest - 1)
-    for step in steps:
-        k = int(step["label"])
-        update, indices = step["args"]
-        assert len(indices) == 2 * len(runs)  # an arrow and a point per run
+    assert slider.steps[0].label == "0" and slider.steps[-1].label == str(longest - 1)
+    assert slider.active == 0
+    for step, frame in zip(slider.steps, fig.frames, strict=True):
+        k = int(step.label)
+        x, y = frame.data[0].x, frame.data[0].y
         for i, run in enumerate(runs):
             pts = run.trajectory.points
+            assert (x[7 * i], y[7 * i]) == tuple(pts[min(k, len(pts) - 1)])
+            assert x[7 * i + 6] is None  # a gap between the runs
+    moving = fig.data[moving_index(fig)]
+    assert moving.x == fig.frames[0].data[0].x  # drawn at frame 0 before any drag
+    assert list(moving.marker.color[::7]) == [r.color for r in runs]
+
+
+def test_current_arrow_points_downhill_from_the_dot(rosen):
+    s, runs, _ = rosen
+    steps = np.array([0, 3, 50, 299])
+    for run in runs:
+        verts = current_points(run, steps, 0.3, s)
+        assert verts.shape == (4, 6, 2)
+        pts = run.trajectory.points
+        for i, k in enumerate(steps):
             p = pts[min(k, len(pts) - 1)]
-            point = indices[2 * i + 1]
-            assert (update["x"][2 * i + 1][0], update["y"][2 * i + 1][0]) == (p[0], p[1])
-            assert update["x"][2 * i][0] == p[0]  # the arrow starts at the point
-            assert data[point]["marker"]["color"] == run.color  # the right trace moves
-            assert data[point]["x"] == [pts[-1][0]]  # drawn at the last step until moved
+            np.testing.assert_array_equal(verts[i, 0], p)
+            d = verts[i, 2] - verts[i, 1]  # tail to tip
+            g = s.grad(p)
+            cos = -d @ g / (np.linalg.norm(d) * np.linalg.norm(g))
+            assert cos == pytest.approx(1.0, abs=1e-2)  # vertices rounded to 1e-3
+            assert np.linalg.norm(d) == pytest.approx(0.3, abs=3e-3)
 
 
-def test_current_arrow_points_downhill_with_unit_direction(rosen):
-    s, runs, fig = rosen
-    data = as_dict(fig)["data"]
-    current = data[-2 * len(runs)::2]  # (arrow, point) per run come last
-    assert len(current) == len(runs)
-    for run, trace in zip(runs, current, strict=True):
-        p = run.trajectory.points[-1]
-        g = s.grad(p)
-        d = np.array([trace["x"][1] - trace["x"][0], trace["y"][1] - trace["y"][0]])
-        cos = -d @ g / (np.linalg.norm(d) * np.linalg.norm(g))
-        assert cos == pytest.approx(1.0, abs=1e-9)
+def test_no_arrow_where_the_gradient_vanishes():
+    s = quadratic_bowl(4.0, 0.0)
+    traj = optimize(s.grad, (0.0, 0.0), "sgd", 0.1, 3)  # starts at the minimum
+    verts = current_points(Run("r", COLORS["blue"], traj), np.array([0, 3]), 0.5, s)
+    np.testing.assert_array_equal(verts, np.zeros((2, 6, 2)))
 
 
-def test_arrow_field_points_downhill():
+def test_arrow_field_points_downhill_and_is_one_shape():
     s = quadratic_bowl(5.0, 10.0)
-    fig = descent_figure(s, s.grid(31), [])
-    assert fig.layout.yaxis.scaleanchor == "x"  # equal scales: screen angle = data angle
-    arrows = next(t for t in as_dict(fig)["data"] if t.get("name") == "downhill direction (−∇f)")
-    assert len(arrows["x"]) > 100
-    for x, y, angle in zip(arrows["x"], arrows["y"], arrows["marker"]["angle"], strict=True):
-        # marker angle: degrees clockwise from up, so the arrow points along (sin a, cos a)
-        d = np.array([np.sin(np.radians(angle)), np.cos(np.radians(angle))])
-        g = s.grad(np.array([x, y]))
-        assert -d @ g / np.linalg.norm(g) == pytest.approx(1.0)
+    verts = arrow_field(s)
+    assert len(verts) > 100
+    for arrow in verts:
+        tail, tip = arrow[0], arrow[1]
+        centre = tail + 0.3 * (tip - tail) / 0.6  # arrows are centred on their grid point
+        d = tip - tail
+        g = s.grad(centre)
+        assert -d @ g / (np.linalg.norm(d) * np.linalg.norm(g)) == pytest.approx(1.0)
+        np.testing.assert_allclose(arrow[3], tip)  # head strokes leave from the tip
+    fig = descent_figure(s, picture(s), [])
+    shape = fig.layout.shapes[0]
+    assert shape.type == "path" and shape.xref == "x" and shape.path.count("M") == len(verts)
+    first = [float(v) for v in shape.path[1:].split("L")[0].split(",")]
+    np.testing.assert_allclose(first, verts[0, 0], atol=1e-3)
+    assert fig.layout.yaxis.scaleanchor == "x"  # equal scales: the arrows keep their angles
 
 
 def test_contour_levels_are_monotone_and_finite_where_defined():
@@ -134,7 +185,8 @@ def test_no_nan_anywhere_even_after_divergence():
     s = make_surface("bowl")
     runs = runs_on(s, ("sgd", 0.5, COLORS["blue"]))
     assert runs[0].trajectory.diverged_at
-    for fig in (descent_figure(s, s.grid(21), runs), loss_figure(runs, s.min_value)):
+    for fig in (descent_figure(s, picture(s, 21), runs),
+                explorer_figure(s, picture(s, 21), runs, s.min_value)):
         assert all(np.isfinite(v) for v in finite_numbers(as_dict(fig)["data"]))
 
 
@@ -144,8 +196,8 @@ def test_loss_gap_log_axis_and_floor():
     values, log = loss_gap(np.array([-3.0, 2.0]), None)
     assert not log and values.tolist() == [-3.0, 2.0]
     s = make_surface("himmelblau")
-    fig = loss_figure(runs_on(s, ("adam", 0.1, COLORS["blue"])), 0.0)
-    assert fig.layout.yaxis.type == "log"
+    _, title, yaxis = loss_traces(runs_on(s, ("adam", 0.1, COLORS["blue"])), 0.0)
+    assert yaxis["type"] == "log" and "log scale" in title
 
 
 def test_escaped_runs_report_the_first_step_outside():
@@ -180,7 +232,8 @@ def test_every_chart_validates_fully():
     s = cliff()
     traj = optimize(s.grad, s.start, "sgd", 0.1, 30, loss=s.loss, clip_norm=1.0)
     runs = [Run("1: sgd", COLORS["blue"], traj)]
-    for fig in (loss_figure(runs, 0.0), loss_figure(runs, None), clip_norm_figure(traj, 2.0, "norm"),
+    for fig in (explorer_figure(s, picture(s, 21), runs, 0.0),
+                explorer_figure(s, picture(s, 21), runs, None), clip_norm_figure(traj, 2.0, "norm"),
                 clip_cosine_figure([("n", COLORS["blue"], traj)]),
                 gradient_cost_figure(np.array([1, 100]), 10)):
         go.Figure(fig.to_dict())
@@ -198,9 +251,49 @@ def test_gradient_cost_figure_counts():
 
 def test_click_overlay_covers_the_window_with_loss_values():
     s = make_surface("himmelblau")
-    data = as_dict(descent_figure(s, s.grid(21), []))["data"]
+    data = as_dict(descent_figure(s, picture(s, 21), []))["data"]
     click = next(t for t in data if t.get("name") == "start")
     assert len(click["x"]) == CLICK_GRID * CLICK_GRID
     assert (min(click["x"]), max(click["x"])) == s.x_range
     i = 57
-    assert click["customdata"][i] == pytest.approx(s.loss(np.array([click["x"][i], click["y"][i]])))
+    assert click["customdata"][i] == pytest.approx(
+        s.loss(np.array([click["x"][i], click["y"][i]])), rel=1e-6)  # float32 for the hover
+
+
+def test_without_replay_the_dots_sit_at_the_last_step_and_the_legend_can_go():
+    s = make_surface("himmelblau")
+    runs = runs_on(s, ("adam", 0.1, COLORS["blue"]), steps=40)
+    fig = descent_figure(s, picture(s), runs, replay=False, legend=False)
+    assert not fig.frames and not fig.layout.sliders and fig.layout.showlegend is False
+    moving = fig.data[moving_index(fig)]
+    assert (moving.x[0], moving.y[0]) == tuple(runs[0].trajectory.points[-1])
+
+
+def test_explorer_figure_replays_the_map_and_the_loss_curves_together(rosen):
+    s, runs, fig_map = rosen
+    fig = explorer_figure(s, picture(s), runs, s.min_value)
+    go.Figure(fig.to_dict())
+    n_map = len(fig_map.data)
+    moving = moving_index(fig)
+    assert moving == moving_index(fig_map) < n_map  # the map's traces come first, unchanged
+    assert fig.layout.xaxis.domain[1] < fig.layout.xaxis2.domain[0]  # loss panel on the right
+    assert fig.layout.yaxis2.type == "log" and fig.layout.showlegend is False
+    # fixed margins: with two subplots Plotly's automargin re-lays the chart out many times
+    assert [fig.layout[a].automargin for a in ("xaxis", "yaxis", "xaxis2", "yaxis2")] == [
+        False] * 4
+    slider, menu = fig.layout.sliders[0], fig.layout.updatemenus[0]
+    assert slider.x > 0.3 and slider.x + slider.len == pytest.approx(1.0) and menu.x == 0.0
+    for run in runs:  # the loss curves, on the second panel
+        curve = next(t for t in fig.data if t.name == run.label and t.xaxis == "x2")
+        np.testing.assert_allclose(curve.y, np.maximum(run.trajectory.losses, 1e-16))
+    dots = len(fig.data) - 1
+    assert [list(f.traces) for f in fig.frames] == [[moving, dots]] * len(fig.frames)
+    for step, frame, map_frame in zip(fig.layout.sliders[0].steps, fig.frames, fig_map.frames,
+                                      strict=True):
+        k = int(step.label)
+        assert frame.data[0].x == map_frame.data[0].x  # the same dots as the map alone
+        for i, run in enumerate(runs):
+            losses = run.trajectory.losses
+            j = min(k, len(losses) - 1)
+            assert frame.data[1].x[i] == j
+            assert frame.data[1].y[i] == pytest.approx(max(losses[j], 1e-16))

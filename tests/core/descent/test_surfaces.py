@@ -91,6 +91,16 @@ def test_bowl_hessian_eigenvalues_and_lr_limits_closed_form():
     np.testing.assert_allclose(s.hess(np.zeros(2)) @ direction, direction, atol=1e-12)
 
 
+def test_bowl_with_a_chosen_smallest_curvature():
+    s = sf.quadratic_bowl(25.0, 30.0, lambda_min=1 / 25)
+    np.testing.assert_allclose(np.linalg.eigvalsh(s.hess(np.zeros(2))), [0.04, 1.0])
+    assert s.loss(np.array([1.0, 2.0])) == pytest.approx(
+        sf.quadratic_bowl(25.0, 30.0).loss(np.array([1.0, 2.0])) / 25)
+    for bad in (0.0, -1.0, np.inf):
+        with pytest.raises(ValueError):
+            sf.quadratic_bowl(10.0, lambda_min=bad)
+
+
 def test_lr_limits_indefinite_and_negative():
     lim = sf.lr_limits(np.diag([-1.0, 2.0]))
     assert lim.lr_max == pytest.approx(1.0) and lim.lr_best is None
