@@ -116,8 +116,12 @@ EDITING = "['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)"
 
 def _type_into(page, column: str, row: int, value: str, expect: str) -> None:
     """Type a cell through the real grid: select it, type to open its editor, replace, Enter."""
+    page.locator('.st-key-mm_editor [data-testid="stDataFrame"] canvas').first.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # no scrolling between measuring the cell and clicking it
     page.mouse.click(*_cell(page, column, row))
-    page.wait_for_timeout(400)
+    page.wait_for_timeout(1200)  # the grid draws the selection (slow on a busy machine)
+    ARTIFACTS.mkdir(exist_ok=True)  # diagnostics: the grid as it was just before typing
+    page.screenshot(path=str(ARTIFACTS / f"media_mix_grid_{column}_selected.png"))
     page.keyboard.type("0")  # opens the cell's editor (the trailing row becomes a new row)
     page.wait_for_function(EDITING)
     page.keyboard.press("Control+A")
@@ -144,8 +148,10 @@ def test_a_row_added_in_the_grid_is_planned_and_its_link_reopens_it(page, server
     page.locator(".st-key-mm_editor").hover()
     page.get_by_role("button", name="Add row").click()
     wait_idle(page, SLOW)
-    page.wait_for_timeout(1000)
+    page.wait_for_timeout(2000)  # the new row is drawn, its first cell selected
+    page.screenshot(path=str(ARTIFACTS / "media_mix_grid_added.png"))
     page.keyboard.press("Escape")
+    page.wait_for_timeout(500)
     _type_into(page, "name", 4, "Audio", alert.format("row 5 (Audio), Spend ($): a number"))
     _type_into(page, "spend", 4, "200000", alert.format("Marginal return: a number is needed"))
     _type_into(page, "marginal", 4, "0.045", f"{SHIFT_NAMES}?.includes('Audio')")
