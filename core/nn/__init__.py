@@ -56,6 +56,9 @@ from core.nn.params import Params, flatten, layer_sizes_of, n_params, unflatten
 from core.nn.penalty import l1_pseudo_gradient, orthant_project, weight_mask
 from core.nn.playground import (
     PLAYGROUND_DEFAULTS,
+    PlaneView,
+    plane_extent,
+    plane_view,
     playground_loss,
     run_playground,
     start_playground,
@@ -66,13 +69,13 @@ from core.nn.training import OPTIMIZERS, Settings, Training, TrainResult, train
 __all__ = [
     "ACTIVATIONS", "ALL_DATASETS", "DATASETS", "FEATURES", "FEATURE_LABELS", "LOSSES", "MULTICLASS_DATASETS",
     "OPTIMIZERS", "PLAYGROUND_DEFAULTS", "REGRESSION_DATASETS", "Edge", "Graph", "Node",
-    "Params", "Settings", "Split", "Step", "Task", "TrainResult", "Training", "Value",
+    "Params", "PlaneView", "Settings", "Split", "Step", "Task", "TrainResult", "Training", "Value",
     "accuracy", "backward_steps", "bayes_accuracy_xor", "build_tiny_network", "check_features",
     "check_params", "error_versus_step", "feature_map", "finite_difference_gradient",
     "flatten", "forward", "gaussians_target", "init_params", "input_gradient",
     "l1_pseudo_gradient", "layer_outputs", "layer_sizes_of", "logit_loss", "loss_and_grads",
     "loss_value", "make_dataset", "measure_gradient_cost", "n_params", "orthant_project",
-    "plane_target", "playground_loss", "power_law_fit", "predict_proba", "relative_error",
+    "plane_extent", "plane_target", "plane_view", "playground_loss", "power_law_fit", "predict_proba", "relative_error",
     "run_playground", "softmax", "start_playground", "task_of", "tiny_graph", "tiny_loss",
     "trace", "train", "unflatten", "weight_mask", "xor_label",
 ]

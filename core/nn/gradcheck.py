@@ -147,30 +147,31 @@ def _calls_per_sample(fn: Callable[[], object], min_seconds: float) -> int:
     """How many calls of ``fn`` take at least ``min_seconds`` (so the clock's grain is small)."""
     calls = 1
     while True:
-        start = time.perf_counter()
+        start = time.thread_time()
         for _ in range(calls):
             fn()
-        if time.perf_counter() - start >= min_seconds or calls >= 1 << 16:
+        if time.thread_time() - start >= min_seconds or calls >= 1 << 16:
             return calls
         calls *= 2
 
 
 def _interleaved_medians(fns: Sequence[Callable[[], object]], repeat: int,
                          min_seconds: float) -> np.ndarray:
-    """Seconds per call of each function: ``repeat`` samples taken in turn, then medians.
+    """Seconds per call of each function: ``repeat`` samples taken in turn.
 
-    Taking the samples in turn means a burst of load on the machine hits every function
-    alike, so their ratios stay steady even when the absolute times do not. Returns shape
-    ``(repeat, len(fns))``.
+    The clock is the CPU time of the measuring thread (``time.thread_time``), so other
+    programs, and other sessions of the same server, do not count; and taking the samples in
+    turn means what load remains (a busy cache, a slower clock) hits every function alike.
+    Returns shape ``(repeat, len(fns))``.
     """
     calls = [_calls_per_sample(fn, min_seconds) for fn in fns]
     out = np.empty((max(1, repeat), len(fns)))
     for r in range(out.shape[0]):
         for j, (fn, k) in enumerate(zip(fns, calls, strict=True)):
-            start = time.perf_counter()
+            start = time.thread_time()
             for _ in range(k):
                 fn()
-            out[r, j] = (time.perf_counter() - start) / k
+            out[r, j] = (time.thread_time() - start) / k
     return out
 
 
@@ -184,7 +185,8 @@ def measure_gradient_cost(
     parameter count is :math:`P = w^2 + 5w + 1`. Backpropagation costs a small constant
     number of forward passes whatever :math:`P`; central differences cost :math:`2P`, so
     their ratio grows about linearly in :math:`P`. Each time is the median of ``repeat``
-    samples taken in turn, each sample averaging enough calls to last ``min_seconds``;
+    samples taken in turn, each sample averaging enough calls to last ``min_seconds`` of
+    the thread's CPU time;
     the ratio is the median of the per-sample ratios. Power laws :math:`c P^k` are fitted
     to the times and to the ratio (:func:`power_law_fit`).
 

@@ -8,10 +8,16 @@ regression ones with squared error on a linear output.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
 
 from core.nn.datasets import Split, make_dataset, task_of
 from core.nn.features import check_features, feature_map
+from core.nn.losses import probabilities
+from core.nn.mlp import layer_outputs
+from core.nn.params import Params
 from core.nn.training import Settings, Training, TrainResult
 
 PLAYGROUND_DEFAULTS = {
@@ -108,3 +114,92 @@ def run_playground(**config) -> tuple[Split, TrainResult]:
         raise ValueError("Need epochs >= 0.")
     split, run = start_playground(**config)
     return split, run.run_until(epochs, progress)
+
+
+def plane_extent(split: Split, margin: float = 0.15) -> tuple[float, float]:
+    """A square window over the input plane holding every point and at least [-1, 1]².
+
+    Parameters
+    ----------
+    split : Split
+        The data.
+    margin : float, default 0.15
+        Room left around the farthest point.
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)``, the same for both axes.
+    """
+    X = np.r_[split.X_train, split.X_test]
+    reach = max(1.0, float(np.abs(X).max(initial=0.0)))
+    return -reach - margin, reach + margin
+
+
+@dataclass(frozen=True)
+class PlaneView:
+    """What every unit of a network computes at each point of a square grid over the plane.
+
+    Grid point ``i`` is ``(gx[i % n], gy[i // n])``: rows of a heat map, bottom row first.
+
+    Attributes
+    ----------
+    gx, gy : numpy.ndarray
+        Grid axes, shape ``(n,)``.
+    inputs : numpy.ndarray
+        Shape ``(n * n, k)``: the input features at the grid points.
+    units : list of numpy.ndarray
+        Hidden layer ``l``'s outputs, shape ``(n * n, width_l)`` each.
+    output : numpy.ndarray
+        Shape ``(n * n, outputs)``: the raw outputs (logits, or the regression value).
+    prediction : numpy.ndarray
+        P(class 1) of shape ``(n * n,)`` for two classes, class probabilities of shape
+        ``(n * n, k)`` for several, the predicted value for regression.
+    kind : str
+        ``"binary"``, ``"multiclass"`` or ``"regression"``.
+    """
+
+    gx: np.ndarray
+    gy: np.ndarray
+    inputs: np.ndarray
+    units: list[np.ndarray]
+    output: np.ndarray
+    prediction: np.ndarray
+    kind: str
+
+
+def plane_view(
+    params: Params, features: Sequence[str], activation: str, loss: str, kind: str,
+    extent: tuple[float, float], n: int = 50,
+) -> PlaneView:
+    """Evaluate every input feature, hidden unit and output on an ``n`` × ``n`` grid.
+
+    Parameters
+    ----------
+    params : list of tuple of numpy.ndarray
+        The network.
+    features : sequence of str
+        Its input features (:func:`core.nn.features.feature_map`).
+    activation : str
+        Hidden activation.
+    loss : {"bce", "mse", "ce"}
+        How the outputs are read.
+    kind : {"binary", "multiclass", "regression"}
+        The task (regression reads the output as it is).
+    extent : tuple of float
+        ``(low, high)`` of both axes.
+    n : int, default 50
+        Grid points per axis.
+
+    Returns
+    -------
+    PlaneView
+        Inputs, hidden units, outputs and predictions on the grid.
+    """
+    g = np.linspace(extent[0], extent[1], n)
+    xx, yy = np.meshgrid(g, g)
+    inputs = feature_map(np.c_[xx.ravel(), yy.ravel()], features)
+    layers = layer_outputs(params, inputs, activation)
+    output = layers[-1]
+    prediction = output[:, 0] if kind == "regression" else probabilities(output, loss)
+    return PlaneView(g, g, inputs, layers[:-1], output, prediction, kind)
