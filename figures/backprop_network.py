@@ -26,6 +26,11 @@ NODE_TRACE = 3  # index of the clickable node markers
 FILL = {True: "rgba(213,94,0,0.62)", False: "rgba(0,114,178,0.62)"}
 
 
+def _r(v: float | None) -> float | None:
+    """A coordinate rounded to 1/1000 of an axis unit (well under a pixel), or None."""
+    return None if v is None else round(float(v), 3)
+
+
 def _band_width(w: np.ndarray) -> np.ndarray:
     """Band thickness in axis units: 1 px at 0 up to ``MAX_BAND_PX`` at ``WEIGHT_FULL``."""
     px = 1.0 + (MAX_BAND_PX - 1.0) * np.minimum(np.abs(w) / WEIGHT_FULL, 1.0)
@@ -45,20 +50,21 @@ def _bands(params: Params, pos: list[np.ndarray]) -> tuple[list[dict], dict]:
             my.append(0.5 * (y0 + y1))
             hover.append(f"weight {w:+.3f}" if w else "weight exactly 0 (removed by L1)")
             if w == 0.0:
-                zx += [x0, x1, np.nan]
-                zy += [y0, y1, np.nan]
+                zx += [x0, x1, None]
+                zy += [y0, y1, None]
                 continue
             h = float(_band_width(np.array(w))) / 2
             xs, ys = polys[w > 0]
-            xs += [x0, x1, x1, x0, x0, np.nan]
-            ys += [y0 - h, y1 - h, y1 + h, y0 + h, y0 - h, np.nan]
+            xs += [x0, x1, x1, x0, x0, None]
+            ys += [_r(y0 - h), _r(y1 - h), _r(y1 + h), _r(y0 + h), _r(y0 - h), None]
     f32 = np.float32
-    traces = [{"type": "scatter", "x": np.array(xs, f32), "y": np.array(ys, f32),
+    # gaps between polygons are None (JSON null), never NaN: every number sent is finite
+    traces = [{"type": "scatter", "x": [_r(v) for v in xs], "y": ys,
                "mode": "lines", "fill": "toself",
                "fillcolor": FILL[positive], "line": {"width": 0}, "hoverinfo": "skip",
                "name": "positive weights" if positive else "negative weights"}
               for positive, (xs, ys) in polys.items()]
-    traces.append({"type": "scatter", "x": np.array(zx, f32), "y": np.array(zy, f32),
+    traces.append({"type": "scatter", "x": [_r(v) for v in zx], "y": [_r(v) for v in zy],
                    "mode": "lines", "hoverinfo": "skip",
                    "name": "weights at exactly 0",
                    "line": {"color": "#9AA0A6", "width": 1.2, "dash": "dot"}})

@@ -97,7 +97,7 @@ def _output_heat(view: PlaneView, discretize: bool) -> tuple[dict, list[dict]]:
         k = view.prediction.shape[1]
         cls = np.argmax(view.prediction, axis=1)
         sure = (view.prediction.max(axis=1) - 1 / k) / (1 - 1 / k)
-        z = (cls + (0.75 if discretize else 0.999 * sure)) / k
+        z = (cls + (0.75 if discretize else 0.05 + 0.9 * sure)) / k  # inside its band
         return _heat(view, z, 0, 1, _region_scale(k), None), []
     if view.kind == "regression":
         z = np.sign(view.prediction) if discretize else view.prediction
