@@ -1,8 +1,8 @@
 """The playground's network drawn as TensorFlow Playground draws it.
 
 Every node is a small picture of what it computes over the input plane; every weight is a
-band whose colour is its sign and whose width follows its size continuously; a weight that
-L1 has set to exactly zero is a dotted grey line. Hovering a band shows the weight's value;
+line whose colour is its sign and whose width follows its size (to the nearest pixel, up to
+10 px, as in Playground); a weight that L1 has set to exactly zero is a dotted grey line. Hovering a band shows the weight's value;
 clicking a node selects it (the page then shows it large).
 """
 
@@ -19,11 +19,11 @@ from figures.backprop_playground import node_positions, thumbnail
 from figures.theme import COLORS, FONT_SIZE
 
 NODE = 0.46  # side of a node's picture, in axis units
-PX_PER_UNIT = 100  # about how many pixels one axis unit takes (for band widths)
+PX_PER_UNIT = 100  # about how many pixels one axis unit takes (for the node markers)
 MAX_BAND_PX = 10.0  # a weight of size WEIGHT_FULL or more is this wide, as in Playground
 WEIGHT_FULL = 3.0
-NODE_TRACE = 3  # index of the clickable node markers
-FILL = {True: "rgba(213,94,0,0.62)", False: "rgba(0,114,178,0.62)"}
+NODE_TRACE = 0  # index of the clickable node markers
+COLOUR = {True: "rgba(213,94,0,0.62)", False: "rgba(0,114,178,0.62)"}
 
 
 def _r(v: float | None) -> float | None:
@@ -31,15 +31,19 @@ def _r(v: float | None) -> float | None:
     return None if v is None else round(float(v), 3)
 
 
-def _band_width(w: np.ndarray) -> np.ndarray:
-    """Band thickness in axis units: 1 px at 0 up to ``MAX_BAND_PX`` at ``WEIGHT_FULL``."""
-    px = 1.0 + (MAX_BAND_PX - 1.0) * np.minimum(np.abs(w) / WEIGHT_FULL, 1.0)
-    return px / PX_PER_UNIT
+def band_pixels(w: np.ndarray) -> np.ndarray:
+    """Line width of a weight, in whole pixels: 1 at 0 up to ``MAX_BAND_PX`` at ``WEIGHT_FULL``."""
+    return np.rint(1.0 + (MAX_BAND_PX - 1.0) * np.minimum(np.abs(w) / WEIGHT_FULL, 1.0))
 
 
 def _bands(params: Params, pos: list[np.ndarray]) -> tuple[list[dict], dict]:
-    """One filled polygon per non-zero weight (a trace per sign), dotted lines for zeros."""
-    polys = {True: ([], []), False: ([], [])}
+    """Weights as lines: one trace per sign and whole-pixel width, dotted lines for zeros.
+
+    Widths are rounded to the nearest pixel, which is as continuous as a screen can show, and
+    keeps the chart to about twenty cheap line traces (filled polygons per weight cost the
+    browser several times more to draw, several times a second).
+    """
+    groups: dict[tuple[bool, int], tuple[list, list]] = {}
     zx, zy, mx, my, hover = [], [], [], [], []
     for layer, (W, _) in enumerate(params):
         for i, j in np.ndindex(W.shape):
@@ -49,29 +53,22 @@ def _bands(params: Params, pos: list[np.ndarray]) -> tuple[list[dict], dict]:
             mx.append(0.5 * (x0 + x1))
             my.append(0.5 * (y0 + y1))
             hover.append(f"weight {w:+.3f}" if w else "weight exactly 0 (removed by L1)")
-            if w == 0.0:
-                zx += [x0, x1, None]
-                zy += [y0, y1, None]
-                continue
-            h = float(_band_width(np.array(w))) / 2
-            xs, ys = polys[w > 0]
-            xs += [x0, x1, x1, x0, x0, None]
-            ys += [_r(y0 - h), _r(y1 - h), _r(y1 + h), _r(y0 + h), _r(y0 - h), None]
-    f32 = np.float32
-    # gaps between polygons are None (JSON null), never NaN: every number sent is finite
-    traces = [{"type": "scatter", "x": [_r(v) for v in xs], "y": ys,
-               "mode": "lines", "fill": "toself",
-               "fillcolor": FILL[positive], "line": {"width": 0}, "hoverinfo": "skip",
-               "name": "positive weights" if positive else "negative weights"}
-              for positive, (xs, ys) in polys.items()]
-    traces.append({"type": "scatter", "x": [_r(v) for v in zx], "y": [_r(v) for v in zy],
-                   "mode": "lines", "hoverinfo": "skip",
+            xs, ys = (zx, zy) if w == 0.0 else groups.setdefault(
+                (w > 0, int(band_pixels(np.array(w)))), ([], []))
+            xs += [_r(x0), _r(x1), None]
+            ys += [_r(y0), _r(y1), None]
+    traces = [{"type": "scatter", "x": xs, "y": ys, "mode": "lines", "hoverinfo": "skip",
+               "line": {"color": COLOUR[positive], "width": px}, "legendgroup": str(positive),
+               "name": "positive weights" if positive else "negative weights",
+               "showlegend": px == max(p for s, p in groups if s == positive)}
+              for (positive, px), (xs, ys) in sorted(groups.items())]
+    traces.append({"type": "scatter", "x": zx, "y": zy, "mode": "lines", "hoverinfo": "skip",
                    "name": "weights at exactly 0",
                    "line": {"color": "#9AA0A6", "width": 1.2, "dash": "dot"}})
+    f32 = np.float32
     midpoints = {"type": "scatter", "x": np.array(mx, f32), "y": np.array(my, f32),
-                 "mode": "markers", "hovertext": hover,
-                 "hoverinfo": "text", "name": "weights", "showlegend": False,
-                 "marker": {"size": 12, "color": "rgba(0,0,0,0)"}}
+                 "mode": "markers", "hovertext": hover, "hoverinfo": "text", "name": "weights",
+                 "showlegend": False, "marker": {"size": 12, "color": "rgba(0,0,0,0)"}}
     return traces, midpoints
 
 
@@ -89,7 +86,7 @@ def network_figure(
     params: Params, view: PlaneView, grad_norms: np.ndarray | None, epoch: int,
     inputs: Sequence[str], selected: tuple[int, int] | None = None,
 ) -> go.Figure:
-    """The network: node pictures, weight bands, and each layer's gradient size.
+    """The network: node pictures, weight lines, and each layer's gradient size.
 
     Parameters
     ----------
@@ -139,7 +136,7 @@ def network_figure(
               for label, (x, y) in zip(inputs, pos[0], strict=True)]
     layout = {
         "title": {"text": f"The network after epoch {epoch}",
-                  "subtitle": {"text": "bands: orange +, blue −, width = size · "
+                  "subtitle": {"text": "lines: orange +, blue −, width = size · "
                                        "numbers: gradient size per layer",
                                "font": {"size": FONT_SIZE - 4, "color": COLORS["grey"]}}},
         "height": max(380, int(PX_PER_UNIT * (2 * top + 0.9)) + 110), "images": images,
@@ -151,4 +148,4 @@ def network_figure(
                   "scaleanchor": "x", "scaleratio": 1},
         "clickmode": "event+select", "dragmode": False, "hovermode": "closest",
     }
-    return fast_figure([*bands, nodes, midpoints], layout)
+    return fast_figure([nodes, midpoints, *bands], layout)

@@ -18,8 +18,10 @@ from figures.theme import COLORS, FONT_SIZE
 from figures.thumbnails import blend_rgb, diverging_rgb, hex_rgb, png_data_uri
 
 CLASS_COLORS = (COLORS["blue"], COLORS["vermillion"], COLORS["green"])
-# Light backgrounds, so the points stay visible: P(class 1) from blue through white to orange.
-BINARY_SCALE = [[0.0, "#8EC3E6"], [0.5, "#FFFFFF"], [1.0, "#F3B07A"]]
+# Light backgrounds, so the points stay visible: P(class 1) from blue through white to orange,
+# with a quick change around 0.5 so the decision boundary reads as an edge (as in Playground).
+BINARY_SCALE = [[0.0, "#8EC3E6"], [0.45, "#D3E7F4"], [0.5, "#FFFFFF"], [0.55, "#FAE1CD"],
+                [1.0, "#F3B07A"]]
 REGRESSION_SCALE = [[0.0, "#5DA5D5"], [0.5, "#FFFFFF"], [1.0, "#E8925A"]]
 LIGHT = ("#C6DDF0", "#F6CBAA", "#B7E2D4")  # each class's region colour, faint
 STRONG = ("#7FB4DB", "#EE9C66", "#66C5A6")  # ... and sure of itself
@@ -62,7 +64,11 @@ def _heat(view: PlaneView, z: np.ndarray, lo: float, hi: float, scale, bar: str 
 
 
 def _points(split: Split, kind: str, show_test: bool) -> list[dict]:
-    """Training points filled, test points as hollow diamonds; by class, or by target value."""
+    """Training points filled, test points as hollow diamonds; by class, or by target value.
+
+    WebGL scatter traces: hundreds of SVG markers, redrawn several times a second while the
+    network trains, cost the browser about twice as much.
+    """
     sets = [("train", split.X_train, split.y_train)]
     if show_test:
         sets.append(("test", split.X_test, split.y_test))
@@ -72,7 +78,7 @@ def _points(split: Split, kind: str, show_test: bool) -> list[dict]:
         symbol = "diamond-open" if test else "circle"
         if kind == "regression":
             traces.append({
-                "type": "scatter", "x": _f32(X[:, 0]), "y": _f32(X[:, 1]), "mode": "markers",
+                "type": "scattergl", "x": _f32(X[:, 0]), "y": _f32(X[:, 1]), "mode": "markers",
                 "name": f"{name} points (colour = target)",
                 "marker": {"size": 10 if test else 9, "symbol": symbol, "color": _f32(y),
                            "cmin": -1, "cmax": 1, "colorscale": REGRESSION_SCALE,
@@ -82,7 +88,7 @@ def _points(split: Split, kind: str, show_test: bool) -> list[dict]:
         for cls in np.unique(y).astype(int):
             pts, colour = X[y == cls], CLASS_COLORS[cls]
             traces.append({
-                "type": "scatter", "x": _f32(pts[:, 0]), "y": _f32(pts[:, 1]), "mode": "markers",
+                "type": "scattergl", "x": _f32(pts[:, 0]), "y": _f32(pts[:, 1]), "mode": "markers",
                 "name": f"{name} · class {cls}",
                 "marker": {"size": 10 if test else 9, "symbol": symbol, "color": colour,
                            "line": {"width": 2.5 if test else 1,
@@ -92,7 +98,7 @@ def _points(split: Split, kind: str, show_test: bool) -> list[dict]:
 
 
 def _output_heat(view: PlaneView, discretize: bool) -> tuple[dict, list[dict]]:
-    """The network's answer as a heat map (and a 0.5 contour for two classes)."""
+    """The network's answer as a heat map (the boundary is where its colour turns)."""
     if view.kind == "multiclass":
         k = view.prediction.shape[1]
         cls = np.argmax(view.prediction, axis=1)
@@ -103,14 +109,7 @@ def _output_heat(view: PlaneView, discretize: bool) -> tuple[dict, list[dict]]:
         z = np.sign(view.prediction) if discretize else view.prediction
         return _heat(view, z, -1, 1, REGRESSION_SCALE, "prediction"), []
     p = view.prediction
-    heat = _heat(view, (p > 0.5) if discretize else p, 0, 1, BINARY_SCALE, "P(class 1)")
-    n = len(view.gx)
-    contour = {"type": "contour", "x": _f32(view.gx), "y": _f32(view.gy),
-               "z": _shades(p.reshape(n, n), 0, 1), "showscale": False, "hoverinfo": "skip",
-               "name": "boundary (P = 0.5)",
-               "contours": {"start": 127.5, "end": 127.5, "size": 1, "coloring": "none"},
-               "line": {"width": 3, "color": COLORS["black"]}}
-    return heat, [contour]
+    return _heat(view, (p > 0.5) if discretize else p, 0, 1, BINARY_SCALE, "P(class 1)"), []
 
 
 def unit_values(view: PlaneView, layer: int, unit: int) -> np.ndarray:
@@ -173,19 +172,17 @@ def thumbnail(view: PlaneView, layer: int, unit: int, step: int = 3) -> str:
     does); the output node is coloured like the large chart.
     """
     n = len(view.gx)
-    last = layer == len(view.units) + 1
-    if not last:
-        values = unit_values(view, layer, unit).reshape(n, n)
-        rgb = diverging_rgb(values)
-    elif view.kind == "multiclass":
-        p = view.prediction
-        colours = np.stack([hex_rgb(c) for c in CLASS_COLORS[: p.shape[1]]])[np.argmax(p, axis=1)]
-        rgb = blend_rgb(colours, (p.max(axis=1) - 1 / p.shape[1]) * 1.5).reshape(n, n, 3)
-    elif view.kind == "regression":
-        rgb = diverging_rgb(view.prediction.reshape(n, n))
-    else:
-        rgb = diverging_rgb(2 * view.prediction.reshape(n, n) - 1)
-    return png_data_uri(rgb[::-step, ::step])  # image rows run top to bottom
+
+    def small(values: np.ndarray) -> np.ndarray:  # subsample first: colour only what is drawn
+        return values.reshape(n, n, *values.shape[1:])[::-step, ::step]  # rows top to bottom
+
+    if layer <= len(view.units):
+        return png_data_uri(diverging_rgb(small(unit_values(view, layer, unit))))
+    p = small(view.prediction)
+    if view.kind == "multiclass":
+        colours = np.stack([hex_rgb(c) for c in CLASS_COLORS[: p.shape[-1]]])[np.argmax(p, -1)]
+        return png_data_uri(blend_rgb(colours, (p.max(axis=-1) - 1 / p.shape[-1]) * 1.5))
+    return png_data_uri(diverging_rgb(p if view.kind == "regression" else 2 * p - 1))
 
 
 def node_positions(sizes: Sequence[int], gap: float = 0.62) -> list[np.ndarray]:

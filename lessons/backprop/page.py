@@ -11,6 +11,8 @@ from lessons.backprop.text import IDEA, NOTICE, QUESTIONS
 from ui import lesson, state
 from ui.quiz import quiz
 
+TIMED = "bp_timed"  # session state: this session asked for the timing (not a URL parameter)
+
 
 def render(presenter: bool) -> None:
     """The whole lesson: chain rule, gradient check, playground, efficiency, quiz."""
@@ -80,6 +82,14 @@ def gradient_check(x: tuple[float, float], y: float, weights: tuple) -> None:
 def efficiency() -> None:
     """Section D: backprop against finite differences as the network grows."""
     lesson.section("D. Why it is cheap: one backward sweep instead of one pass per weight")
+    if not st.session_state.get(TIMED):
+        st.caption("How long does one full gradient take, by backpropagation and by finite "
+                   "differences, as the network grows? This server can time both now (a few "
+                   "seconds, once: the result is kept for everyone).")
+        st.button("⏱ Time it on this server", key="bp_time", on_click=st.session_state.update,
+                  kwargs={TIMED: True}, type="primary")
+        explain_cost()
+        return
     cost, fig = cached.cost_part()
     lesson.chart(fig, key="chart_cost")
     big = -1
@@ -95,6 +105,11 @@ def efficiency() -> None:
                f"costs {cost['backprop_s'][big] / cost['forward_s'][big]:.1f} loss evaluations; "
                f"finite differences need two per parameter, so their time grows like "
                f"P^{k_fd:.2f} and the gap like P^{k_gap:.2f}{trend}.")
+    explain_cost()
+
+
+def explain_cost() -> None:
+    """Section D's words: in plain language, and the mathematics."""
     lesson.client_explanation(
         "Asking “what if?” one weight at a time means re-running the whole model once per "
         "weight: a thousand weights, a thousand runs. Backpropagation answers all the "

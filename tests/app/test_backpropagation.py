@@ -12,6 +12,7 @@ import pytest
 from core.nn import backward_steps, plane_extent, plane_view, run_playground, start_playground
 from core.nn import tiny_net as autodiff_net
 from figures.backprop_graph import EQUATION, GRADS, HIDDEN, NODES
+from figures.backprop_network import NODE_TRACE
 from tests.app.helpers import (
     assert_finite_figures,
     assert_no_exception,
@@ -21,7 +22,7 @@ from tests.app.helpers import (
 
 PAGE = "pages/3_Backpropagation.py"
 CHARTS = ["chart_graph", "chart_fd_error", "chart_network", "chart_boundary", "chart_loss",
-          "chart_gradnorm", "chart_cost"]
+          "chart_gradnorm"]
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +179,7 @@ def test_features_become_the_networks_inputs(small):
         small.toggle(key=name).set_value(True)
     small.run()
     spec = plotly_spec(small, "chart_network")
-    ids = [tuple(c) for c in spec["data"][3]["customdata"]]
+    ids = [tuple(c) for c in spec["data"][NODE_TRACE]["customdata"]]
     assert sum(layer == 0 for layer, _ in ids) == 5
     labels = " ".join(a["text"] for a in spec["layout"]["annotations"])
     for label in ("x₁²", "x₁x₂", "sin 5x₁"):
@@ -209,7 +210,7 @@ def test_the_big_chart_shows_a_clicked_neuron(small):
     small.run()
     spec = plotly_spec(small, "chart_boundary")
     assert spec["layout"]["title"]["text"].startswith("Neuron 3 of hidden layer 1")
-    outlines = spec and plotly_spec(small, "chart_network")["data"][3]["marker"]["line"]["width"]
+    outlines = plotly_spec(small, "chart_network")["data"][NODE_TRACE]["marker"]["line"]["width"]
     assert max(outlines) == 4
     split, run = start_playground(epochs=40)
     view = plane_view(run.params(), ("x1", "x2"), "tanh", "bce", "binary", plane_extent(split))
@@ -228,7 +229,7 @@ def test_three_classes_and_regression(small, dataset, outputs):
     small.selectbox(key="bp_data").set_value(dataset).run()
     _press(small, "bp_finish")
     assert_finite_figures(small)
-    ids = [tuple(c) for c in plotly_spec(small, "chart_network")["data"][3]["customdata"]]
+    ids = [tuple(c) for c in plotly_spec(small, "chart_network")["data"][NODE_TRACE]["customdata"]]
     assert sum(layer == 3 for layer, _ in ids) == outputs
     labels = [m.label for m in small.metric]
     if outputs == 1:
@@ -255,7 +256,7 @@ def test_l1_counts_the_weights_it_removed(small):
     zero, total = map(int, re.findall(r"\d+", _metric(small, "Weights at exactly 0")))
     assert 0 < zero <= total == 88
     spec = plotly_spec(small, "chart_network")
-    dotted = spec["data"][2]["x"]
+    dotted = spec["data"][-1]["x"]
     assert sum(v is None for v in dotted) == zero  # one dotted line each
     small.select_slider(key="bp_l1").set_value(0.0).run()
 
@@ -309,6 +310,8 @@ def test_scenarios_vanishing_exploding_and_clipping():
 
 
 def test_part_d_cost_chart_with_fitted_growth_and_quiz(at):
+    assert not [c for c in at.get("plotly_chart") if c.key == "chart_cost"]  # timed on request
+    _press(at, "bp_time")
     spec = plotly_spec(at, "chart_cost")
     n = spec["data"][0]["x"]
     assert n[-1] > 1000
@@ -328,7 +331,7 @@ def test_presenter_mode_hides_formulas_and_keeps_charts():
     at = run_page(PAGE, session={"presenter": True}, query={"bp_epochs": "20"})
     assert_no_exception(at)
     assert not [e for e in at.expander if e.label == "The mathematics"]
-    assert len(at.get("plotly_chart")) == 7
+    assert len(at.get("plotly_chart")) == 6
     spec = plotly_spec(at, "chart_graph")
     assert spec["layout"]["height"] >= 640
     assert not any("Gradient check" in c.value for c in at.caption)  # no jargon for clients

@@ -31,8 +31,9 @@ from figures.backprop_graph import (
     node_columns,
     node_positions,
 )
-from figures.backprop_network import _band_width, network_figure
+from figures.backprop_network import NODE_TRACE, band_pixels, network_figure
 from figures.backprop_playground import boundary_figure, thumbnail
+from figures.backprop_playground import node_positions as node_positions_of
 from figures.thumbnails import diverging_rgb, png_data_uri
 from tests.app.helpers import decode_array
 
@@ -179,11 +180,11 @@ def test_boundary_heatmap_is_the_network_probability(trained):
     expected = predict_proba(run.params(), np.array([[heat["x"][j], heat["y"][i]]]))[0]
     assert z[i, j] == pytest.approx(expected, abs=0.5 / 255 + 1e-6)
     kinds = [t["type"] for t in d["data"]]
-    assert kinds == ["heatmap", "contour", "scatter", "scatter", "scatter", "scatter"]
-    n_points = sum(len(t["x"]) for t in d["data"][2:])
+    assert kinds == ["heatmap", "scattergl", "scattergl", "scattergl", "scattergl"]
+    n_points = sum(len(t["x"]) for t in d["data"][1:])
     assert n_points == len(split.X_train) + len(split.X_test)
     hidden = _valid(boundary_figure(view, split, 40, show_test=False, discretize=True))
-    assert len(hidden["data"]) == 4
+    assert len(hidden["data"]) == 3
     assert set(np.unique(hidden["data"][0]["z"])) <= {0, 255}
 
 
@@ -196,7 +197,7 @@ def test_three_classes_get_one_colour_band_each():
     z = np.asarray(d["data"][0]["z"], dtype=float).ravel() / 255
     band = np.minimum((z * 3).astype(int), 2)
     np.testing.assert_array_equal(band, np.argmax(view.prediction, axis=1))
-    assert len([t for t in d["data"] if t["type"] == "scatter"]) == 6  # 3 classes × train/test
+    assert len([t for t in d["data"] if t["type"] == "scattergl"]) == 6  # 3 classes × train/test
 
 
 def test_regression_colours_points_by_target():
@@ -220,24 +221,36 @@ def test_a_selected_neuron_fills_the_big_chart(trained):
     assert d["layout"]["title"]["text"].startswith("Neuron 4")
 
 
-def test_network_bands_follow_each_weight_continuously(trained):
+def test_network_lines_follow_each_weight(trained):
     split, run = trained
     params = run.params()
     d = _valid(network_figure(params, _view(split, run), None, 40, ["x₁", "x₂"], (1, 0)))
-    weights = np.concatenate([W.ravel() for W, _ in params])
-    for trace, sign in ((d["data"][0], 1), (d["data"][1], -1)):
-        ys = trace["y"]
-        heights = [ys[i + 2] - ys[i + 1] for i in range(0, len(ys), 6)]  # y1+h minus y1-h
-        chosen = weights[np.sign(weights) == sign]
-        np.testing.assert_allclose(sorted(heights), sorted(_band_width(chosen)), atol=2.5e-3)
-    zero = int(np.sum(weights == 0.0))
-    assert zero > 0 and sum(v is None for v in d["data"][2]["x"]) == zero
-    hover = d["data"][4]["hovertext"]
-    assert len(hover) == weights.size
+    pos = node_positions_of(run.sizes)
+    lines = [t for t in d["data"] if t["name"] in ("positive weights", "negative weights")]
+    drawn = {}
+    for line in lines:  # every segment is one weight: its sign is the colour, its size the width
+        positive = line["name"].startswith("positive")
+        for i in range(0, len(line["x"]), 3):
+            drawn[(round(line["x"][i], 3), round(line["y"][i], 3), round(line["x"][i + 1], 3),
+                   round(line["y"][i + 1], 3))] = (positive, line["line"]["width"])
+    zero = 0
+    for layer, (W, _) in enumerate(params):
+        for i, j in np.ndindex(W.shape):
+            (x0, y0), (x1, y1) = pos[layer][i], pos[layer + 1][j]
+            key = (round(x0 + 0.23, 3), round(y0, 3), round(x1 - 0.23, 3), round(y1, 3))
+            if W[i, j] == 0.0:
+                zero += 1
+                assert key not in drawn
+                continue
+            assert drawn[key] == (W[i, j] > 0, band_pixels(W[i, j]))
+    assert zero > 0 and sum(v is None for v in d["data"][-1]["x"]) == zero  # dotted zeros
+    widths = band_pixels(np.linspace(0, 4, 9))
+    assert widths[0] == 1 and widths[-1] == 10 and (np.diff(widths) >= 0).all()
+    hover = d["data"][1]["hovertext"]
     order = [f"weight {w:+.3f}" if w else "weight exactly 0 (removed by L1)" for w in
              (float(W[i, j]) for W, _ in params for i, j in np.ndindex(W.shape))]
     assert hover == order
-    nodes = d["data"][3]
+    nodes = d["data"][NODE_TRACE]
     sizes = run.sizes
     assert len(nodes["x"]) == sum(sizes) == len(d["layout"]["images"])
     widths = nodes["marker"]["line"]["width"]
@@ -292,9 +305,9 @@ def test_step_error_and_cost_figures():
     assert c["data"][0]["text"] == [f"×{r:,.0f}" for r in cost["fd_over_backprop"]]
     np.testing.assert_allclose(c["data"][1]["y"], cost["backprop_s"] * 1e3)
     fits = [t for t in c["data"] if t["name"].startswith("fit")]
-    for trace, key in zip(fits, ("fd_fit", "backprop_fit"), strict=True):
+    for line, key in zip(fits, ("fd_fit", "backprop_fit"), strict=True):
         coef, k = cost[key]
-        x = np.asarray(trace["x"])
-        np.testing.assert_allclose(trace["y"], coef * x**k * 1e3, rtol=1e-9)
-        assert trace["name"] == f"fit: ∝ P^{k:.2f}"
+        x = np.asarray(line["x"])
+        np.testing.assert_allclose(line["y"], coef * x**k * 1e3, rtol=1e-9)
+        assert line["name"] == f"fit: ∝ P^{k:.2f}"
     assert f"P^{cost['ratio_fit'][1]:.2f}" in c["layout"]["title"]["text"]
