@@ -169,7 +169,9 @@ def thumbnail(view: PlaneView, layer: int, unit: int, step: int = 3) -> str:
     """A node's picture as a PNG data URI.
 
     Inputs and hidden units use the diverging scale clipped at ±1 (as TensorFlow Playground
-    does); the output node is coloured like the large chart.
+    does); a single output node is coloured like the large chart, and with several classes
+    the node of class ``unit`` shows that class's probability, from the light middle grey
+    (0) to the class's colour (1).
     """
     n = len(view.gx)
 
@@ -180,8 +182,7 @@ def thumbnail(view: PlaneView, layer: int, unit: int, step: int = 3) -> str:
         return png_data_uri(diverging_rgb(small(unit_values(view, layer, unit))))
     p = small(view.prediction)
     if view.kind == "multiclass":
-        colours = np.stack([hex_rgb(c) for c in CLASS_COLORS[: p.shape[-1]]])[np.argmax(p, -1)]
-        return png_data_uri(blend_rgb(colours, (p.max(axis=-1) - 1 / p.shape[-1]) * 1.5))
+        return png_data_uri(blend_rgb(hex_rgb(CLASS_COLORS[unit]), p[..., unit]))
     return png_data_uri(diverging_rgb(p if view.kind == "regression" else 2 * p - 1))
 
 

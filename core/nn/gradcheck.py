@@ -119,7 +119,7 @@ def error_versus_step(
 
 
 def power_law_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    r"""Least-squares fit of :math:`y pprox c\,x^k` on log-log axes.
+    r"""Least-squares fit of :math:`y \approx c\,x^k` on log-log axes.
 
     .. math:: \log y = \log c + k \log x
 

@@ -37,7 +37,7 @@ def chain_rule_and_check() -> None:
         inputs = [state.widget(p, cols[i]) for i, p in enumerate(bp.TINY_INPUTS)]
         weights = tuple((p.key.removeprefix(bp.K), state.widget(p, cols[(i + 3) % 4]))
                         for i, p in enumerate(bp.TINY_WEIGHTS))
-        step = state.widget(bp.STEP, cols[0])
+    step = state.widget(bp.STEP, st.columns([1, 2])[0])
     x, y = (inputs[0], inputs[1]), float(inputs[2])
     lesson.chart(cached.tiny_part(x, y, weights, step), key="chart_graph")
     lesson.client_explanation(

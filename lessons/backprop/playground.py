@@ -25,6 +25,8 @@ from ui.page import is_presenter
 
 LOSS_NAMES = {"bce": "cross-entropy", "mse": "squared error", "ce": "softmax cross-entropy"}
 SELECTED = "bp_selected_unit"  # session state: the node shown large (not a URL parameter)
+NETWORK = "bp_network_figure"  # session state: the network chart last drawn, and what for
+NETWORK_EVERY = 4  # while playing, redraw the network's pictures every 4th update (~1 a second)
 
 
 @st.fragment(key=lv.PLAYGROUND_KEY)
@@ -122,10 +124,8 @@ def live_view(show: dict) -> None:
     names = [FEATURE_LABELS[f] for f in c["features"]]
     left, right = st.columns([1.1, 1])
     with left:
-        fig = network_figure(params, view, result.grad_norms[-1] if epoch else None, epoch,
-                             names, unit)
-        lesson.chart(fig, key="chart_network", on_select=select_unit,
-                     selection_mode="points")
+        lesson.chart(network_chart(live, view, result, names, unit), key="chart_network",
+                     on_select=select_unit, selection_mode="points")
     with right:
         lesson.chart(boundary_figure(view, live.split, epoch, unit=unit,
                                      unit_name=unit_name(unit, names), **show),
@@ -139,6 +139,26 @@ def live_view(show: dict) -> None:
                      key="chart_gradnorm")
     if not live.playing and not is_presenter():
         st.caption(network_check(run.data[0], run.data[1], run.sizes, run.theta, run.settings))
+
+
+def network_chart(live: lv.Live, view, result, names: list[str], unit):
+    """The network figure: redrawn on every update while paused, every few while playing.
+
+    While training plays it is rebuilt every ``NETWORK_EVERY``-th update only. Its pictures
+    change slowly, and re-sending the same figure costs the browser nothing (Plotly is not
+    asked to redraw), which leaves the plane and the curves several updates a second.
+    """
+    epoch = result.epochs_done
+    key = (unit, tuple(names))
+    last = st.session_state.get(NETWORK)  # (run, key, epoch, figure)
+    fresh = (last is None or last[0] is not live.run or last[1] != key or not live.playing
+             or live.finished
+             or epoch - last[2] >= NETWORK_EVERY * live.epochs_per_tick)
+    if fresh:
+        fig = network_figure(live.run.params(), view, result.grad_norms[-1] if epoch else None,
+                             epoch, names, unit)
+        st.session_state[NETWORK] = last = (live.run, key, epoch, fig)
+    return last[3]
 
 
 def metrics(live: lv.Live, result, task) -> None:

@@ -198,6 +198,12 @@ def test_three_classes_get_one_colour_band_each():
     band = np.minimum((z * 3).astype(int), 2)
     np.testing.assert_array_equal(band, np.argmax(view.prediction, axis=1))
     assert len([t for t in d["data"] if t["type"] == "scattergl"]) == 6  # 3 classes × train/test
+    # each class's output node pictures that class's probability, grey (0) to its colour (1)
+    grey, colours = np.array([0xF7, 0xF7, 0xF7]), [[0x00, 0x72, 0xB2], [0xD5, 0x5E, 0x00]]
+    for c, colour in enumerate(colours):
+        p = view.prediction[:, c].reshape(len(view.gx), -1)[::-1]
+        expected = np.rint(grey + p[..., None] * (np.array(colour) - grey))
+        np.testing.assert_allclose(_png_pixels(thumbnail(view, len(view.units) + 1, c, step=1)), expected, atol=1)
 
 
 def test_regression_colours_points_by_target():
