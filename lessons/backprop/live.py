@@ -6,9 +6,13 @@ the live view is a fragment that Streamlit reruns every ``TICK_S`` seconds
 decision boundary, the network, the loss curves and the per-layer gradient sizes. Changing
 any setting starts a fresh run with the new settings (and keeps playing if it was).
 
-Why a streaming fragment rather than Plotly frames of a precomputed run: see the README's
-performance section; in short, frames of a whole run weigh 0.5–1.3 MB per setting, take about
-a second to build, cannot Step, and stop playing when a setting changes.
+Why a streaming fragment rather than Plotly frames of a precomputed run (both measured side
+by side by ``bench/peers.py``; figures in the README's performance section): frames play more
+smoothly on a loaded machine, but a whole run must be trained and sent before Play (about
+0.6 s and 0.4 MB for 300 epochs of the plane and the loss alone, again on every change of a
+setting), they hold only what was precomputed, cannot Step or go on past the last frame, and
+stop when a setting changes. The fragment starts at once, Steps, Pauses anywhere, and carries
+the network, metrics and gradient sizes along.
 """
 
 from __future__ import annotations
