@@ -131,12 +131,18 @@ def _watch(page, selector: str, trace: int, received: list) -> tuple[float, floa
     return changes / WATCH_S, kb / WATCH_S, busy / max(changes, 1)
 
 
-def _fragment_design(browser, url: str) -> dict:
+def _counted_page(browser) -> tuple[object, list]:
+    """A new page, and the list it fills with (time, bytes) of every websocket frame received."""
     page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     page.set_default_timeout(120_000)
     received: list = []
     page.on("websocket", lambda ws: ws.on(
         "framereceived", lambda f: received.append((time.perf_counter(), len(f)))))
+    return page, received
+
+
+def _fragment_design(browser, url: str) -> dict:
+    page, received = _counted_page(browser)
     page.goto(f"{url}/Backpropagation?bp_epochs=600")
     page.get_by_role("button", name="Finish").wait_for()
     first = sum(n for _, n in received) / 1024
@@ -147,11 +153,7 @@ def _fragment_design(browser, url: str) -> dict:
 
 
 def _frames_design(browser, url: str) -> dict:
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    page.set_default_timeout(120_000)
-    received: list = []
-    page.on("websocket", lambda ws: ws.on(
-        "framereceived", lambda f: received.append((time.perf_counter(), len(f)))))
+    page, received = _counted_page(browser)
     page.goto(url)
     page.locator(".updatemenu-button").first.wait_for()
     first = sum(n for _, n in received) / 1024
@@ -216,22 +218,25 @@ def live_designs() -> list[dict]:
         scrub = _scrub(browser, app, ref_url)
         live = _fragment_design(browser, app)
         frames = _frames_design(browser, frames_url)
-    return [_scrub_row(scrub),
-        {"what": "live training, fragment (the page): chart updates per second",
-         "median_ms": 1000 / live["rate"] if live["rate"] else None, "p95_ms": None,
-         "target_ms": None, "updates_per_s": live["rate"], "kb_per_s": live["kb_s"],
-         "browser_ms_per_update": live["busy"],
-         "note": f"{live['rate']:.1f} updates/s over {WATCH_S:.0f} s, {live['kb_s']:.0f} KB/s "
-                 f"while playing; browser busy {live['busy']:.0f} ms per update; page first "
-                 f"paint {live['first_kb']:.0f} KB"},
-        {"what": "live training, Plotly frames of a precomputed run: updates per second",
-         "median_ms": 1000 / frames["rate"] if frames["rate"] else None, "p95_ms": None,
-         "target_ms": None, "updates_per_s": frames["rate"], "first_kb": frames["first_kb"],
-         "browser_ms_per_update": frames["busy"],
-         "note": f"{frames['rate']:.1f} updates/s; browser busy {frames['busy']:.0f} ms per "
-                 f"update; {frames['first_kb']:.0f} KB sent before Play for one 300-epoch run; "
-                 f"{frames['built']}; no Step, stops on a change"},
+    return [
+        _scrub_row(scrub),
+        _rate_row("live training, fragment (the page): chart updates per second", live,
+                  f"{live['rate']:.1f} updates/s over {WATCH_S:.0f} s, {live['kb_s']:.0f} KB/s "
+                  f"while playing; browser busy {live['busy']:.0f} ms per update; page first "
+                  f"paint {live['first_kb']:.0f} KB", kb_per_s=live["kb_s"]),
+        _rate_row("live training, Plotly frames of a precomputed run: updates per second", frames,
+                  f"{frames['rate']:.1f} updates/s; browser busy {frames['busy']:.0f} ms per "
+                  f"update; {frames['first_kb']:.0f} KB sent before Play for one 300-epoch run; "
+                  f"{frames['built']}; no Step, stops on a change", first_kb=frames["first_kb"]),
     ]
+
+
+def _rate_row(what: str, design: dict, note: str, **extra: float) -> dict:
+    """A row for one live-training design: milliseconds between updates, and updates/s."""
+    rate = design["rate"]
+    return {"what": what, "median_ms": 1000 / rate if rate else None, "p95_ms": None,
+            "target_ms": None, "updates_per_s": rate, "browser_ms_per_update": design["busy"],
+            "note": note, **extra}
 
 
 def run(quick: bool) -> list[dict]:

@@ -30,7 +30,7 @@ def weight_mask(layer_sizes: Sequence[int]) -> np.ndarray:
     Parameters
     ----------
     layer_sizes : sequence of int
-        Widths from input to output.
+        Width of every layer, the input first and the output last.
 
     Returns
     -------

@@ -83,11 +83,16 @@ def test_the_playground_trains_live_and_pauses(page, server):
     assert_no_exception(page)
 
 
-def test_a_changed_setting_restarts_training(page, server):
-    _open(page, server, "?bp_epochs=40")
+def _trained(page, server, epochs: int, query: str = "") -> None:
+    """Open the page with ``epochs`` to train, press Finish, wait for the whole loss curve."""
+    _open(page, server, f"?bp_epochs={epochs}{query}")
     page.get_by_role("button", name="Finish").click()
-    page.wait_for_function(f"{LOSS_POINTS} === 41")
+    page.wait_for_function(f"{LOSS_POINTS} === {epochs + 1}")
     wait_idle(page, SLOW_MS)
+
+
+def test_a_changed_setting_restarts_training(page, server):
+    _trained(page, server, 40)
     page.get_by_text("x₁x₂", exact=True).click()  # a new input feature
     page.wait_for_url("**bp_f_x1x2=true**")
     page.wait_for_function(f"{LOSS_POINTS} === 1")  # back to epoch 0 with the new inputs
@@ -96,10 +101,7 @@ def test_a_changed_setting_restarts_training(page, server):
 
 
 def test_clicking_a_neuron_shows_it_large(page, server):
-    _open(page, server, "?bp_epochs=200&bp_f_x1sq=true&bp_f_x2sq=true")
-    page.get_by_role("button", name="Finish").click()
-    page.wait_for_function(f"{LOSS_POINTS} === 201")
-    wait_idle(page, SLOW_MS)
+    _trained(page, server, 200, "&bp_f_x1sq=true&bp_f_x2sq=true")
     network = chart(page, "chart_network")
     network.evaluate("e => e.scrollIntoView({block: 'center'})")
     page.wait_for_timeout(500)
