@@ -66,8 +66,9 @@ def _heat(view: PlaneView, z: np.ndarray, lo: float, hi: float, scale, bar: str 
 def _points(split: Split, kind: str, show_test: bool) -> list[dict]:
     """Training points filled, test points as hollow diamonds; by class, or by target value.
 
-    WebGL scatter traces: hundreds of SVG markers, redrawn several times a second while the
-    network trains, cost the browser about twice as much.
+    SVG scatter traces. WebGL ones were tried: in headless Chromium (software WebGL) every
+    live update then spent about 100 ms creating a WebGL context, and the playground managed
+    half as many updates per second as with these few hundred SVG markers.
     """
     sets = [("train", split.X_train, split.y_train)]
     if show_test:
@@ -78,7 +79,7 @@ def _points(split: Split, kind: str, show_test: bool) -> list[dict]:
         symbol = "diamond-open" if test else "circle"
         if kind == "regression":
             traces.append({
-                "type": "scattergl", "x": _f32(X[:, 0]), "y": _f32(X[:, 1]), "mode": "markers",
+                "type": "scatter", "x": _f32(X[:, 0]), "y": _f32(X[:, 1]), "mode": "markers",
                 "name": f"{name} points (colour = target)",
                 "marker": {"size": 10 if test else 9, "symbol": symbol, "color": _f32(y),
                            "cmin": -1, "cmax": 1, "colorscale": REGRESSION_SCALE,
@@ -88,7 +89,7 @@ def _points(split: Split, kind: str, show_test: bool) -> list[dict]:
         for cls in np.unique(y).astype(int):
             pts, colour = X[y == cls], CLASS_COLORS[cls]
             traces.append({
-                "type": "scattergl", "x": _f32(pts[:, 0]), "y": _f32(pts[:, 1]), "mode": "markers",
+                "type": "scatter", "x": _f32(pts[:, 0]), "y": _f32(pts[:, 1]), "mode": "markers",
                 "name": f"{name} · class {cls}",
                 "marker": {"size": 10 if test else 9, "symbol": symbol, "color": colour,
                            "line": {"width": 2.5 if test else 1,

@@ -180,7 +180,7 @@ def test_boundary_heatmap_is_the_network_probability(trained):
     expected = predict_proba(run.params(), np.array([[heat["x"][j], heat["y"][i]]]))[0]
     assert z[i, j] == pytest.approx(expected, abs=0.5 / 255 + 1e-6)
     kinds = [t["type"] for t in d["data"]]
-    assert kinds == ["heatmap", "scattergl", "scattergl", "scattergl", "scattergl"]
+    assert kinds == ["heatmap", "scatter", "scatter", "scatter", "scatter"]
     n_points = sum(len(t["x"]) for t in d["data"][1:])
     assert n_points == len(split.X_train) + len(split.X_test)
     hidden = _valid(boundary_figure(view, split, 40, show_test=False, discretize=True))
@@ -197,7 +197,7 @@ def test_three_classes_get_one_colour_band_each():
     z = np.asarray(d["data"][0]["z"], dtype=float).ravel() / 255
     band = np.minimum((z * 3).astype(int), 2)
     np.testing.assert_array_equal(band, np.argmax(view.prediction, axis=1))
-    assert len([t for t in d["data"] if t["type"] == "scattergl"]) == 6  # 3 classes × train/test
+    assert len([t for t in d["data"] if t["type"] == "scatter"]) == 6  # 3 classes × train/test
     # each class's output node pictures that class's probability, grey (0) to its colour (1)
     grey, colours = np.array([0xF7, 0xF7, 0xF7]), [[0x00, 0x72, 0xB2], [0xD5, 0x5E, 0x00]]
     for c, colour in enumerate(colours):
