@@ -9,10 +9,12 @@ rerun in at most 100 ms of server time (measured by ``bench.server_time`` with t
 from __future__ import annotations
 
 import numpy as np
+import plotly.io as pio
 
 from bench.stats import row, time_ms
 from core import attribution as A
 from core.attribution import creatives, ctr_models
+from figures.attribution_path import path_figure
 
 PAGE = "pages/6_Attribution.py"
 SERVER_TARGET_MS = 100
@@ -34,7 +36,21 @@ def interactions() -> list[dict]:
         {"at_creative": "Strong call to action"},
         {"at_truth": False},
         {"at_truth": True},
+        {"at_captum": True},
+        {"at_captum": False},
     ]
+
+
+def payload_rows() -> list[dict]:
+    """The figures the page sends on opening, in KB (the spec JSON of every Plotly chart)."""
+    from tests.app.helpers import run_page
+
+    at = run_page(PAGE)
+    sizes = {el.proto.id.rsplit("-", 1)[-1]: len(el.proto.spec.encode()) / 1024
+             for el in at.get("plotly_chart")}
+    note = ", ".join(f"{k.removeprefix('attribution_')} {v:.1f}" for k, v in sizes.items())
+    return [{"what": "attribution: payload of the page (KB)", "median_ms": None, "p95_ms": None,
+             "target_ms": None, "kb": round(sum(sizes.values()), 1), "note": note}]
 
 
 def run(quick: bool) -> list[dict]:
@@ -69,6 +85,14 @@ def run(quick: bool) -> list[dict]:
     rows.append(row("attribution: convergence chart, 5 rules × 6 step counts", [
         time_ms(lambda: A.completeness_gaps(f, grad_f, image, base, (2, 4, 8, 16, 32, 64)))
         for _ in range(heavy)], None, "630 gradient rows; cached per creative and baseline"))
+    rows.append(row("attribution: walk along the path, 50 steps, 41 stops", [
+        time_ms(lambda: A.path_walk(f, grad_f, image, base, 50)) for _ in range(repeats)], None,
+        "the running sum at every stop and f along the path (cached per scenario)"))
+    walk = A.path_walk(f, grad_f, image, base, 50)
+    rows.append(row("attribution: walk figure, 41 frames, build + serialise", [
+        time_ms(lambda: pio.to_json(path_figure(walk).to_dict(), validate=False))
+        for _ in range(heavy)], None, "st.cache_resource per scenario on the page"))
+    rows += payload_rows()
     x = np.array([9.0, 25.0, 0.8, 0.7, 12.0])
     rows.append(row("attribution: tabular IG, 64-node Gauss–Legendre", [
         time_ms(lambda: A.integrated_gradients(

@@ -6,6 +6,11 @@ belongs to, when its name does not say), ``SERVER_TARGET_MS`` (the page's server
 target), ``interactions()`` (the scripted widget changes for the server-time figure) and
 ``BROWSER_SLIDER`` (the label of the slider to press in the browser figure). Failures are
 rows in the table, never a crash: the benchmark reports and does not fail.
+
+The modules in ``ON_DEMAND`` take too long for every run (the load test holds a class for
+20 minutes; the transfer test starts nginx): they run only when named exactly,
+``python -m bench --only load`` or ``--only transfer``, and then without the server and
+browser sections.
 """
 
 from __future__ import annotations
@@ -28,7 +33,12 @@ from bench import server_time
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
-INFRASTRUCTURE = {"runner", "server_time", "browser_time", "reference_app", "widgets", "stats"}
+INFRASTRUCTURE = {"runner", "server_time", "browser_time", "reference_app", "widgets", "stats",
+                  "learner", "load_mix", "classroom", "load_report", "drag_steps", "first_paint"}
+ON_DEMAND = {"load", "transfer"}
+# Section names ``--only`` accepts besides module and page names.
+SECTIONS = ("server", "browser", "paint")
+HOME = "app.py"
 # Server-time targets stated in the lesson issues, used when the lesson module gives none.
 PAGE_TARGETS_MS = {
     "1_Partial_derivatives": 50, "2_Gradient_descent": 50, "3_Backpropagation": 60,
@@ -44,10 +54,15 @@ def module_names() -> list[str]:
     )
 
 
-def discover() -> tuple[dict[str, ModuleType], list[dict]]:
-    """Importable modules that define ``run``; import failures come back as rows."""
+def discover(on_demand: tuple[str, ...] = ()) -> tuple[dict[str, ModuleType], list[dict]]:
+    """Importable modules that define ``run``; import failures come back as rows.
+
+    A module of ``ON_DEMAND`` is included only when ``on_demand`` names it.
+    """
     modules, problems = {}, []
     for name in module_names():
+        if name in ON_DEMAND and name not in on_demand:
+            continue
         try:
             module = importlib.import_module(f"bench.{name}")
         except Exception as exc:
@@ -96,25 +111,42 @@ def selected(name: str, only: list[str]) -> bool:
 
 
 def collect(quick: bool, only: list[str], browser: bool) -> list[dict]:
-    """Every row: lesson modules, then server time per page, then browser time per page."""
-    modules, rows = discover()
+    """Every row: lesson modules, server time per page, browser rows, first paint per page."""
+    asked = tuple(o for o in only if o in ON_DEMAND)
+    modules, rows = discover(on_demand=asked)
     for name, module in modules.items():
-        if selected(name, only):
+        if name in asked or (selected(name, only) and name not in ON_DEMAND):
             rows.extend(run_module(name, module, quick))
     pages = server_time.all_pages()
-    only = [o.lower() for o in only]
-    section_only = [o for o in only if o not in ("server", "browser")]
+    only = [o.lower() for o in only if o not in ON_DEMAND]
+    if asked and not only:
+        return rows
+    section_only = [o for o in only if o not in SECTIONS]
     if not only or "server" in only or section_only:
         chosen = pages if not section_only else [p for p in pages if selected(p, section_only)]
         rows.extend({"section": "server", **r} for r in server_time.measure(
             chosen, quick, lambda p: _page_script(p, modules)))
-    if browser and (not only or "browser" in only or section_only):
+    if browser:
+        rows.extend(browser_rows(quick, only, section_only, [HOME, *pages], modules))
+    return rows
+
+
+def browser_rows(quick: bool, only: list[str], section_only: list[str], pages: list[str],
+                 modules: dict[str, ModuleType]) -> list[dict]:
+    """Key→idle and drag steps per page ("browser"), then first chart and payload ("paint")."""
+    chosen = pages if not section_only else [p for p in pages if selected(p, section_only)
+                                             or (p == HOME and selected("home", section_only))]
+    rows = []
+    if not only or "browser" in only or section_only:
         from bench import browser_time
 
-        chosen = pages if not section_only else [p for p in pages if selected(p, section_only)]
         hints = {p: getattr(module_for_page(p, modules), "BROWSER_SLIDER", None) for p in chosen}
         rows.extend({"section": "browser", **r}
                     for r in browser_time.measure(chosen, quick, {k: v for k, v in hints.items() if v}))
+    if not only or "paint" in only or "browser" in only or section_only:
+        from bench import first_paint
+
+        rows.extend({"section": "paint", **r} for r in first_paint.measure(chosen, quick))
     return rows
 
 
@@ -123,6 +155,9 @@ def _page_script(page: str, modules: dict[str, ModuleType]) -> tuple[list[dict] 
     target = getattr(module, "SERVER_TARGET_MS", None) or PAGE_TARGETS_MS.get(Path(page).stem)
     script = module.interactions() if module is not None and hasattr(module, "interactions") else None
     return script, target
+
+
+NOTE_WIDTH = 150
 
 
 def _fmt(value: object, digits: int = 1) -> str:
@@ -139,8 +174,25 @@ def _fmt_target(value: object) -> str:
     return _fmt(float(value) if isinstance(value, int) else value, 0)
 
 
+def _median_cell(r: dict) -> str:
+    """The median in ms, or a row's own value with its unit (payload rows: KB)."""
+    if "value" in r and r.get("median_ms") is None:
+        return f"{_fmt(r['value'])} {r.get('unit', '')}".rstrip()
+    return _fmt(r.get("median_ms"), 2)
+
+
+def _target_cell(r: dict) -> str:
+    """A ratio target as ``≤1.3×`` (to the reference app), else the target in ms."""
+    if isinstance(r.get("target_ratio"), (int, float)):
+        return f"≤{r['target_ratio']:g}×"
+    return _fmt_target(r.get("target_ms"))
+
+
 def verdict(r: dict) -> str:
-    """"ok" / "SLOW" against the row's target (median), blank without one."""
+    """"ok" / "SLOW" against the row's target: its ratio target if any, else its median's."""
+    target, ratio = r.get("target_ratio"), r.get("ratio")
+    if isinstance(target, (int, float)) and isinstance(ratio, (int, float)) and ratio == ratio:
+        return "ok" if ratio <= target else "SLOW"
     target, median = r.get("target_ms"), r.get("median_ms")
     if not isinstance(target, (int, float)) or not isinstance(median, (int, float)) or median != median:
         return ""
@@ -149,11 +201,11 @@ def verdict(r: dict) -> str:
 
 def table(rows: list[dict]) -> str:
     """One plain-text table of every row."""
-    head = ("section", "what", "median ms", "p95 ms", "target ms", "", "ratio", "note")
+    head = ("section", "what", "median ms", "p95 ms", "target", "", "ratio", "note")
     body = [
-        (str(r.get("section", "")), str(r.get("what", "")), _fmt(r.get("median_ms"), 2),
-         _fmt(r.get("p95_ms"), 2), _fmt_target(r.get("target_ms")), verdict(r),
-         _fmt(r.get("ratio"), 2), str(r.get("note", ""))[:90])
+        (str(r.get("section", "")), str(r.get("what", "")), _median_cell(r),
+         _fmt(r.get("p95_ms"), 2), _target_cell(r), verdict(r),
+         _fmt(r.get("ratio"), 2), str(r.get("note", ""))[:NOTE_WIDTH])
         for r in rows
     ]
     widths = [max(len(line[i]) for line in (head, *body)) for i in range(len(head))]
@@ -192,8 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, a few seconds per module")
     parser.add_argument("--only", action="append", default=[], metavar="NAME",
-                        help="only modules / pages whose name contains NAME; 'server' or 'browser' "
-                        "for those sections alone (repeatable)")
+                        help="only modules / pages whose name contains NAME ('home' for the home "
+                        "page); 'server', 'browser' (key→idle, drag steps, first chart, payload) or "
+                        "'paint' (first chart and payload only) for those sections alone (repeatable)")
     parser.add_argument("--no-browser", action="store_true", help="skip the headless Chromium timings")
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON file")
     args = parser.parse_args(argv)

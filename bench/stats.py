@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Sequence
 
@@ -29,3 +30,8 @@ def row(what: str, samples_ms: Sequence[float], target_ms: float | None = None, 
     median, p95 = summarize(samples_ms)
     return {"what": what, "median_ms": median, "p95_ms": p95, "target_ms": target_ms,
             "note": note, "n": len(samples_ms), **extra}
+
+
+def progress(text: str) -> None:
+    """One line on stderr, so a long run shows where it is (the table goes to stdout)."""
+    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)

@@ -29,12 +29,14 @@ SIGN_WORD = {
     "negative": "lowers the predicted CTR",
     "absolute": "moves the predicted CTR (either way)",
 }
+PALETTE = ("blue", "orange", "green", "vermillion", "purple", "sky")
 METHOD_LABELS = {
     "riemann_left": "Riemann left",
     "riemann_right": "Riemann right",
     "riemann_middle": "Riemann middle",
     "riemann_trapezoid": "Trapezoid",
     "gausslegendre": "Gauss–Legendre",
+    "captum_trapezoid": "Trapezoid, Captum's weights",
 }
 
 
@@ -134,7 +136,7 @@ def convergence_figure(steps_grid: Sequence[int], gaps: Mapping[str, np.ndarray]
             x=list(steps_grid), y=y, mode="lines+markers", name=METHOD_LABELS.get(method, method),
             line={"width": LINE_WIDTH + (2 if method == chosen else 0),
                   "dash": "solid" if method == chosen or chosen is None else "dot",
-                  "color": [COLORS[c] for c in ("blue", "orange", "green", "vermillion", "purple")][i % 5]},
+                  "color": [COLORS[c] for c in PALETTE][i % len(PALETTE)]},
             marker={"size": MARKER_SIZE},
             hovertemplate="%{x} steps: |gap| %{y:.2e}<extra>%{fullData.name}</extra>",
         ))

@@ -156,3 +156,19 @@ def animate(
     if fig.layout.height:
         fig.update_layout(height=fig.layout.height + SCRUBBER_MARGIN)
     return fig
+
+
+def below_axis_title(fig: go.Figure, pixels: int = 30) -> go.Figure:
+    """Move an animated figure's scrubber ``pixels`` lower, clear of the x axis's title.
+
+    Without it the scrubber's current-value line can overlap an x-axis title (the title sits
+    about as far below the plot as the current value). The figure grows by the same amount.
+    """
+    for slider in fig.layout.sliders:
+        slider.pad.t = (slider.pad.t or 0) + pixels
+    for menu in fig.layout.updatemenus:
+        menu.pad.t = (menu.pad.t or 0) + pixels
+    fig.update_layout(margin={"b": (fig.layout.margin.b or 0) + pixels})
+    if fig.layout.height:
+        fig.update_layout(height=fig.layout.height + pixels)
+    return fig

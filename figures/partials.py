@@ -1,4 +1,7 @@
-"""Figures of the partial-derivatives lesson: 3-D surface with slices, slice view, contour map.
+"""Figures of the partial-derivatives lesson: the 3-D surface with its slices, and shared pieces.
+
+The motions (walks along the slices, the secant, the turning direction) are in
+:mod:`figures.partials_motion`.
 
 Colour code, shared by every chart of the lesson: x-direction things (slice y = y0, tangent of
 slope df/dx) in vermillion, y-direction things in sky blue, the gradient in green, the chosen
@@ -7,6 +10,8 @@ direction u in purple, the secant in orange.
 Speed: these charts are rebuilt on every slider move, so traces and layouts are written as plain
 dicts and assembled by :func:`fast_figure` without Plotly's per-property validation (about 1 ms
 instead of 10–25 ms per chart). The figure tests re-validate every figure with ``go.Figure``.
+Plotly validates animation frames whatever one asks, which is why the motions keep their
+frames small.
 """
 
 from __future__ import annotations
@@ -15,12 +20,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.calculus import Grid, PointAnalysis
-from figures.theme import COLORS, LINE_WIDTH, MARKER_SIZE, SEQUENTIAL, TEMPLATE
+from figures.theme import COLORS, SEQUENTIAL, TEMPLATE
 
 X_COLOR, Y_COLOR = COLORS["vermillion"], COLORS["sky"]
 GRAD_COLOR, DIR_COLOR, SECANT_COLOR = COLORS["green"], COLORS["purple"], COLORS["orange"]
 BLACK = COLORS["black"]
-CONTOUR_POINTS = 50
 SLICE_LIFT = 0.006
 
 
@@ -148,110 +152,5 @@ def surface_figure(
         "height": 660, "margin": {"l": 0, "r": 0, "t": 10, "b": 70}, "uirevision": revision,
         "legend": {"orientation": "h", "x": 0.0, "y": 0.0, "yanchor": "top", "font": {"size": 15}},
         "scene": _scene(labels, zr),
-    }  # fmt: skip
-    return fast_figure(data, layout)
-
-
-def _line(x, y, name: str, color: str, **extra) -> dict:
-    return {"type": "scatter", "x": x, "y": y, "mode": "lines", "name": name,
-            "line": {"color": color, **extra.pop("line", {})}, **extra}  # fmt: skip
-
-
-def _dot(x, y, name: str, color: str, size: int = MARKER_SIZE, **extra) -> dict:
-    marker = {"color": color, "size": size, **extra.pop("marker", {})}
-    return {"type": "scatter", "x": x, "y": y, "mode": "markers", "name": name,
-            "marker": marker, **extra}  # fmt: skip
-
-
-def slice_figure(
-    point: PointAnalysis, secant: tuple[float, float, float], h: float, label: str = "x"
-) -> go.Figure:
-    """The slice f(x, y0) with its tangent line and a secant of width h."""
-    xs, fs = point.slice_x
-    data = [_line(xs, fs, "f(x, y₀)", BLACK)]
-    slope, span = point.exact[0], 0.35 * float(xs[-1] - xs[0])
-    if np.isfinite(slope) and np.isfinite(point.f0):
-        tx = np.array([point.x0 - span, point.x0 + span])
-        data.append(_line(tx, point.f0 + slope * (tx - point.x0), f"tangent: slope {slope:.4g}",
-                          X_COLOR, line={"width": LINE_WIDTH + 1}))  # fmt: skip
-    x1, f1, s_slope = secant
-    if np.isfinite(s_slope) and np.isfinite(point.f0):
-        reach = max(abs(h), 0.25 * span)
-        sx = np.array([point.x0 - reach, point.x0 + h + np.sign(h) * reach])
-        data.append(_line(sx, point.f0 + s_slope * (sx - point.x0),
-                          f"secant, h = {h:.3g}: slope {s_slope:.4g}", SECANT_COLOR,
-                          line={"dash": "dash"}))  # fmt: skip
-        data.append(_dot([x1], [f1], "x₀ + h", SECANT_COLOR))
-    data.append(_dot([point.x0], [point.f0], "x₀", BLACK, MARKER_SIZE + 2))
-    layout = {
-        "title": title(f"Slice y = {point.y0:.2f}: the tangent's slope is ∂f/∂{label}"),
-        "height": 430, "legend": {"x": 0.01, "y": 0.99, "xanchor": "left"},
-        "xaxis": {"title": axis_title(label), "range": [float(xs[0]), float(xs[-1])]},
-        "yaxis": {"title": axis_title(f"f({label}, y₀)"), "range": list(finite_range(fs, 0.12))},
-    }  # fmt: skip
-    return fast_figure(data, layout)
-
-
-def _arrow(x0, y0, dx, dy, color, text) -> dict:
-    return {
-        "x": x0 + dx, "y": y0 + dy, "ax": x0, "ay": y0, "xref": "x", "yref": "y",
-        "axref": "x", "ayref": "y", "showarrow": True, "arrowhead": 3, "arrowsize": 1.4,
-        "arrowwidth": 4, "arrowcolor": color, "text": text,
-        "font": {"color": color, "size": 18}, "bgcolor": "rgba(255,255,255,0.75)",
-    }  # fmt: skip
-
-
-def contour_figure(grid: Grid, point: PointAnalysis, theta_deg: float) -> go.Figure:
-    """Contour map with the gradient arrow, the direction u and the contour line at the point."""
-    step = max(1, grid.x.size // CONTOUR_POINTS)  # a contour map needs fewer points
-    data = [{
-        "type": "contour", "x": grid.x[::step], "y": grid.y[::step],
-        "z": grid.z[::step, ::step].astype(np.float32), "colorscale": SEQUENTIAL,
-        "ncontours": 18, "opacity": 0.85, "contours": {"coloring": "fill", "showlines": True},
-        "line": {"width": 1}, "colorbar": {"title": {"text": "f"}, "thickness": 16}, "name": "f",
-        "hovertemplate": "x=%{x:.2f}<br>y=%{y:.2f}<br>f=%{z:.3g}<extra></extra>",
-    }]  # fmt: skip
-    annotations = []
-    span, g = float(grid.x[-1] - grid.x[0]), point.exact
-    norm = float(np.hypot(*g)) if np.all(np.isfinite(g)) else float("nan")
-    if norm > 0:
-        d = 0.28 * span * g / norm
-        cx = [point.x0 - 0.3 * d[1], point.x0 + 0.3 * d[1]]
-        cy = [point.y0 + 0.3 * d[0], point.y0 - 0.3 * d[0]]
-        data.append(_line(cx, cy, "contour direction (∇f·u = 0)", BLACK,
-                          line={"dash": "dot", "width": 3}))  # fmt: skip
-        annotations.append(_arrow(point.x0, point.y0, d[0], d[1], GRAD_COLOR, "∇f"))
-    u = np.array([np.cos(np.deg2rad(theta_deg)), np.sin(np.deg2rad(theta_deg))])
-    annotations.append(_arrow(point.x0, point.y0, *(0.2 * span * u), DIR_COLOR, "u"))
-    data.append(_dot([point.x0], [point.y0], "(x₀, y₀)", BLACK))
-    layout = {
-        "title": title("Contour map: ∇f points uphill, across the contour lines"),
-        "height": 580, "annotations": annotations, "showlegend": True,
-        "legend": {"orientation": "h", "y": -0.15},
-        "xaxis": {"title": axis_title("x"), "range": [float(grid.x[0]), float(grid.x[-1])]},
-        "yaxis": {"title": axis_title("y"), "range": [float(grid.y[0]), float(grid.y[-1])],
-                  "scaleanchor": "x"},
-    }  # fmt: skip
-    return fast_figure(data, layout)
-
-
-def directional_figure(angles: np.ndarray, values: np.ndarray, grad, theta_deg: float) -> go.Figure:
-    """Directional derivative ∇f·u against the direction angle, with the current angle marked."""
-    data = [_line(angles, values, "∇f·u(θ)", DIR_COLOR)]
-    if np.all(np.isfinite(grad)) and np.hypot(*grad) > 0:
-        best = float(np.rad2deg(np.arctan2(grad[1], grad[0])) % 360)
-        zeros = sorted(((best + 90) % 360, (best + 270) % 360))
-        data.append(_dot([best], [float(np.hypot(*grad))], "maximum = |∇f|, along ∇f",
-                         GRAD_COLOR, MARKER_SIZE + 4, marker={"symbol": "star"}))  # fmt: skip
-        data.append(_dot(zeros, [0.0, 0.0], "zero, along the contour", BLACK,
-                         marker={"symbol": "circle-open", "line": {"width": 3}}))  # fmt: skip
-    current = float(np.interp(theta_deg, angles, values))
-    data.append(_dot([theta_deg], [current], f"θ = {theta_deg:.0f}°", DIR_COLOR, MARKER_SIZE + 4))
-    layout = {
-        "title": title("Directional derivative ∇f·u for every direction"), "height": 470,
-        "xaxis": {"title": axis_title("direction angle θ (degrees)"), "range": [0, 360],
-                  "dtick": 45},
-        "yaxis": {"title": axis_title("∇f·u")}, "shapes": [hline(0.0, COLORS["grey"], width=1)],
-        "legend": {"orientation": "h", "y": -0.25},
     }  # fmt: skip
     return fast_figure(data, layout)

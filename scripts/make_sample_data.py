@@ -8,8 +8,13 @@ independently of that module so that the recovery test compares two implementati
 
 so each channel's elasticity at average carried-over spend is exactly TRUE_ELASTICITY[i].
 
+It also writes the messy-but-valid test files of tests/fixtures/real_csv/ (a "Total" row,
+notes under the data, title lines above the header, a European export with semicolons and
+decimal commas) and a copy of PyMC-Marketing's published example file, built from its column
+description (date_week, y, x1, x2, event_1, event_2, dayofyear, t).
+
 Usage: python scripts/make_sample_data.py
-(rewrites data/sample_weekly.csv, data/sample_truth.json and data/template.csv)
+(rewrites data/sample_weekly.csv, data/sample_truth.json, data/template.csv and the fixtures)
 """
 
 from __future__ import annotations
@@ -112,12 +117,68 @@ def truth_json() -> str:
                        "promo_effect": PROMO_EFFECT, "noise_sd": NOISE_SD}, indent=2) + "\n"
 
 
+def _euro(value: float) -> str:
+    """1234567.5 -> '1.234.567,50' (German/French spreadsheet style)."""
+    return f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def messy_files() -> dict[str, str]:
+    """Valid files the way spreadsheets export them, each built from the sample data."""
+    columns = generate()
+    names = list(columns)
+    clean = to_csv(columns)
+    totals = ",".join(f"{columns[n].sum():.0f}" for n in names)
+    europe = ["date;" + ";".join(names)]
+    for i in range(WEEKS):
+        day = START + dt.timedelta(weeks=i)
+        europe.append(";".join([day.strftime("%d.%m.%Y"),
+                                *(_euro(columns[n][i]) for n in names)]))
+    return {
+        "total_row.csv": clean + f"Total,{totals}\n",
+        "blank_date_summary.csv": clean + f",{totals}\n,,,,,,,,\n",
+        "notes_footer.csv": clean + "\nNotes: spend in USD, conversions from the CRM\n"
+                                    "Source: agency export 2026-01-05\n",
+        "title_lines.csv": "Weekly media report - sample client\n"
+                           "Period: 2023-01-02 to 2025-12-22,,,,,,,,\n\n" + clean,
+        "european.csv": "Mediaplan Wochenbericht;;;;;;;;\n" + "\n".join(europe)
+                        + f"\nSumme;{';'.join(_euro(columns[n].sum()) for n in names)}\n",
+        "pymc_example.csv": pymc_example(),
+    }
+
+
+def pymc_example(weeks: int = 179, seed: int = 42) -> str:
+    """A file shaped like PyMC-Marketing's example: spend scaled to 0-1, events, day of year."""
+    rng = np.random.default_rng(seed)
+    start = dt.date(2018, 4, 2)
+    days = [start + dt.timedelta(weeks=i) for i in range(weeks)]
+    x1 = np.where(rng.random(weeks) > 0.3, rng.uniform(0.05, 1.0, weeks), 0.0)
+    x2 = np.where(rng.random(weeks) > 0.6, rng.uniform(0.3, 1.0, weeks), 0.0)
+    event_1 = np.array([d == dt.date(2019, 5, 6) for d in days], dtype=int)
+    event_2 = np.array([d == dt.date(2020, 9, 14) for d in days], dtype=int)
+    doy = np.array([d.timetuple().tm_yday for d in days])
+    t = np.arange(weeks)
+    stock1, stock2 = adstock(x1, 0.4), adstock(x2, 0.2)
+    log_y = (np.log(5000) + 0.002 * t + 0.1 * np.sin(2 * np.pi * doy / 365.25)
+             + 0.12 * np.log(stock1 + 0.1 * stock1.mean()) + 0.06 * np.log(stock2 + 0.1 *
+             stock2.mean()) + 0.15 * event_1 - 0.1 * event_2 + 0.03 * rng.standard_normal(weeks))
+    lines = ["date_week,y,x1,x2,event_1,event_2,dayofyear,t"]
+    for i in range(weeks):
+        lines.append(f"{days[i].isoformat()},{np.exp(log_y[i]):.6f},{x1[i]:.6f},{x2[i]:.6f},"
+                     f"{event_1[i]},{event_2[i]},{doy[i]},{t[i]}")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
+    fixtures = ROOT / "tests" / "fixtures" / "real_csv"
+    fixtures.mkdir(parents=True, exist_ok=True)
+    for name, text in messy_files().items():
+        (fixtures / name).write_text(text, encoding="utf-8")
     (ROOT / "data").mkdir(exist_ok=True)
     (ROOT / "data" / "sample_weekly.csv").write_text(to_csv(generate()), encoding="utf-8")
     (ROOT / "data" / "template.csv").write_text(TEMPLATE, encoding="utf-8")
     (ROOT / "data" / "sample_truth.json").write_text(truth_json(), encoding="utf-8")
-    print("wrote data/sample_weekly.csv, data/sample_truth.json and data/template.csv")
+    print("wrote data/sample_weekly.csv, data/sample_truth.json, data/template.csv and "
+          "tests/fixtures/real_csv/")
 
 
 if __name__ == "__main__":

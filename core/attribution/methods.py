@@ -7,8 +7,11 @@ Every method here is model-agnostic. A model is given as two *batched* callables
 
 Batching matters: Integrated Gradients with 50 steps is one call with 50 inputs, not 50 calls.
 
-The Integrated Gradients quadrature rules carry the names Captum uses
-(``captum.attr.IntegratedGradients(method=...)``) so that learners recognise them.
+The Integrated Gradients quadrature rules (:mod:`core.attribution.path`) carry the names Captum
+uses (``captum.attr.IntegratedGradients(method=...)``) so that learners recognise them. Four of
+them also have Captum's weights; the trapezoid rule is the textbook one by default, whose weights
+sum to 1, while Captum's sum to (steps − 1)/steps. ``convention="captum"`` reproduces Captum's
+(see :func:`core.attribution.path.path_rule`).
 """
 
 from __future__ import annotations
@@ -18,22 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.attribution.path import IG_METHODS, path_gradients, path_rule
 from core.attribution.smoothgrad import noisy_copies, smoothgrad
 
 __all__ = [
-    "IG_METHODS", "METHODS", "IGResult", "attribute", "completeness_gaps", "gradient_saliency",
-    "gradient_x_input", "integrated_gradients", "path_rule", "smooth_integrated_gradients",
+    "METHODS", "IGResult", "attribute", "completeness_gaps", "gradient_saliency",
+    "gradient_x_input", "integrated_gradients", "smooth_integrated_gradients",
 ]
 
 Batched = Callable[[np.ndarray], np.ndarray]
-
-IG_METHODS = (
-    "riemann_left",
-    "riemann_right",
-    "riemann_middle",
-    "riemann_trapezoid",
-    "gausslegendre",
-)
 
 
 @dataclass(frozen=True)
@@ -54,6 +50,8 @@ class IGResult:
         Quadrature rule used.
     steps : int
         Number of gradient evaluations along the path.
+    convention : str
+        ``"textbook"`` or ``"captum"`` weights (see :func:`core.attribution.path.path_rule`).
     """
 
     attributions: np.ndarray
@@ -62,6 +60,7 @@ class IGResult:
     f_baseline: float
     method: str
     steps: int
+    convention: str = "textbook"
 
 
 def _one(grad_f: Batched, x: np.ndarray) -> np.ndarray:
@@ -112,58 +111,10 @@ def gradient_x_input(grad_f: Batched, x: np.ndarray) -> np.ndarray:
     return x * _one(grad_f, x)
 
 
-def path_rule(method: str = "riemann_trapezoid", steps: int = 50) -> tuple[np.ndarray, np.ndarray]:
-    r"""Nodes ``α_k`` in [0, 1] and weights ``w_k`` of an Integrated Gradients quadrature rule.
-
-    The integral :math:`\int_0^1 g(\alpha)\,d\alpha` is approximated by :math:`\sum_k w_k g(\alpha_k)`:
-
-    - ``riemann_left``: :math:`\alpha_k = k/m`, :math:`k = 0..m-1`, :math:`w_k = 1/m`;
-    - ``riemann_right``: :math:`\alpha_k = k/m`, :math:`k = 1..m`, :math:`w_k = 1/m`;
-    - ``riemann_middle``: :math:`\alpha_k = (k + \tfrac12)/m`, :math:`w_k = 1/m`;
-    - ``riemann_trapezoid``: :math:`\alpha_k = k/(m-1)`, :math:`w_k = 1/(m-1)`, halved at both ends;
-    - ``gausslegendre``: Gauss–Legendre nodes and weights mapped from [−1, 1] to [0, 1].
-
-    Parameters
-    ----------
-    method : str, default "riemann_trapezoid"
-        One of :data:`IG_METHODS`.
-    steps : int, default 50
-        Number of nodes ``m`` (gradient evaluations). The trapezoid rule needs at least 2.
-
-    Returns
-    -------
-    alphas, weights : numpy.ndarray
-        Both of shape ``(steps,)``; the weights sum to 1.
-
-    Raises
-    ------
-    ValueError
-        For an unknown method or too few steps.
-    """
-    m = int(steps)
-    if method not in IG_METHODS:
-        raise ValueError(f"Unknown Integrated Gradients method {method!r}; use one of {IG_METHODS}.")
-    if m < (2 if method == "riemann_trapezoid" else 1):
-        raise ValueError(f"{method} needs at least {2 if method == 'riemann_trapezoid' else 1} steps.")
-    if method == "gausslegendre":
-        nodes, weights = np.polynomial.legendre.leggauss(m)
-        return (nodes + 1.0) / 2.0, weights / 2.0
-    if method == "riemann_trapezoid":
-        weights = np.full(m, 1.0 / (m - 1))
-        weights[[0, -1]] *= 0.5
-        return np.linspace(0.0, 1.0, m), weights
-    offset = {"riemann_left": 0.0, "riemann_right": 1.0, "riemann_middle": 0.5}[method]
-    return (np.arange(m) + offset) / m, np.full(m, 1.0 / m)
-
-
-def _path_gradient(grad_f, x, baseline, method, steps):
+def _path_gradient(grad_f, x, baseline, method, steps, convention):
     """Weighted average gradient along the straight path from baseline to x."""
-    alphas, weights = path_rule(method, steps)
-    diff = x - baseline
-    shape = (-1,) + (1,) * x.ndim
-    points = baseline[None] + alphas.reshape(shape) * diff[None]
-    grads = np.asarray(grad_f(points), dtype=float)
-    return np.tensordot(weights, grads, axes=1)
+    alphas, weights = path_rule(method, steps, convention)
+    return np.tensordot(weights, path_gradients(grad_f, x, baseline, alphas), axes=1)
 
 
 def integrated_gradients(
@@ -173,6 +124,7 @@ def integrated_gradients(
     baseline: np.ndarray,
     steps: int = 50,
     method: str = "riemann_trapezoid",
+    convention: str = "textbook",
 ) -> IGResult:
     r"""Integrated Gradients (Sundararajan et al. 2017) along the straight path from a baseline.
 
@@ -197,7 +149,10 @@ def integrated_gradients(
     steps : int, default 50
         Gradient evaluations along the path.
     method : str, default "riemann_trapezoid"
-        Quadrature rule, see :func:`path_rule`.
+        Quadrature rule, see :func:`core.attribution.path.path_rule`.
+    convention : str, default "textbook"
+        ``"captum"`` uses Captum's trapezoid weights, which sum to (steps − 1)/steps, to
+        reproduce Captum's numbers; the other rules are the same in both conventions.
 
     Returns
     -------
@@ -206,10 +161,12 @@ def integrated_gradients(
     """
     x = np.asarray(x, dtype=float)
     baseline = np.broadcast_to(np.asarray(baseline, dtype=float), x.shape)
-    attributions = (x - baseline) * _path_gradient(grad_f, x, baseline, method, steps)
+    gradient = _path_gradient(grad_f, x, baseline, method, steps, convention)
+    attributions = (x - baseline) * gradient
     f_ends = np.asarray(f(np.stack([x, baseline])), dtype=float)
     gap = float(attributions.sum() - (f_ends[0] - f_ends[1]))
-    return IGResult(attributions, gap, float(f_ends[0]), float(f_ends[1]), method, int(steps))
+    return IGResult(attributions, gap, float(f_ends[0]), float(f_ends[1]), method, int(steps),
+                    convention)
 
 
 def completeness_gaps(
@@ -219,6 +176,7 @@ def completeness_gaps(
     baseline: np.ndarray,
     steps_grid: tuple[int, ...] = (2, 4, 8, 16, 32, 64),
     methods: tuple[str, ...] = IG_METHODS,
+    convention: str = "textbook",
 ) -> dict[str, np.ndarray]:
     """Completeness gap of Integrated Gradients for several methods and step counts.
 
@@ -232,6 +190,8 @@ def completeness_gaps(
         Step counts to try.
     methods : tuple of str, default IG_METHODS
         Quadrature rules to compare.
+    convention : str, default "textbook"
+        Weights of the rules, see :func:`core.attribution.path.path_rule`.
 
     Returns
     -------
@@ -239,7 +199,8 @@ def completeness_gaps(
         For each method, the gap at each step count, shape ``(len(steps_grid),)``.
     """
     return {
-        m: np.array([integrated_gradients(f, grad_f, x, baseline, s, m).gap for s in steps_grid])
+        m: np.array([integrated_gradients(f, grad_f, x, baseline, s, m, convention).gap
+                     for s in steps_grid])
         for m in methods
     }
 
@@ -254,6 +215,7 @@ def smooth_integrated_gradients(
     samples: int = 50,
     seed: int = 0,
     value_range: tuple[float, float] | None = None,
+    convention: str = "textbook",
 ) -> np.ndarray:
     r"""SmoothGrad applied to Integrated Gradients: IG averaged over noisy copies of the input.
 
@@ -271,7 +233,7 @@ def smooth_integrated_gradients(
     steps : int, default 50
         Gradient evaluations per path.
     method : str, default "riemann_trapezoid"
-        Quadrature rule, see :func:`path_rule`.
+        Quadrature rule, see :func:`core.attribution.path.path_rule`.
     sigma : float, default 0.15
         Noise level as a fraction of the input range.
     samples : int, default 50
@@ -280,6 +242,8 @@ def smooth_integrated_gradients(
         Seed of the noise.
     value_range : tuple of float or None, default None
         Input domain used for the range; ``None`` uses this input's own range.
+    convention : str, default "textbook"
+        Weights of the rule, see :func:`core.attribution.path.path_rule`.
 
     Returns
     -------
@@ -290,7 +254,8 @@ def smooth_integrated_gradients(
     baseline = np.broadcast_to(np.asarray(baseline, dtype=float), x.shape)
     total = np.zeros_like(x)
     for noisy in noisy_copies(x, sigma, samples, seed, value_range):
-        total += (noisy - baseline) * _path_gradient(grad_f, noisy, baseline, method, steps)
+        total += (noisy - baseline) * _path_gradient(grad_f, noisy, baseline, method, steps,
+                                                           convention)
     return total / samples
 
 
@@ -309,6 +274,7 @@ def attribute(
     samples: int = 50,
     seed: int = 0,
     value_range: tuple[float, float] | None = None,
+    convention: str = "textbook",
 ) -> np.ndarray:
     """Attributions of one input by any method of this module, by name.
 
@@ -333,6 +299,8 @@ def attribute(
         SmoothGrad seed.
     value_range : tuple of float or None, default None
         Input domain for the SmoothGrad range.
+    convention : str, default "textbook"
+        Integrated Gradients weights, see :func:`core.attribution.path.path_rule`.
 
     Returns
     -------
@@ -345,12 +313,12 @@ def attribute(
         For an unknown method.
     """
     if method == "integrated_gradients":
-        return integrated_gradients(f, grad_f, x, baseline, steps, rule).attributions
+        return integrated_gradients(f, grad_f, x, baseline, steps, rule, convention).attributions
     if method == "smoothgrad":
         return smoothgrad(grad_f, x, sigma, samples, seed, value_range)
     if method == "smooth_ig":
         return smooth_integrated_gradients(grad_f, x, baseline, steps, rule, sigma, samples, seed,
-                                           value_range)
+                                           value_range, convention)
     if method == "saliency":
         return gradient_saliency(grad_f, x)
     if method == "gradient_x_input":

@@ -4,6 +4,8 @@
   complex step) and the scan of their error against the step size ``h``.
 - :mod:`~core.calculus.explorer`: what the partial-derivatives lesson computes for a formula at
   a point: surface grid, slices, tangents, secant, directional profile.
+- :mod:`~core.calculus.walks`: the lesson's motions, computed once per scenario: a point walking
+  along a slice with its tangent, secants shrinking to the tangent, the direction u turning.
 - :mod:`~core.calculus.presets`: the lesson's preset functions and the sales forecast, with
   hand-written derivatives.
 """
@@ -26,13 +28,23 @@ from core.calculus.explorer import (
     scan_point,
     secant,
     surface_grid,
-    tangent_segments,
 )
 from core.calculus.presets import DEFAULT_PRESET, PRESETS, SALES, Preset, SalesModel
+from core.calculus.walks import (
+    DirectionTurn,
+    SecantFamily,
+    SliceWalk,
+    direction_turn,
+    secant_family,
+    slice_curve,
+    slice_walk,
+    tangent_segments,
+)
 
 __all__ = [
-    "DEFAULT_PRESET", "METHODS", "PRESETS", "SALES", "ErrorScan", "Grid", "PointAnalysis",
-    "Preset", "SalesModel", "analyse_point", "default_step", "directional_derivative",
-    "directional_profile", "error_scan", "gradient", "partial", "point_function", "scan_point",
-    "secant", "surface_grid", "tangent_segments",
+    "DEFAULT_PRESET", "METHODS", "PRESETS", "SALES", "DirectionTurn", "ErrorScan", "Grid",
+    "PointAnalysis", "Preset", "SalesModel", "SecantFamily", "SliceWalk", "analyse_point",
+    "default_step", "direction_turn", "directional_derivative", "directional_profile",
+    "error_scan", "gradient", "partial", "point_function", "scan_point", "secant",
+    "secant_family", "slice_curve", "slice_walk", "surface_grid", "tangent_segments",
 ]

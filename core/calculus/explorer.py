@@ -13,7 +13,8 @@ from typing import Protocol
 
 import numpy as np
 
-from core.calculus import ErrorScan, error_scan, partial
+from core.calculus.derivatives import ErrorScan, error_scan, partial
+from core.calculus.walks import direction_turn, secant_family, slice_curve
 
 
 class Formula(Protocol):
@@ -158,20 +159,17 @@ def analyse_point(
             estimates[method] = np.array([partial(f, p, i, method=method) for i in (0, 1)])
         if not np.isfinite(f0):  # e.g. Im log(-1 + ih)/h = pi/h is not a derivative
             estimates[method][:] = np.nan
-    xs, ys = np.linspace(*x_range, n), np.linspace(*y_range, n)
     return PointAnalysis(
         float(x0), float(y0), f0, exact, estimates,
-        (xs, formula.evaluate(x=xs, y=y0)), (ys, formula.evaluate(x=x0, y=ys)),
+        slice_curve(formula, "x", y0, x_range, n), slice_curve(formula, "y", x0, y_range, n),
     )  # fmt: skip
 
 
 def secant(formula: Formula, x0: float, y0: float, h: float) -> tuple[float, float, float]:
     r"""The secant of width ``h`` along ``x`` through :math:`(x_0, f(x_0, y_0))`.
 
-    .. math::
-
-        \text{slope} = \frac{f(x_0 + h, y_0) - f(x_0, y_0)}{h}
-        \xrightarrow[h \to 0]{} \frac{\partial f}{\partial x}(x_0, y_0)
+    One width of :func:`core.calculus.walks.secant_family`, whose slope tends to
+    :math:`\partial f / \partial x` as ``h`` shrinks.
 
     Parameters
     ----------
@@ -187,18 +185,14 @@ def secant(formula: Formula, x0: float, y0: float, h: float) -> tuple[float, flo
     tuple of float
         ``(x0 + h, f(x0 + h, y0), slope)``.
     """
-    f0 = float(formula.evaluate(x=x0, y=y0))
-    f1 = float(formula.evaluate(x=x0 + h, y=y0))
-    return x0 + h, f1, (f1 - f0) / h
+    family = secant_family(formula, x0, y0, h)
+    return x0 + h, float(family.f1[0]), float(family.slopes[0])
 
 
 def directional_profile(grad, n: int = 361) -> tuple[np.ndarray, np.ndarray]:
-    r"""Directional derivative :math:`D_u f = \nabla f \cdot u` for every direction angle.
+    r"""Directional derivative :math:`D_u f = \nabla f \cdot u` for ``n`` angles from 0 to 360°.
 
-    .. math::
-
-        D_{u(\theta)} f = \partial_x f \cos\theta + \partial_y f \sin\theta
-        = \|\nabla f\| \cos(\theta - \theta_{\nabla f})
+    :func:`core.calculus.walks.direction_turn` on an even grid of angles.
 
     Parameters
     ----------
@@ -213,8 +207,7 @@ def directional_profile(grad, n: int = 361) -> tuple[np.ndarray, np.ndarray]:
         ``(angles_deg, values)``.
     """
     angles = np.linspace(0.0, 360.0, n)
-    rad = np.deg2rad(angles)
-    return angles, grad[0] * np.cos(rad) + grad[1] * np.sin(rad)
+    return angles, direction_turn(grad, angles).values
 
 
 def scan_point(formula: Formula, x0: float, y0: float, exact: float, i: int = 0) -> ErrorScan:
@@ -243,32 +236,3 @@ def scan_point(formula: Formula, x0: float, y0: float, exact: float, i: int = 0)
 
     methods = ("forward", "central", "complex")
     return error_scan(f, [x0, y0], i, exact, methods=methods, vectorized=True)
-
-
-def tangent_segments(
-    x0: np.ndarray, y0: np.ndarray, slope: np.ndarray, half_width: float,
-    x_range: tuple[float, float] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    r"""End points of the tangent lines at many points at once.
-
-    .. math:: y = y_0 + f'(x_0)\,(x - x_0), \qquad x \in [x_0 - w,\ x_0 + w]
-
-    Parameters
-    ----------
-    x0, y0, slope : numpy.ndarray
-        Points of tangency and the derivative there, shape ``(n,)``.
-    half_width : float
-        Half the length :math:`w` of each segment along x.
-    x_range : tuple of float, optional
-        Clip the segments to this x interval (e.g. the chart's window).
-
-    Returns
-    -------
-    xs, ys : numpy.ndarray
-        Shape ``(n, 2)``: the two end points of each segment.
-    """
-    x0, y0, slope = (np.asarray(v, dtype=float) for v in (x0, y0, slope))
-    xs = np.stack([x0 - half_width, x0 + half_width], axis=-1)
-    if x_range is not None:
-        xs = np.clip(xs, *x_range)
-    return xs, y0[..., None] + slope[..., None] * (xs - x0[..., None])

@@ -8,9 +8,12 @@ with respect to that channel's spend, all other spends held fixed:
 A budget is allocated optimally when these partial derivatives are equal across the
 channels that are not held at a minimum or maximum spend.
 
-- :mod:`~core.mmm.curves`: power, Hill and exponential response curves, and
-  :class:`CurveBank`, which evaluates many channels at once.
-- :mod:`~core.mmm.optimize`: the exact budget optimum for concave curves (KKT).
+- :mod:`~core.mmm.curves`: power, Hill and exponential response curves, each family's
+  formulas written once and vectorised.
+- :mod:`~core.mmm.bank`: :class:`CurveBank`, which evaluates many channels (and many
+  levels) at once, one NumPy call per family.
+- :mod:`~core.mmm.optimize`: :func:`optimize_budget`, the budget optimum and its bounds.
+- :mod:`~core.mmm.kkt`: the KKT conditions and the one solver for concave curves.
 - :mod:`~core.mmm.global_search`: the global optimum with S-shaped curves.
 - :mod:`~core.mmm.plan`: a quarter's greedy plan and the budget at a target return.
 - :mod:`~core.mmm.channels`: the lesson's editable channel table, validated.

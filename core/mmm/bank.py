@@ -1,12 +1,89 @@
-"""Evaluate many response curves at once: one NumPy call per curve family."""
+"""Evaluate many response curves at once: one NumPy call per curve family.
+
+The bank groups the channels by family, stacks each family's coefficients into arrays and
+calls the family's public formulas (:meth:`~core.mmm.curves.ResponseCurve.marginal_of` and
+its siblings) once per family. The last axis of every input and output runs over the
+channels, so a ``(levels, channels)`` array evaluates a whole grid of levels in the same
+calls as a single vector.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
 import numpy as np
 
-from core.mmm.curves import ResponseCurve
+from core.mmm.curves import Coefficients, ResponseCurve
 
-__all__ = ["CurveBank"]
+__all__ = ["CurveBank", "FamilyGroup"]
+
+Formula = Callable[[Coefficients, np.ndarray], np.ndarray]
+_QUIET = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}
+
+
+def _response(family: type[ResponseCurve]) -> Formula:
+    return family.response_of
+
+
+def _marginal(family: type[ResponseCurve]) -> Formula:
+    return family.marginal_of
+
+
+def _curvature(family: type[ResponseCurve]) -> Formula:
+    return family.curvature_of
+
+
+def _slopes(family: type[ResponseCurve]) -> Callable:
+    return family.slopes_of
+
+
+def _inverse(family: type[ResponseCurve]) -> Formula:
+    return family.inverse_marginal_of
+
+
+def _join(parts: list, unorder: np.ndarray | None):
+    """Join per-family results (arrays, or tuples of arrays) along the channel axis."""
+    if isinstance(parts[0], tuple):
+        return tuple(_join([p[k] for p in parts], unorder) for k in range(len(parts[0])))
+    joined = np.concatenate(parts, axis=-1)
+    return joined if unorder is None else joined[..., unorder]
+
+
+class FamilyGroup(NamedTuple):
+    """The channels of one curve family in a bank.
+
+    Attributes
+    ----------
+    family : type of ResponseCurve
+        The family whose formulas evaluate these channels.
+    index : numpy.ndarray
+        Their positions among the bank's channels.
+    span : slice
+        Where they stand once the channels are ordered by family (see
+        :attr:`CurveBank.order`).
+    coefficients : tuple of numpy.ndarray
+        One array per coefficient, one entry per channel of the group.
+    """
+
+    family: type[ResponseCurve]
+    index: np.ndarray
+    span: slice
+    coefficients: tuple[np.ndarray, ...]
+
+
+def _groups(curves: Sequence[ResponseCurve]) -> tuple[FamilyGroup, ...]:
+    members: dict[type[ResponseCurve], list[int]] = {}
+    for i, c in enumerate(curves):
+        members.setdefault(type(c), []).append(i)
+    groups, start = [], 0
+    for family, idx in members.items():
+        table = np.array([curves[i].coefficients() for i in idx], dtype=float)
+        span = slice(start, start + len(idx))
+        groups.append(FamilyGroup(family, np.array(idx), span, tuple(table.T)))
+        start = span.stop
+    return tuple(groups)
 
 
 class CurveBank:
@@ -16,6 +93,27 @@ class CurveBank:
     ----------
     curves : sequence of ResponseCurve
         One curve per channel.
+
+    Attributes
+    ----------
+    curves : tuple of ResponseCurve
+        The curves, in channel order.
+    n : int
+        Number of channels.
+    groups : tuple of FamilyGroup
+        The channels of each family, with their stacked coefficients.
+    concave : bool
+        Whether every curve is concave.
+    order : numpy.ndarray or None
+        The channels ordered by family, so that each family's channels are one slice
+        (None when they already are): inputs are gathered once, each family reads its
+        slice, and the joined results are put back in channel order once.
+
+    Notes
+    -----
+    Every evaluation takes ``quiet`` (default True): it runs under :func:`numpy.errstate`
+    so that the infinities of a zero spend raise no warning. Callers already inside an
+    ``errstate`` of their own (the optimiser) pass False and save its cost.
     """
 
     def __init__(self, curves: object) -> None:
@@ -27,63 +125,63 @@ class CurveBank:
                 raise ValueError(f"not a response curve: {c!r}")
         self.curves = curves
         self.n = len(curves)
-        families: dict[type, list[int]] = {}
-        for i, c in enumerate(curves):
-            families.setdefault(type(c), []).append(i)
-        self._groups = []
-        for cls, idx in families.items():
-            columns = zip(*(curves[i].params() for i in idx), strict=True)
-            params = tuple(np.array(col, dtype=float) for col in columns)
-            whole = len(idx) == self.n
-            self._groups.append((cls, None if whole else np.array(idx), params))
+        self.groups = _groups(curves)
+        order = [i for g in self.groups for i in g.index.tolist()]
+        ordered = order == sorted(order)
+        self.order = None if ordered else np.array(order)
+        self._unorder = None if ordered else np.argsort(self.order)
         self.concave = all(c.concave for c in curves)
-        self.inflection = np.array([c.inflection for c in curves])
 
-    def _apply(self, name: str, x: np.ndarray) -> np.ndarray:
-        if not (isinstance(x, np.ndarray) and x.shape == (self.n,)):
-            x = np.broadcast_to(np.asarray(x, dtype=float), (self.n,))
-        if len(self._groups) == 1 and self._groups[0][1] is None:
-            cls, _, params = self._groups[0]
-            return np.asarray(getattr(cls, name)(params, x), dtype=float)
-        out = np.empty(self.n)
-        for cls, idx, params in self._groups:
-            out[idx] = getattr(cls, name)(params, x if idx is None else x[idx])
-        return out
+    @functools.cached_property
+    def inflection(self) -> np.ndarray:
+        """Each channel's inflection spend (0 for concave curves)."""
+        return np.array([c.inflection for c in self.curves])
 
-    def response(self, s: np.ndarray) -> np.ndarray:
-        """Return each channel's response at its spend ``s[i]``."""
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return self._apply("_r", s)
+    def _each(self, formula: Callable[[type[ResponseCurve]], Callable], x: np.ndarray):
+        """Apply one formula of every family to its channels (last axis of ``x``).
 
-    def marginal(self, s: np.ndarray) -> np.ndarray:
-        """Return each channel's marginal return at ``s[i]``."""
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return self._apply("_m", s)
-
-    def curvature(self, s: np.ndarray) -> np.ndarray:
-        """Return each channel's second derivative at ``s[i]``."""
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return self._apply("_c", s)
-
-    def inverse_marginal(self, level: float | np.ndarray) -> np.ndarray:
-        """Return each channel's spend where its marginal return equals ``level``.
-
-        NaN-free: 0 where the level exceeds every marginal return of the channel.
+        An ``x`` whose last axis has length 1 (or a scalar) applies to every channel: each
+        family's coefficients broadcast against it.
         """
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return self._apply("_inv", level)
+        if len(self.groups) == 1:
+            group = self.groups[0]
+            return formula(group.family)(group.coefficients, x)
+        if x.shape[-1:] != (self.n,):
+            parts = [formula(g.family)(g.coefficients, x) for g in self.groups]
+            return _join(parts, self._unorder)
+        if self.order is not None:
+            x = x[..., self.order]
+        parts = [formula(g.family)(g.coefficients, x[..., g.span]) for g in self.groups]
+        return _join(parts, self._unorder)
 
-    def inverse_from(self, level: np.ndarray, guess: np.ndarray) -> np.ndarray:
-        """Like :meth:`raw` ``("_inv", level)`` but warm-started at spends ``guess``."""
-        out = np.empty(self.n)
-        for cls, idx, params in self._groups:
-            sel = slice(None) if idx is None else idx
-            out[sel] = cls._inv(params, level[sel], guess[sel])
-        return out
+    def _run(self, formula, x: object, quiet: bool):
+        x = np.asarray(x, dtype=float)
+        if not quiet:
+            return self._each(formula, x)
+        with np.errstate(**_QUIET):
+            return self._each(formula, x)
 
-    def raw(self, name: str, x: np.ndarray) -> np.ndarray:
-        """Evaluate ``_r``, ``_m``, ``_c`` or ``_inv`` without an error-state context.
+    def response(self, s: object, *, quiet: bool = True) -> np.ndarray:
+        """Return each channel's response at its spend ``s[..., i]``."""
+        return self._run(_response, s, quiet)
 
-        For inner loops that already run under :func:`numpy.errstate`.
+    def marginal(self, s: object, *, quiet: bool = True) -> np.ndarray:
+        """Return each channel's marginal return at ``s[..., i]``."""
+        return self._run(_marginal, s, quiet)
+
+    def curvature(self, s: object, *, quiet: bool = True) -> np.ndarray:
+        """Return each channel's second derivative at ``s[..., i]``."""
+        return self._run(_curvature, s, quiet)
+
+    def slopes(self, s: object, *, quiet: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Return each channel's marginal return and curvature at ``s[..., i]``, together."""
+        return self._run(_slopes, s, quiet)
+
+    def inverse_marginal(self, level: object, *, quiet: bool = True) -> np.ndarray:
+        """Return each channel's spend where its marginal return equals ``level[..., i]``.
+
+        A scalar level, or an array whose last axis has length 1, applies to every channel.
+        0 (or the inflection point) where the level exceeds every marginal return on the
+        diminishing branch, ``inf`` where the marginal return never falls to it.
         """
-        return self._apply(name, x)
+        return self._run(_inverse, level, quiet)

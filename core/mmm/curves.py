@@ -1,29 +1,32 @@
-"""Media response curves: conversions as a function of one channel's spend.
+r"""Media response curves: conversions as a function of one channel's spend.
 
-Every curve has ``response(s)``, its analytic derivative ``marginal(s)`` (the partial
-derivative of total conversions with respect to that channel's spend), the second
-derivative ``curvature(s)`` and ``inverse_marginal(level)`` (the spend at which the
-marginal return equals ``level`` on the diminishing-returns branch). All are vectorised.
-
-The formulas are written once as static functions of parameter arrays so that
-:class:`core.mmm.bank.CurveBank` can evaluate many channels of one family in one NumPy call.
+A curve family is written once, as vectorised formulas of its coefficients and the spend:
+the response :math:`R(s)`; the marginal return :math:`R'(s)` (the partial derivative of
+total conversions with respect to that channel's spend) together with the curvature
+:math:`R''(s)`; and the inverse of the marginal return on the diminishing-returns branch.
+They are public static methods (:meth:`ResponseCurve.response_of`, ``slopes_of``,
+``inverse_marginal_of``) and broadcast: with one coefficient entry per channel,
+:class:`core.mmm.bank.CurveBank` evaluates every channel of a family in one NumPy call. A
+curve instance calls the same formulas with its own coefficients.
 """
 
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.mmm.scalar import hill_inverse as _hill_inverse
+__all__ = ["Coefficients", "ExponentialCurve", "HillCurve", "PowerCurve", "ResponseCurve"]
 
-__all__ = [
-    "ExponentialCurve",
-    "HillCurve",
-    "PowerCurve",
-    "ResponseCurve",
-]
+# A family's coefficients in ResponseCurve.coefficients() order: floats, or arrays with one
+# entry per channel that broadcast against the spends.
+Coefficients = Sequence[np.ndarray | float]
+
+_QUIET = {"divide": "ignore", "invalid": "ignore", "over": "ignore"}
+_TINY = np.finfo(float).tiny
 
 
 def _spend(s: object) -> np.ndarray:
@@ -40,10 +43,6 @@ def _positive(name: str, value: float) -> float:
     return value
 
 
-def _calibration_point(spend: float, marginal: float) -> tuple[float, float]:
-    return _positive("spend", spend), _positive("marginal return", marginal)
-
-
 def _exact(build, value: float, spend: float, marginal: float):
     """Nudge ``value`` by a few ulps so that ``build(value).marginal(spend) == marginal``."""
     first = build(value)
@@ -55,12 +54,16 @@ def _exact(build, value: float, spend: float, marginal: float):
     return first
 
 
-class ResponseCurve:
-    """Common interface of the response curves (not instantiated directly)."""
+class ResponseCurve(ABC):
+    """A curve family's formulas (static, vectorised) and one curve's parameters."""
 
+    @abstractmethod
     def params(self) -> tuple[float, ...]:
         """Return the parameters as a tuple of floats, in constructor order."""
-        raise NotImplementedError
+
+    def coefficients(self) -> tuple[float, ...]:
+        """Return the numbers the family's formulas take (default: :meth:`params`)."""
+        return self.params()
 
     @property
     def concave(self) -> bool:
@@ -72,46 +75,70 @@ class ResponseCurve:
         """Spend at the inflection point (0 for concave curves)."""
         return 0.0
 
+    # The family's formulas, vectorised over coefficients and spends.
+    @staticmethod
+    @abstractmethod
+    def response_of(c: Coefficients, s: np.ndarray) -> np.ndarray:
+        """Return the response :math:`R(s)`."""
+
+    @staticmethod
+    @abstractmethod
+    def slopes_of(c: Coefficients, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return the marginal return :math:`R'(s)` and the curvature :math:`R''(s)`."""
+
+    @staticmethod
+    @abstractmethod
+    def inverse_marginal_of(c: Coefficients, level: np.ndarray) -> np.ndarray:
+        """Return the spend on the diminishing branch where :math:`R'(s)` equals ``level``."""
+
+    @classmethod
+    def marginal_of(cls, c: Coefficients, s: np.ndarray) -> np.ndarray:
+        """Return the marginal return :math:`R'(s)` (the first of :meth:`slopes_of`)."""
+        return cls.slopes_of(c, s)[0]
+
+    @classmethod
+    def curvature_of(cls, c: Coefficients, s: np.ndarray) -> np.ndarray:
+        """Return the curvature :math:`R''(s)` (the second of :meth:`slopes_of`)."""
+        return cls.slopes_of(c, s)[1]
+
+    # One curve: the same formulas with this curve's coefficients.
     def response(self, s: object) -> np.ndarray:
         """Return the expected conversions at spend ``s`` (vectorised)."""
-        return self._r(self.params(), _spend(s))
+        return self.response_of(self.coefficients(), _spend(s))
 
     def marginal(self, s: object) -> np.ndarray:
         """Return the marginal return, the derivative of the response, at ``s``."""
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return self._m(self.params(), _spend(s))
+        with np.errstate(**_QUIET):
+            return self.marginal_of(self.coefficients(), _spend(s))
 
     def curvature(self, s: object) -> np.ndarray:
         """Return the second derivative of the response at ``s``."""
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return self._c(self.params(), _spend(s))
+        with np.errstate(**_QUIET):
+            return self.curvature_of(self.coefficients(), _spend(s))
 
     def inverse_marginal(self, level: object) -> np.ndarray:
-        """Return the spend where the marginal return equals ``level``.
+        """Return the spend on the diminishing branch where the marginal return is ``level``.
 
-        On the diminishing-returns branch (spend at or beyond the inflection point).
-        Returns 0 (or the inflection point) when ``level`` exceeds every marginal
-        return on that branch, and ``inf`` when the marginal return never falls to it.
+        0 (or the inflection point) where ``level`` exceeds every marginal return on that
+        branch, ``inf`` where the marginal return never falls to it.
         """
         lev = np.asarray(level, dtype=float)
         if np.any(~(lev > 0)):
             raise ValueError("the marginal-return level must be positive")
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return self._inv(self.params(), lev)
-
-    # Vectorised formulas, overridden by each family: p is a tuple of arrays or floats.
-    @staticmethod
-    def _r(p, s):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    _m = _c = _inv = _r
+        with np.errstate(**_QUIET):
+            return self.inverse_marginal_of(self.coefficients(), lev)
 
 
 @dataclass(frozen=True)
 class PowerCurve(ResponseCurve):
     r"""Log-log (power) response, constant elasticity.
 
-    .. math:: R(s) = a\,s^{b}, \qquad R'(s) = a\,b\,s^{b-1} = b\,R(s)/s, \quad 0 < b \le 1
+    .. math:: R(s) = a\,s^{b}, \qquad R'(s) = a\,b\,s^{b-1} = m_0 (s/s_0)^{b-1},
+              \quad 0 < b \le 1
+
+    The marginal return is evaluated from a point :math:`(s_0, m_0)` on it: the calibration
+    point of :meth:`from_marginal` (so that the curve returns :math:`m_0` exactly at
+    :math:`s_0`), otherwise :math:`(1, a\,b)`.
 
     Parameters
     ----------
@@ -124,8 +151,6 @@ class PowerCurve(ResponseCurve):
 
     scale: float
     elasticity: float
-    # Calibration point (spend, marginal) of from_marginal: the marginal return is then
-    # evaluated as m0 * (s / s0) ** (b - 1), which returns m0 exactly at s0.
     anchor: tuple[float, float] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -133,14 +158,6 @@ class PowerCurve(ResponseCurve):
         b = float(self.elasticity)
         if not (0 < b <= 1):
             raise ValueError(f"elasticity must be in (0, 1], got {self.elasticity!r}")
-
-    def marginal(self, s: object) -> np.ndarray:
-        r"""Return the marginal return :math:`a\,b\,s^{b-1}` at ``s``."""
-        if self.anchor is None:
-            return super().marginal(s)
-        s0, m0 = self.anchor
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return m0 * (_spend(s) / s0) ** (float(self.elasticity) - 1.0)
 
     @classmethod
     def from_marginal(cls, spend: float, marginal: float, elasticity: float) -> PowerCurve:
@@ -150,10 +167,8 @@ class PowerCurve(ResponseCurve):
 
         Parameters
         ----------
-        spend : float
-            Current spend :math:`s > 0`.
-        marginal : float
-            Marginal return :math:`m > 0` at that spend (conversions per dollar).
+        spend, marginal : float
+            Current spend :math:`s > 0` and its marginal return :math:`m > 0`.
         elasticity : float
             Assumed elasticity :math:`b` in (0, 1].
 
@@ -162,7 +177,7 @@ class PowerCurve(ResponseCurve):
         PowerCurve
             The calibrated curve.
         """
-        s, m = _calibration_point(spend, marginal)
+        s, m = _positive("spend", spend), _positive("marginal return", marginal)
         b = float(elasticity)
         if not (0 < b <= 1):
             raise ValueError(f"elasticity must be in (0, 1], got {elasticity!r}")
@@ -172,35 +187,37 @@ class PowerCurve(ResponseCurve):
         """Return ``(scale, elasticity)``."""
         return (float(self.scale), float(self.elasticity))
 
-    @staticmethod
-    def _r(p, s):
-        a, b = p
-        return a * s**b
+    def coefficients(self) -> tuple[float, ...]:
+        """Return ``(scale, elasticity, s0, m0)``."""
+        a, b = self.params()
+        s0, m0 = self.anchor if self.anchor is not None else (1.0, a * b)
+        return (a, b, float(s0), float(m0))
 
     @staticmethod
-    def _m(p, s):
-        a, b = p
-        return a * (b * s ** (b - 1.0))
+    def response_of(c: Coefficients, s: np.ndarray) -> np.ndarray:
+        r"""Return :math:`a\,s^b`."""
+        return c[0] * s ** c[1]
 
     @staticmethod
-    def _c(p, s):
-        a, b = p
-        return np.where(b == 1.0, 0.0, a * b * (b - 1.0) * s ** (b - 2.0))
+    def slopes_of(c: Coefficients, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        r"""Return :math:`R' = m_0 (s/s_0)^{b-1}` and :math:`R'' = (b-1)\,R'/s` (0 if linear)."""
+        _, b, s0, m0 = c
+        m = m0 * (s / s0) ** (b - 1.0)
+        return m, (b - 1.0) * m / np.maximum(s, _TINY)
 
     @staticmethod
-    def _inv(p, level, guess=None):
-        a, b = p
-        ab = a * b
-        linear = np.where(level < a, np.inf, 0.0)
-        safe = np.where(b == 1.0, 0.5, b)
-        return np.where(b == 1.0, linear, (level / ab) ** (1.0 / (safe - 1.0)))
+    def inverse_marginal_of(c: Coefficients, level: np.ndarray) -> np.ndarray:
+        r"""Return :math:`s_0 (\lambda/m_0)^{1/(b-1)}` (``inf``/0 below/above a linear one)."""
+        _, b, s0, m0 = c
+        return s0 * (level / m0) ** (-1.0 / np.subtract(1.0, b))
 
 
 @dataclass(frozen=True)
 class HillCurve(ResponseCurve):
     r"""Hill saturation curve; a slope above 1 gives an S-curve.
 
-    .. math:: R(s) = V\,\frac{s^{k}}{s^{k} + K^{k}}
+    .. math:: R(s) = V\,\frac{s^{k}}{s^{k} + K^{k}}, \qquad
+              R'(s) = \frac{V k}{K}\,\frac{u^{k-1}}{(1 + u^{k})^{2}}, \quad u = s/K
 
     Parameters
     ----------
@@ -231,21 +248,17 @@ class HillCurve(ResponseCurve):
 
         Parameters
         ----------
-        spend : float
-            Current spend :math:`s > 0`.
-        marginal : float
-            Marginal return :math:`m > 0` at that spend.
-        half_saturation : float
-            Assumed half-saturation spend :math:`K > 0`.
-        slope : float
-            Assumed slope :math:`k > 0`.
+        spend, marginal : float
+            Current spend :math:`s > 0` and its marginal return :math:`m > 0`.
+        half_saturation, slope : float
+            Assumed half-saturation spend :math:`K > 0` and slope :math:`k > 0`.
 
         Returns
         -------
         HillCurve
             The calibrated curve.
         """
-        s, m = _calibration_point(spend, marginal)
+        s, m = _positive("spend", spend), _positive("marginal return", marginal)
         unit = cls(1.0, half_saturation, slope)
         vmax = m / float(unit.marginal(s))
         return _exact(lambda v: cls(v, half_saturation, slope), vmax, s, m)
@@ -266,63 +279,52 @@ class HillCurve(ResponseCurve):
         return 0.0 if k <= 1 else float(self.half_saturation) * ((k - 1) / (k + 1)) ** (1 / k)
 
     @staticmethod
-    def _r(p, s):
-        v, big_k, k = p
+    def response_of(c: Coefficients, s: np.ndarray) -> np.ndarray:
+        """Return :math:`V x/(1+x)` with :math:`x = (s/K)^k`."""
+        v, big_k, k = c
         x = (s / big_k) ** k
         return v * x / (1.0 + x)
 
     @staticmethod
-    def _m(p, s):
-        v, big_k, k = p
-        u = s / big_k
-        return v * (k / big_k * u ** (k - 1.0) / (1.0 + u**k) ** 2)
+    def slopes_of(c: Coefficients, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        r"""Return :math:`R'` (above) and its derivative :math:`R''`.
 
-    @staticmethod
-    def _c(p, s):
-        v, big_k, k = p
+        .. math:: R''(s) = \frac{V k}{K^2}\,\frac{u^{k-2}\,((k-1) - (k+1) u^k)}{(1 + u^k)^3}
+        """
+        v, big_k, k = c
         u = s / big_k
         x = u**k
-        return v * k / big_k**2 * u ** (k - 2.0) * ((k - 1.0) - (k + 1.0) * x) / (1.0 + x) ** 3
+        w2 = (1.0 + x) ** 2
+        scale = v * k / big_k
+        m = scale * u ** (k - 1.0) / w2
+        return m, scale / big_k * u ** (k - 2.0) * ((k - 1.0) - (k + 1.0) * x) / (w2 * (1.0 + x))
 
     @staticmethod
-    def _inv(p, level, guess=None):
-        v, big_k, k = np.broadcast_arrays(*(np.asarray(q, dtype=float) for q in p))
-        level, v, big_k, k = np.broadcast_arrays(level, v, big_k, k)
-        if level.size <= 8:  # a few channels: plain floats beat NumPy's per-call overhead
-            g = (
-                [None] * level.size
-                if guess is None
-                else list(np.broadcast_to(guess, level.shape).flat)
-            )
-            columns = (list(v.flat), list(big_k.flat), list(k.flat), list(level.flat), g)
-            out = [_hill_inverse(*args) for args in zip(*columns, strict=True)]
-            return np.array(out, dtype=float).reshape(level.shape)
-        target = level * big_k / v  # solve f'(u) = target, f(u) = u^k / (1 + u^k)
-        u_infl = np.where(k > 1, np.abs((k - 1) / (k + 1)) ** (1 / k), 0.0)
-        with np.errstate(divide="ignore"):
-            peak = np.where(k < 1, np.inf, HillCurve._m((1.0, 1.0, k), u_infl))
-        # Newton on g(t) = log f'(e^t) - log target, concave and decreasing in t, started
-        # to the right of the root (f' lies below both of its power-law asymptotes), from
-        # where the iterates decrease monotonically to it.
-        log_ratio = np.log(k) - np.log(target)
-        t = log_ratio / (k + 1)  # large-u asymptote k u^(-k-1)
-        small = np.where(k < 1, log_ratio / np.where(k < 1, 1 - k, 1.0), np.inf)
-        t = np.minimum(t, small)  # small-u asymptote k u^(k-1), decreasing when k < 1
-        if guess is not None:  # warm start (e.g. the previous level's solution)
-            u0 = np.asarray(guess, dtype=float) / big_k
-            t = np.where((u0 > u_infl) & np.isfinite(u0), np.log(np.maximum(u0, 1e-300)), t)
-        t = np.where(np.isfinite(t), t, 0.0)
-        const, km1 = log_ratio, k - 1
-        for _ in range(80):
-            kt = k * t
-            g = const + km1 * t - 2 * np.logaddexp(0.0, kt)
-            step = np.clip(g / (km1 - 2 * k / (1 + np.exp(-kt))), -5.0, 5.0)
-            t = t - step
-            if np.max(np.abs(step)) < 1e-13:
+    def inverse_marginal_of(c: Coefficients, level: np.ndarray) -> np.ndarray:
+        r"""Solve :math:`R'(s) = \lambda` by Newton's method on :math:`y = k \log(s/K)`.
+
+        .. math:: G(y) = \log\frac{k V}{\lambda K} + \frac{k-1}{k}\,y - 2 \log(1 + e^{y}) = 0
+
+        :math:`G` is concave and decreasing on the diminishing branch. Both power-law
+        asymptotes of :math:`R'` lie above it, so where the nearer one meets the level is
+        right of the root, and Newton's iterates fall monotonically from there. Levels at
+        or above the peak marginal return give the inflection point.
+        """
+        v, big_k, k = c
+        u_peak = (np.maximum(k - 1.0, 0.0) / (k + 1.0)) ** (1.0 / k)  # 0 for k <= 1
+        above = level >= HillCurve.marginal_of(c, u_peak * big_k)
+        k = k * np.ones(np.shape(above))  # broadcast once: the loop then runs on one shape
+        p = 1.0 - 1.0 / k
+        # above the peak there is no root: solve a harmless stand-in (root y = 0) instead
+        log_ratio = np.where(above, 2.0 * math.log(2.0), np.log(k * v / (level * big_k)))
+        y = np.minimum(log_ratio / (2.0 - p), np.where(p < 0, log_ratio / -p, np.inf))
+        for _ in range(60):
+            soft = np.logaddexp(0.0, y)
+            step = (log_ratio + p * y - 2.0 * soft) / (p - 2.0 * np.exp(y - soft))
+            y = y - np.maximum(np.minimum(step, 5.0), -5.0)
+            if float(np.vdot(step, step)) <= 1e-26:
                 break
-        u = np.nan_to_num(np.exp(t), nan=0.0)
-        u = np.where(target >= peak, u_infl, u)
-        return (u * big_k).reshape(np.shape(level))
+        return np.where(above, u_peak, np.exp(y / k)) * big_k
 
 
 @dataclass(frozen=True)
@@ -354,10 +356,8 @@ class ExponentialCurve(ResponseCurve):
 
         Parameters
         ----------
-        spend : float
-            Current spend :math:`s > 0`.
-        marginal : float
-            Marginal return :math:`m > 0` at that spend.
+        spend, marginal : float
+            Current spend :math:`s > 0` and its marginal return :math:`m > 0`.
         spend_scale : float
             Assumed spend scale :math:`\lambda > 0`.
 
@@ -366,34 +366,32 @@ class ExponentialCurve(ResponseCurve):
         ExponentialCurve
             The calibrated curve.
         """
-        s, m = _calibration_point(spend, marginal)
+        s, m = _positive("spend", spend), _positive("marginal return", marginal)
         lam = _positive("spend_scale", spend_scale)
         unit = math.exp(-s / lam) / lam
         if unit == 0:
             raise ValueError("spend is so far beyond saturation that no curve fits")
-        vmax = m / unit
-        return _exact(lambda v: cls(v, lam), vmax, s, m)
+        return _exact(lambda v: cls(v, lam), m / unit, s, m)
 
     def params(self) -> tuple[float, ...]:
         """Return ``(vmax, spend_scale)``."""
         return (float(self.vmax), float(self.spend_scale))
 
     @staticmethod
-    def _r(p, s):
-        v, lam = p
+    def response_of(c: Coefficients, s: np.ndarray) -> np.ndarray:
+        r"""Return :math:`-V\,\mathrm{expm1}(-s/\lambda)`."""
+        v, lam = c
         return -v * np.expm1(-s / lam)
 
     @staticmethod
-    def _m(p, s):
-        v, lam = p
-        return v * (np.exp(-s / lam) / lam)
+    def slopes_of(c: Coefficients, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        r"""Return :math:`R' = (V/\lambda)\,e^{-s/\lambda}` and :math:`R'' = -R'/\lambda`."""
+        v, lam = c
+        m = v / lam * np.exp(-s / lam)
+        return m, -m / lam
 
     @staticmethod
-    def _c(p, s):
-        v, lam = p
-        return -v / lam**2 * np.exp(-s / lam)
-
-    @staticmethod
-    def _inv(p, level, guess=None):
-        v, lam = p
+    def inverse_marginal_of(c: Coefficients, level: np.ndarray) -> np.ndarray:
+        r"""Return :math:`\max(0, \lambda \log(V/(\lambda\,\mathrm{level})))`."""
+        v, lam = c
         return np.maximum(lam * np.log(v / (lam * level)), 0.0)

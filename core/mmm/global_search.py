@@ -13,6 +13,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from core.mmm.bank import CurveBank
+from core.mmm.kkt import newton_step
 
 __all__ = ["global_allocation", "grid_allocation", "second_order_ok"]
 
@@ -92,26 +93,11 @@ def second_order_ok(curvature: np.ndarray) -> bool:
     return bool(np.sum(1.0 / c) > 0)
 
 
-def _newton_step(bank, s, free, total):
-    m, c = bank.marginal(s), bank.curvature(s)
-    cf = c[free]
-    if np.any(~np.isfinite(cf)) or np.any(cf == 0):
-        return None, np.nan
-    inv = 1.0 / cf
-    denom = inv.sum()
-    if denom == 0 or not np.isfinite(denom):
-        return None, np.nan
-    lam = (total - s.sum() + np.sum(m[free] * inv)) / denom
-    delta = np.zeros_like(s)
-    delta[free] = (lam - m[free]) * inv
-    return delta, lam
-
-
 def _polish(bank, s, lo, hi, total, free):
     objective = bank.response(s).sum()
     for _ in range(100):
-        delta, _ = _newton_step(bank, s, free, total)
-        if delta is None:
+        delta, level = newton_step(*bank.slopes(s), s, free, total)
+        if not np.all(np.isfinite(delta)) or not np.isfinite(level):
             break
         t = 1.0
         while t > 1e-8:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from core import attribution as attr
 from core.attribution import creatives, ctr_models
+from figures.attribution_path import path_figure
 from ui import state
 
 GENERATE = "Generate (seed)"
@@ -51,6 +52,12 @@ SIGN = state.Choice(K + "sign", "Show pixels that…", tuple(SIGN_KEY), SIGN_LAB
 RULE = state.Choice(K + "rule", "Integration rule (Captum name)", attr.IG_METHODS,
                     "riemann_trapezoid")
 STEPS = state.Slider(K + "steps", "Steps along the path", 2, 200, 50, 1)
+CAPTUM = state.Toggle(
+    K + "captum", "Captum's trapezoid weights", False,
+    help="Captum's riemann_trapezoid uses the same points but weights that add up to "
+    "(steps − 1)/steps instead of 1. Switch on to reproduce Captum's numbers; the other rules "
+    "are the same either way.",
+)
 SIGMA = state.Slider(K + "sigma", "SmoothGrad noise σ (share of pixel range)", 0.0, 0.5, 0.15, 0.01)
 SAMPLES = state.Slider(K + "samples", "SmoothGrad samples", 1, 100, 30, 1)
 TRUTH = state.Toggle(K + "truth", "Outline true drivers", True,
@@ -90,35 +97,65 @@ class Explanation:
     attributions: np.ndarray
     ig: attr.IGResult
     true_ctr: float
+    other_gap: float  #: the gap with the other convention's weights (trapezoid rule only)
 
 
 def pick_creative(name: str, seed: int) -> creatives.Creative:
     return creatives.random_creative(int(seed)) if name == GENERATE else creatives.PRESETS[name]
 
 
+def convention(captum: bool) -> str:
+    """The weights' convention for the Captum toggle."""
+    return "captum" if captum else "textbook"
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def explain(name: str, seed: int, method: str, baseline: str, rule: str, steps: int,
-            sigma: float, samples: int) -> Explanation:
+            sigma: float, samples: int, captum: bool = False) -> Explanation:
     c = pick_creative(name, seed)
     image, masks = creatives.render_with_masks(c)
     model, _, mean = models()
     f, grad_f = _callables(model)
     base = creatives.baseline_image(baseline, image, mean)
-    ig = attr.integrated_gradients(f, grad_f, image, base, steps, rule)
+    weights = convention(captum)
+    ig = attr.integrated_gradients(f, grad_f, image, base, steps, rule, weights)
+    other = (attr.integrated_gradients(f, grad_f, image, base, steps, rule, convention(not captum))
+             if rule == "riemann_trapezoid" else ig)
     path_steps = min(steps, SMOOTH_IG_MAX_STEPS) if method == "smooth_ig" else steps
     attributions = ig.attributions if method == "integrated_gradients" else attr.attribute(
-        method, f, grad_f, image, base, rule, path_steps, sigma, samples, 0, IMAGE_RANGE)
+        method, f, grad_f, image, base, rule, path_steps, sigma, samples, 0, IMAGE_RANGE,
+        weights)
     truth = masks["product"] | masks["cta"] | masks["clutter"]
-    return Explanation(image, truth, attributions, ig, creatives.true_ctr(c))
+    return Explanation(image, truth, attributions, ig, creatives.true_ctr(c), other.gap)
+
+
+#: The convergence chart's extra line: the trapezoid rule with Captum's weights.
+CAPTUM_TRAPEZOID = "captum_trapezoid"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def convergence(name: str, seed: int, baseline: str) -> dict[str, np.ndarray]:
+    """The completeness gap of every rule (textbook weights) and of Captum's trapezoid."""
     image = creatives.render(pick_creative(name, seed))
     model, _, mean = models()
     f, grad_f = _callables(model)
     base = creatives.baseline_image(baseline, image, mean)
-    return attr.completeness_gaps(f, grad_f, image, base, STEPS_GRID)
+    gaps = attr.completeness_gaps(f, grad_f, image, base, STEPS_GRID)
+    captum = attr.completeness_gaps(f, grad_f, image, base, STEPS_GRID, ("riemann_trapezoid",),
+                                    "captum")
+    return {**gaps, CAPTUM_TRAPEZOID: captum["riemann_trapezoid"]}
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def path_motion(name: str, seed: int, baseline: str, rule: str, steps: int, captum: bool):
+    """The walk from the baseline to the creative as a figure with frames (built once)."""
+    image = creatives.render(pick_creative(name, seed))
+    model, _, mean = models()
+    f, grad_f = _callables(model)
+    base = creatives.baseline_image(baseline, image, mean)
+    walk = attr.path_walk(f, grad_f, image, base, steps, rule, convention(captum))
+    title = f"From the {BASELINE_LABELS[baseline].lower()} to this ad, {steps} steps of {rule}"
+    return path_figure(walk, title=title)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

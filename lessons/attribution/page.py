@@ -26,7 +26,8 @@ def render(presenter: bool) -> None:
     ex = state.last_good(
         "attribution_explain",
         lambda: ua.explain(choice["name"], choice["seed"], choice["method"], choice["baseline"],
-                           choice["rule"], choice["steps"], choice["sigma"], choice["samples"]),
+                           choice["rule"], choice["steps"], choice["sigma"], choice["samples"],
+                           choice["captum"]),
         errors=(ValueError, FileNotFoundError),
     )
     if ex is None:
@@ -44,6 +45,8 @@ def render(presenter: bool) -> None:
         title="For the client: what this map does and does not say",
     )
     completeness(ex, choice)
+    if not presenter:
+        captum_note(ex, choice)
     against_truth(choice)
     tabular_section()
     lesson.what_to_notice(NOTICE)
@@ -67,6 +70,7 @@ def controls() -> dict:
                      "samples"):
         path_cols = st.columns(4)
         choice["rule"] = state.widget(ua.RULE, path_cols[0])
+        choice["captum"] = state.widget(ua.CAPTUM, path_cols[0])
         choice["steps"] = state.widget(ua.STEPS, path_cols[1])
         choice["sigma"] = state.widget(ua.SIGMA, path_cols[2])
         choice["samples"] = state.widget(ua.SAMPLES, path_cols[3])
@@ -88,7 +92,8 @@ def metrics(ex: ua.Explanation, method: str) -> None:
                    "points. Plain gradients (saliency, SmoothGrad) are slopes, not shares: no sum.")
     cols[4].metric("Gap", f"{abs(100 * ex.ig.gap):.0e}",
                    help="Completeness gap of Integrated Gradients, |Σ IG − (f(x) − f(baseline))|, "
-                   "in CTR points: zero for exact integration.")
+                   "in CTR points: zero for exact integration."
+                   + (" With Captum's trapezoid weights." if ex.ig.convention == "captum" else ""))
 
 
 def attribution_map(ex: ua.Explanation, choice: dict) -> None:
@@ -123,22 +128,54 @@ def attribution_map(ex: ua.Explanation, choice: dict) -> None:
 
 
 def completeness(ex: ua.Explanation, choice: dict) -> None:
-    """How fast each integration rule closes the completeness gap."""
+    """The walk from the baseline to the ad, and how fast each rule closes the gap."""
     lesson.section("Completeness: do the scores add up?")
     rule, steps = choice["rule"], choice["steps"]
+    lesson.chart(ua.path_motion(choice["name"], choice["seed"], choice["baseline"], rule, steps,
+                                choice["captum"]), key="attribution_path")
+    st.caption(
+        "Press Play or drag the slider under the chart: the baseline turns into the ad. At each "
+        "grey tick the gradient is measured and its share added to the running sum (vermillion), "
+        "which climbs to the dashed line, the change in predicted CTR, by the end of the path."
+    )
     gaps = ua.convergence(choice["name"], choice["seed"], choice["baseline"])
+    captum = choice["captum"] and rule == "riemann_trapezoid"
+    chosen = ua.CAPTUM_TRAPEZOID if captum else rule
     c1, c2 = st.columns([2, 1])
     with c1:
         lesson.chart(figs.convergence_figure(ua.STEPS_GRID,
-                                             {m: 100 * g for m, g in gaps.items()}, rule),
+                                             {m: 100 * g for m, g in gaps.items()}, chosen),
                      key="attribution_convergence")
+    weights = " with Captum's weights" if captum else ""
     c2.markdown(
-        f"With **{steps}** steps of **{rule}** the scores add up to the change in predicted CTR "
+        f"With **{steps}** steps of **{rule}**{weights} the scores add up to the change in "
+        "predicted CTR "
         f"within **{abs(100 * ex.ig.gap):.1e}** CTR points.\n\n"
         "Left and right Riemann sums close the gap like 1/steps, the midpoint and trapezoid "
         "rules like 1/steps², and Gauss–Legendre faster still. A large gap means too few steps, "
         "not a wrong model. Gaps below 10⁻¹² are rounding error and drawn at 10⁻¹²."
     )
+
+
+def captum_note(ex: ua.Explanation, choice: dict) -> None:
+    """Why the trapezoid rule here and Captum's give different numbers (hidden for clients)."""
+    steps = choice["steps"]
+    text = (
+        "**Compared with Captum.** The five rules carry Captum's names, and four of them are the "
+        "same here. The trapezoid rule is not: Captum's `riemann_trapezoid` evaluates the "
+        "gradient at the same points but weights them with steps of 1/steps, halved at both "
+        "ends, so its weights add up to (steps − 1)/steps instead of 1. Every Captum trapezoid "
+        "sum is that factor short, and its gap falls only like 1/steps (the dotted *Trapezoid, "
+        "Captum's weights* line). The textbook rule used here has weights 1/(steps − 1), halved "
+        "at both ends, which add up to 1. Switch on *Captum's trapezoid weights* in the path "
+        "settings to reproduce Captum's numbers."
+    )
+    if choice["rule"] == "riemann_trapezoid":
+        ours, captum = (ex.other_gap, ex.ig.gap) if choice["captum"] else (ex.ig.gap, ex.other_gap)
+        ratio = abs(captum) / max(abs(ours), 1e-300)
+        text += (f" With {steps} steps on this ad: textbook gap {abs(100 * ours):.1e}, Captum's "
+                 f"{abs(100 * captum):.1e} CTR points ({ratio:,.0f}× larger).")
+    st.info(text)
 
 
 def against_truth(choice: dict) -> None:
@@ -167,6 +204,7 @@ def against_truth(choice: dict) -> None:
     )
 
 
+@st.fragment
 def tabular_section() -> None:
     """Integrated Gradients on a tabular CTR model: one bar per feature, adding up exactly."""
     lesson.section("The same idea on a table: one bar per feature")

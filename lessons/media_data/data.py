@@ -10,7 +10,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core.mmm.fit import MAX_BYTES, MediaMixFit, fit_media_mix, guess_roles, read_weekly_csv
+from core.mmm.fit import (
+    MAX_BYTES,
+    ROLES,
+    MediaMixFit,
+    fit_media_mix,
+    guess_roles,
+    read_weekly_csv,
+    roles_from_choices,
+)
 from ui import state
 from ui.page import is_presenter
 
@@ -127,28 +135,39 @@ def preview(loaded: LoadedData) -> None:
         st.info("**What the reader noticed**\n\n" + "\n".join(f"- {n}" for n in loaded.notes))
 
 
+def roles_key(frame: pd.DataFrame) -> str:
+    """The role table's widget key: it depends on the columns, so a new file starts afresh."""
+    return f"{K}roles_{zlib.crc32(chr(31).join(map(str, frame.columns)).encode())}"
+
+
+def role_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per column: its name, the guessed role and why."""
+    guess = guess_roles(frame)
+    return pd.DataFrame({"column": [str(c) for c in frame.columns],
+                         "role": [guess["roles"][c] for c in frame.columns],
+                         "why": [guess["reasons"][c] for c in frame.columns]})
+
+
 def role_controls(frame: pd.DataFrame) -> dict:
-    """Target, channels and controls (keys depend on the columns, so a new file resets them)."""
-    roles = guess_roles(frame)
-    numeric = [c for c in frame.columns if c != roles["date"]]
-    if len(numeric) < 2:
-        raise ValueError("The data need conversions and at least one spend column.")
-    tag = zlib.crc32("\x1f".join(map(str, frame.columns)).encode())
-    left, mid, right = st.columns([1, 2, 1])
-    target = left.selectbox("Conversions column", numeric, index=numeric.index(roles["target"]),
-                            key=f"{K}target_{tag}")
-    others = [c for c in numeric if c != target]
-    channels = mid.multiselect(
-        "Channels (spend columns)", others,
-        default=[c for c in roles["channels"] if c in others], key=f"{K}channels_{tag}",
+    """The editable role table: date / target / channel / control / ignore for every column."""
+    where = st.expander("Column roles (edit if the guess is wrong)") if is_presenter() else st
+    where.caption("What each column is for, guessed from its name and values. Change a role in "
+                  "the table if the guess is wrong: the model refits at once.")
+    table = role_table(frame)
+    edited = where.data_editor(
+        table, key=roles_key(frame), hide_index=True, width="stretch",
+        disabled=["column", "why"], num_rows="fixed",
+        column_config={
+            "column": st.column_config.TextColumn("Column"),
+            "role": st.column_config.SelectboxColumn(
+                "Role", options=list(ROLES), required=True,
+                help="date: the week; target: the conversions to explain; channel: media "
+                "spend; control: another driver (an event, a trend, a price); ignore: unused."),
+            "why": st.column_config.TextColumn("Why this guess", width="large"),
+        },
     )
-    controls = right.multiselect(
-        "Controls", [c for c in others if c not in channels],
-        default=[c for c in roles["controls"] if c in others and c not in channels],
-        key=f"{K}controls_{tag}",
-        help="Other drivers, e.g. a promotion flag (0/1) or a price index.",
-    )
-    return {"target": target, "channels": channels, "controls": controls, "date": roles["date"]}
+    chosen = dict(zip(frame.columns, edited["role"].fillna("ignore"), strict=True))
+    return roles_from_choices(frame, chosen)
 
 
 @st.cache_data(show_spinner="Fitting the model…", max_entries=16)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import streamlit as st
+
 from lessons.media_data import data as md
-from lessons.media_data import report
+from lessons.media_data import motion, plan, report
 from lessons.media_data.text import FORMULAS, IDEA, NOTICE, QUESTIONS
 from ui import lesson, state
 from ui.quiz import quiz
@@ -27,10 +29,19 @@ def render(presenter: bool) -> None:
 
 
 def results(loaded: md.LoadedData, fit) -> None:
-    """Sections 3 and 4: diagnostics, then marginal returns handed to the optimizer."""
+    """Sections 3 to 5: diagnostics, carry-over in motion, the curves and the plan."""
     lesson.section("3 · Does the model fit? Diagnostics")
     report.diagnostics(fit, md.sample_truth() if loaded.is_sample else None)
-    lesson.section("4 · Marginal returns → the optimizer")
+    lesson.section("4 · Carry-over, week by week")
+    motion.carryover_motion(fit)
+    curves_and_plan(fit, loaded.label)
+
+
+@st.fragment
+def curves_and_plan(fit, label: str) -> None:
+    """Section 5, rerun alone when the calibration window moves (the fit is not touched)."""
+    lesson.section("5 · Marginal returns → the optimizer")
     window = state.widget(md.WINDOW)
-    handoff = report.handoff_section(fit, window, loaded.label)
-    lesson.client_explanation(report.client_text(fit, handoff))
+    handoff = report.handoff_section(fit, window, label)
+    result = plan.uncertainty_section(handoff)
+    lesson.client_explanation(report.client_text(fit, handoff, plan.client_sentence(result)))

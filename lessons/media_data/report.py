@@ -14,6 +14,7 @@ from core.mmm.report import md_escape
 from figures import media_data as figs
 from lessons.media_mix import handoff as media_mix_handoff
 from ui import lesson
+from ui.page import is_presenter
 
 MEDIA_MIX_PAGE = "pages/4_Media_mix.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,10 +55,34 @@ def estimates_table(fit: MediaMixFit) -> pd.DataFrame:
             "elasticity": round(fit.elasticity[name], 3),
             "95 % interval": f"{lo:.3f} to {hi:.3f}",
             "carry-over θ": round(fit.decay[name], 2),
-            "θ interval": f"{dlo:.2f} to {dhi:.2f}" if dhi > dlo else "on the search boundary",
+            "θ interval": f"{dlo:.2f} to {dhi:.2f}" if dhi > dlo else "fixed",
+            "carried in before week 1": carried_in(fit, name),
             "weeks without spend": int((fit.spend[name] == 0).sum()),
         })
     return pd.DataFrame(rows)
+
+
+def carried_in(fit: MediaMixFit, name: str) -> str:
+    """The carry-over entering week 1, in weeks of the channel's average spend."""
+    j = fit.channels.index(name)
+    level = float(fit.arrays.level[j])
+    weeks = fit.early.carried_in[j] / level if level > 0 else 0.0
+    return "none" if weeks < 0.05 else f"{weeks:.1f} weeks of spend"
+
+
+def method_note(fit: MediaMixFit) -> str:
+    """Which intervals were used, and how much of the misfit sits in the first weeks."""
+    early = fit.early
+    if fit.covariance.startswith("Newey"):
+        method = (f"Intervals: {fit.covariance}, because the residuals are correlated week to "
+                  "week (classical intervals would be too narrow).")
+    else:
+        method = "Intervals: classical least squares (the residuals are not correlated week to "\
+                 "week)."
+    return (f"{method} Carry-over already running before week 1 is estimated per channel. The "
+            f"first {early.weeks} weeks hold {100 * early.error_share:.0f} % of the squared "
+            f"error ({100 * early.expected_share:.0f} % if spread evenly); with nothing "
+            f"carried in they would hold {100 * early.error_share_zero_start:.0f} %.")
 
 
 def diagnostics(fit: MediaMixFit, truth: dict | None) -> None:
@@ -90,6 +115,8 @@ def diagnostics(fit: MediaMixFit, truth: dict | None) -> None:
         st.caption("Diamonds: the true elasticities the sample data were generated with "
                    "(scripts/make_sample_data.py). The intervals should cover them.")
     st.dataframe(estimates_table(fit), hide_index=True, width="stretch")
+    if not is_presenter():
+        st.caption(method_note(fit))
     if fit.notes:
         st.info("**Weeks without spend**\n\n" + "\n".join(f"- {n}" for n in fit.notes))
 
@@ -152,8 +179,8 @@ def _link_to_media_mix() -> None:
         st.markdown("[💰 Open the media-mix optimizer with these curves](Media_mix)")
 
 
-def client_text(fit: MediaMixFit, handoff: CurveHandoff | None) -> str:
-    """Plain-language summary built from the current numbers."""
+def client_text(fit: MediaMixFit, handoff: CurveHandoff | None, plan_sentence: str = "") -> str:
+    """Plain-language summary built from the current numbers (and the plan's certainty)."""
     names = [figs.label(c) for c in fit.channels]
     best = max(fit.channels, key=lambda c: fit.elasticity[c])
     lines = [
@@ -176,4 +203,6 @@ def client_text(fit: MediaMixFit, handoff: CurveHandoff | None) -> str:
             f"{1000 * handoff.marginal[top]:,.0f} conversions, on {names[low]} about "
             f"{1000 * handoff.marginal[low]:,.0f}. Moving money towards the higher number is "
             "what the optimizer does next.")
+    if plan_sentence:
+        lines.append(plan_sentence)
     return " ".join(lines)

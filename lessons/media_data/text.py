@@ -19,6 +19,9 @@ NOTICE = [
     "Carry-over matters: without it, a channel with a long-lasting effect looks weaker and its "
     "later effect is credited to whatever ran in the following weeks. Switch it off and compare.",
     "The hold-out error is the honest number: the model never saw those weeks.",
+    "A brand that advertised last year starts the data with carry-over already running. "
+    "Assuming it starts at zero makes the first weeks look under-explained and drags the "
+    "carry-over rates down; the model estimates it instead (the dotted line in the motion).",
     "The curves handed to the optimizer are exact at recent spend only: the further a plan moves "
     "away from it, the more it leans on the assumed curve shape.",
 ]
@@ -31,7 +34,10 @@ $$\log y_t = \alpha + \sum_i b_i \log\bigl(a_{i,t} + c_i\bigr) + \sum_{k=1}^{2}
 + \sum_j \eta_j u_{j,t} + \varepsilon_t$$
 **Carry-over:** $a_{i,t} = x_{i,t} + \theta_i a_{i,t-1}$ with one $\theta_i \in [0, 0.9]$ per
 channel, chosen by an exact coordinate search on a 0.01 grid (each candidate scored by
-projecting it on the other columns), plus joint moves of two channels to get off ridges.""",
+projecting it on the other columns), plus joint moves of two channels to get off ridges.
+**Carry-over before the data:** $a_{i,-1} = \kappa_i\,\bar x_i/(1-\theta_i)$, a multiple
+$\kappa_i \in [0, 3]$ of the steady state, searched with the rest; a non-zero $\kappa_i$ must
+lower $n\log \mathrm{SSE}$ by $2\log n$ to be kept.""",
     r"""**Weeks without spend:** $c_i = 0.1\,\bar a_i$ keeps $\log(a + c)$ finite, so no week is
 dropped. The elasticity at average spend is
 $e_i = \dfrac{\partial \log y}{\partial \log a_i}\Big|_{\bar a_i}
@@ -40,8 +46,12 @@ $e_i = \dfrac{\partial \log y}{\partial \log a_i}\Big|_{\bar a_i}
 (adstock $\bar a_i = \bar s_i/(1-\theta_i)$):
 $$\frac{\partial y}{\partial s_i} = \hat y\,\frac{b_i}{\bar a_i + c_i}\,\frac{1}{1-\theta_i}$$
 the $1/(1-\theta_i)$ counts the later weeks an extra dollar keeps working in.
-**Intervals:** $\hat\sigma^2 (J^\top J)^{-1}$ with $J = [X,\ b_j\,\partial z_j/\partial\theta_j]$,
-the least-squares covariance linearised over the carry-over rates too, and a Student-t quantile.""",
+**Intervals:** $\hat\sigma^2 (J^\top J)^{-1}$ with
+$J = [X,\ b_j\,\partial z_j/\partial\theta_j,\ b_j\,\partial z_j/\partial\kappa_j]$, the
+least-squares covariance linearised over the carry-over rates and start states too (also when
+they sit on the edge of their range), and a Student-t quantile. When the residuals are
+correlated week to week ($|\hat\rho_1| > 0.25$) the sandwich
+$(J^\top J)^{-1} S (J^\top J)^{-1}$ with the Newey-West $S$ replaces it.""",
 )
 
 

@@ -13,14 +13,16 @@ IDEA = (
 
 
 NOTICE = [
-    "Each tangent line lies in its slice plane: a partial derivative only ever looks along "
-    "one axis.",
-    "On the ripple, ∂f/∂x changes when you move y₀: the slope along x depends on the "
-    "held-fixed y. The sales forecast does the same with digital spend.",
-    "The gradient arrow crosses the contour lines at right angles; ∇f·u is largest along "
-    "∇f, zero along the contour line and negative when walking downhill.",
-    "Shrinking h makes the secant approach the tangent — until rounding takes over below "
-    "h ≈ 1e-8 for forward differences. The complex step has no such floor.",
+    "Walk the point along the slice y = y₀: the tangent's slope, ∂f/∂x, changes from stop to "
+    "stop. Move y₀ and the whole slice changes: the slope along x depends on the held-fixed y. "
+    "The sales forecast does the same with digital spend.",
+    "In the 3-D view each tangent line lies in its slice plane: a partial derivative only ever "
+    "looks along one axis.",
+    "Turn u around the point: the gradient arrow crosses the contour lines at right angles; "
+    "∇f·u is largest along ∇f, zero along the contour line and negative when walking downhill.",
+    "Shrinking h makes the secant approach the tangent, the gap roughly halving with h — until "
+    "rounding takes over below h ≈ 1e-8 for forward differences. The complex step has no such "
+    "floor.",
 ]
 
 

@@ -141,3 +141,40 @@ def test_presenter_mode_shows_the_client_explanation_and_hides_formulas():
     assert_no_exception(at)
     assert any("not what makes people click" in i.value for i in at.info)
     assert not any("Integrated Gradients** (Sundararajan" in m.value for m in at.markdown)
+
+
+def test_the_walk_along_the_path_reaches_the_change_in_ctr(at):
+    spec = plotly_spec(at, "attribution_path")
+    assert spec["layout"]["sliders"][0]["active"] == 0
+    assert [t["type"] for t in spec["data"][:2]] == ["image", "image"]
+    first, last = spec["frames"][0]["data"], spec["frames"][-1]["data"]
+    assert first[0]["opacity"] == 0 and last[0]["opacity"] == 1
+    change = pts(metric(at, "Predicted CTR")) - pts(metric(at, "Baseline CTR"))
+    assert last[2]["y"][0] == pytest.approx(pts(metric(at, "Σ scores")), abs=0.006)
+    assert last[2]["y"][1] == pytest.approx(change, abs=0.011)
+    assert spec["layout"]["shapes"][0]["y0"] == pytest.approx(change, abs=0.011)
+    assert len(spec["data"][5]["x"]) == at.slider(key="at_steps").value  # one tick per node
+
+
+def test_captums_trapezoid_weights_reproduce_captum_and_widen_the_gap(at):
+    steps = at.slider(key="at_steps").value
+    ours_sum, ours_gap = pts(metric(at, "Σ scores")), float(metric(at, "Gap"))
+    note = next(i.value for i in at.info if "Compared with Captum" in i.value)
+    assert "(steps − 1)/steps" in note and "larger" in note
+    names = [t["name"] for t in plotly_spec(at, "attribution_convergence")["data"]]
+    assert "Trapezoid, Captum's weights" in names
+    at.toggle(key="at_captum").set_value(True).run()
+    assert_no_exception(at)
+    captum_sum, captum_gap = pts(metric(at, "Σ scores")), float(metric(at, "Gap"))
+    assert captum_sum == pytest.approx((steps - 1) / steps * ours_sum, abs=0.006)
+    assert captum_gap > 10 * ours_gap
+    chosen = [t for t in plotly_spec(at, "attribution_convergence")["data"]
+              if t["line"]["dash"] == "solid"]
+    assert [t["name"] for t in chosen] == ["Trapezoid, Captum's weights"]
+    at.toggle(key="at_captum").set_value(False).run()
+
+
+def test_presenter_mode_hides_the_captum_note():
+    at = run_page(PAGE, session={"presenter": True})
+    assert not any("Compared with Captum" in i.value for i in at.info)
+    assert plotly_spec(at, "attribution_path")["layout"]["height"] >= 640

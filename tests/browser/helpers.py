@@ -39,22 +39,24 @@ def free_port() -> int:
 
 
 def start_server(
-    script: str = "app.py", cwd: Path = ROOT, stderr: int | None = None
+    script: str = "app.py", cwd: Path = ROOT, stderr: int | None = None,
+    port: int | None = None, extra: tuple[str, ...] = (),
 ) -> tuple[subprocess.Popen, str]:
     """Start ``streamlit run`` bound to localhost; return the process and its base URL.
 
     The server's log goes to ``test-artifacts/streamlit-<port>.log`` unless ``stderr``
-    says otherwise (a pipe must then be drained by the caller).
+    says otherwise (a pipe must then be drained by the caller). ``port`` defaults to a free
+    one; ``extra`` adds Streamlit options (``("--runner.postScriptGC", "false")``).
     """
-    port = free_port()
+    port = port or free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
         "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra,
     ]
     if stderr is None:
         ARTIFACTS.mkdir(exist_ok=True)
-        with open(ARTIFACTS / f"streamlit-{port}.log", "wb") as log:
+        with open(ARTIFACTS / f"streamlit-{port}.log", "ab") as log:
             proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=log)
     else:
         proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr)
@@ -69,6 +71,16 @@ def start_server(
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("streamlit did not become healthy within 60 s")
+
+
+def stop_server(proc: subprocess.Popen, timeout: float = 20) -> None:
+    """Terminate a server started by :func:`start_server`; kill it if it lingers."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def wait_idle(page, timeout: float = 30_000) -> None:
@@ -101,31 +113,31 @@ def chart(page, key: str):
     return page.locator(f".st-key-{key} .js-plotly-plot").first
 
 
-_WATCH = """([root, trace]) => {
+_WATCH = """([root, trace, axis]) => {
   const plot = document.querySelector(root + ' .js-plotly-plot');
   const app = document.querySelector('[data-testid="stApp"]');
-  window.__motion = {reruns: 0, changes: 0, last: JSON.stringify(plot.data[trace].x)};
+  window.__motion = {reruns: 0, changes: 0, last: JSON.stringify(plot.data[trace][axis])};
   new MutationObserver(() => {
     if (app.getAttribute('data-test-script-state') === 'running') window.__motion.reruns++;
   }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
   plot.on('plotly_animated', () => {
-    const now = JSON.stringify(plot.data[trace].x);
+    const now = JSON.stringify(plot.data[trace][axis]);
     if (now !== window.__motion.last) { window.__motion.changes++; window.__motion.last = now; }
   });
 }"""
 
 
-def drag_scrubber(page, key: str, trace: int, moves: int = 12) -> dict:
+def drag_scrubber(page, key: str, trace: int, moves: int = 12, axis: str = "x") -> dict:
     """Drag the Plotly slider of chart ``key`` along its rail with the mouse.
 
-    Returns how many times trace ``trace``'s x data changed while dragging, how many
+    Returns how many times trace ``trace``'s ``axis`` data changed while dragging, how many
     Streamlit reruns happened (there must be none: the motion runs in the browser), and
     the milliseconds from each mouse move until the chart held new data.
     """
     root = f".st-key-{key}"
     plot = chart(page, key)
     plot.scroll_into_view_if_needed()
-    page.evaluate(_WATCH, [root, trace])
+    page.evaluate(_WATCH, [root, trace, axis])
     grip = plot.locator(".slider-grip-rect").first.bounding_box()
     rail = plot.locator(".slider-rail-rect").first.bounding_box()
     y = grip["y"] + grip["height"] / 2

@@ -1,6 +1,13 @@
-"""The attribution lesson in a real browser: deep link, sign switch, screenshot."""
+"""The attribution lesson in a real browser: deep link, sign switch, α dragged, screenshots."""
 
-from tests.browser.helpers import assert_no_exception, open_lesson, save_screenshot, wait_idle
+from tests.browser.helpers import (
+    assert_no_exception,
+    chart,
+    drag_scrubber,
+    open_lesson,
+    save_screenshot,
+    wait_idle,
+)
 
 PANELS = "document.querySelectorAll('.js-plotly-plot')[0]"
 
@@ -36,3 +43,18 @@ def test_deep_link_sign_switch_and_screenshot(page, server):
     page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     save_screenshot(page, "attribution", full_page=False)
+
+
+def test_alpha_follows_the_mouse_with_no_server_round_trip(page, server):
+    open_lesson(page, server, "Attribution", "?at_creative=Cluttered")
+    path = chart(page, "attribution_path")
+    path.wait_for()
+    opacity = "document.querySelector('.st-key-attribution_path .js-plotly-plot').data[1].opacity"
+    assert page.evaluate(opacity) == 0  # the scrubber starts at the baseline
+    result = drag_scrubber(page, "attribution_path", trace=3)  # the running sum so far
+    assert result["changes"] >= 5, result
+    assert result["reruns"] == 0, result
+    assert 0 < page.evaluate(opacity) <= 1  # the creative shows through the baseline
+    assert_no_exception(page)
+    page.wait_for_timeout(300)
+    save_screenshot(page, "attribution_path", full_page=False)

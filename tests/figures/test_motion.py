@@ -3,7 +3,7 @@
 import plotly.graph_objects as go
 import pytest
 
-from figures.motion import animate, frame, play_pause, scrubber
+from figures.motion import animate, below_axis_title, frame, play_pause, scrubber
 from figures.theme import presenter_layout
 
 
@@ -44,3 +44,11 @@ def test_presenter_mode_enlarges_the_scrubber_and_buttons():
     assert big.layout.sliders[0].currentvalue.font.size >= 18
     assert big.layout.updatemenus[0].font.size >= 18
     assert len(big.frames) == 5
+
+
+def test_the_scrubber_moves_below_the_axis_title():
+    fig = _fig()
+    before = (fig.layout.sliders[0].pad.t, fig.layout.updatemenus[0].pad.t, fig.layout.margin.b)
+    below_axis_title(fig, 25)
+    after = (fig.layout.sliders[0].pad.t, fig.layout.updatemenus[0].pad.t, fig.layout.margin.b)
+    assert [a - b for a, b in zip(after, before, strict=True)] == [25, 25, 25]

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from core.calculus import PRESETS, SALES, analyse_point, directional_profile, scan_point, secant
+from core.calculus import PRESETS, SALES, analyse_point, scan_point
 from core.calculus import surface_grid as make_grid
 from core.formula import parse
 from figures import partials as pf
@@ -90,47 +90,6 @@ def test_undefined_point_draws_no_tangents():
     _, grid, point = setup("log(x) + y", x0=-1.0, y0=0.5)
     fig = validated(pf.surface_figure(grid, point, tangent_plane=True))
     assert not any("tangent" in t.get("name", "") for t in fig["data"])
-    validated(pf.slice_figure(point, secant(parse("log(x) + y"), -1.0, 0.5, 0.1), 0.1))
-    validated(pf.contour_figure(grid, point, 30))
-
-
-def test_slice_secant_and_tangent_slopes():
-    e, _, point = setup("sin(x)*cos(y)")
-    h = 0.3
-    sec = secant(e, point.x0, point.y0, h)
-    fig = validated(pf.slice_figure(point, sec, h))
-    for name, slope in (("tangent", point.exact[0]), ("secant", sec[2])):
-        t = trace(fig, name)
-        x, y = np.asarray(t["x"], dtype=float), np.asarray(t["y"], dtype=float)
-        assert (y[1] - y[0]) / (x[1] - x[0]) == pytest.approx(slope)
-    assert trace(fig, "x₀ + h")["x"][0] == pytest.approx(point.x0 + h)
-    assert "∂f/∂x" in fig["layout"]["title"]["text"]
-
-
-def test_contour_arrows():
-    _, grid, point = setup("exp(-(x^2 + y^2)/2)")
-    fig = validated(pf.contour_figure(grid, point, theta_deg=90))
-    arrows = {a["text"]: a for a in fig["layout"]["annotations"]}
-    g = arrows["∇f"]
-    direction = np.array([g["x"] - g["ax"], g["y"] - g["ay"]])
-    cos = direction @ point.exact / (np.linalg.norm(direction) * np.linalg.norm(point.exact))
-    assert cos == pytest.approx(1.0)
-    u = arrows["u"]
-    assert u["x"] == pytest.approx(u["ax"]) and u["y"] > u["ay"]  # 90°: straight up
-    contour = trace(fig, "contour direction")
-    along = np.array([np.diff(contour["x"])[0], np.diff(contour["y"])[0]])
-    assert along @ point.exact == pytest.approx(0.0, abs=1e-12)
-    assert fig["layout"]["yaxis"]["scaleanchor"] == "x"
-
-
-def test_directional_figure_marks_maximum_and_zeros():
-    grad = np.array([1.0, 1.0])
-    angles, values = directional_profile(grad)
-    fig = validated(pf.directional_figure(angles, values, grad, 135))
-    star = trace(fig, "maximum")
-    assert star["x"][0] == pytest.approx(45.0) and star["y"][0] == pytest.approx(np.sqrt(2))
-    assert sorted(trace(fig, "zero")["x"]) == pytest.approx([135.0, 315.0])
-    assert trace(fig, "θ = 135°")["y"][0] == pytest.approx(0.0, abs=1e-9)
 
 
 def test_error_figure():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.mmm.fit.adstock import MAX_DECAY
-from core.mmm.fit.estimation import channel_correlations
+from core.mmm.fit.readout import channel_correlations
 
 
 def fit_warnings(fit, corr_threshold: float = 0.8) -> list[str]:
@@ -31,6 +31,7 @@ def fit_warnings(fit, corr_threshold: float = 0.8) -> list[str]:
     return [
         *_collinear(fit, corr_threshold),
         *_residuals(fit),
+        *_first_weeks(fit),
         *_holdout(fit),
         *_boundary(fit),
         *_zero_in_interval(fit),
@@ -57,10 +58,24 @@ def _residuals(fit) -> list[str]:
     dw = fit.durbin_watson
     if 1.5 <= dw <= 2.5:
         return []
+    widened = fit.covariance.startswith("Newey")
+    consequence = ("the intervals allow for it (Newey-West), but the point estimates may still "
+                   "be off" if widened else "the intervals are probably too narrow")
     return [
         f"The residuals are correlated from week to week (Durbin-Watson {dw:.2f}, about 2 is "
-        "ideal): the intervals are probably too narrow. A missing driver (a promotion, a price "
-        "change, a trend) often causes this."
+        f"ideal): {consequence}. A missing driver (a promotion, a price change, a trend) often "
+        "causes this."
+    ]
+
+
+def _first_weeks(fit) -> list[str]:
+    early = fit.early
+    if early.error_share <= max(3 * early.expected_share, 0.15):
+        return []
+    return [
+        f"The first {early.weeks} weeks hold {100 * early.error_share:.0f} % of the squared "
+        f"error (about {100 * early.expected_share:.0f} % would be normal): something before "
+        "the data starts (a campaign, a launch) still shows. Consider starting the data later."
     ]
 
 

@@ -11,15 +11,35 @@ same for any period length.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from core.mmm.curves import PowerCurve
-from core.mmm.fit.estimation import recent_marginals
+from core.mmm.fit.adstock import MAX_DECAY
+from core.mmm.fit.readout import Calibration, recent_marginals
 
 #: Elasticities handed to PowerCurve are clipped into [MIN_ELASTICITY, 1].
 MIN_ELASTICITY = 0.01
+#: Marginal returns (conversions per $) handed to PowerCurve are at least this.
+MIN_MARGINAL = 1e-9
+
+
+@dataclass(frozen=True, eq=False)
+class SamplingDistribution:
+    """The fit's estimate, its covariance and its calibration point: what parameter draws need.
+
+    ``mean`` stacks the coefficients (``n_fixed`` fixed columns, then one per channel), the
+    carry-over rates and the start states; ``cov`` is their covariance, with zero rows for
+    values the fit treats as known. :func:`core.mmm.fit.uncertainty.parameter_draws` samples
+    from it and :func:`core.mmm.fit.readout.marginals` turns draws into curve parameters.
+    """
+
+    mean: np.ndarray
+    cov: np.ndarray
+    n_fixed: int
+    calibration: Calibration
+    max_decay: float = MAX_DECAY
 
 
 @dataclass(frozen=True)
@@ -28,7 +48,8 @@ class CurveHandoff:
 
     The one value the "your data" lesson hands to the media-mix lesson: the optimizer reads
     ``names``, ``spend`` and ``curves``; the rest says where the curves come from and how sure
-    the fit is.
+    the fit is. ``uncertainty`` carries the fit's sampling distribution for
+    :func:`core.mmm.fit.uncertainty.plan_uncertainty` (None for curves not fitted here).
     """
 
     names: tuple[str, ...]
@@ -43,6 +64,7 @@ class CurveHandoff:
     notes: tuple[str, ...]
     source: str = ""  # where the curves come from, in words, for captions and reports
     holdout_mape: float | None = None  # error on the weeks the fit did not see
+    uncertainty: SamplingDistribution | None = field(default=None, compare=False, repr=False)
 
     def described(self, names: tuple[str, ...], source: str) -> CurveHandoff:
         """The same curves under display names, with a sentence on where they come from."""
@@ -81,16 +103,17 @@ def response_curves(fit, window: int = 13, period_weeks: int = 13) -> CurveHando
     names = list(fit.channels)
     elasticity = np.clip(rec["elasticity"], MIN_ELASTICITY, 1.0)
     notes = _notes(names, rec, elasticity, window)
-    marginal = np.maximum(rec["marginal"], 1e-9)
+    marginal = np.maximum(rec["marginal"], MIN_MARGINAL)
     spend = period_weeks * rec["spend"]
     ratio = [
         np.array(fit.ci[n]) / fit.elasticity[n] if fit.elasticity[n] > 0 else np.full(2, np.nan)
         for n in names
     ]
-    curves = [
-        PowerCurve.from_marginal(float(s), float(m), float(e))
-        for s, m, e in zip(spend, marginal, elasticity, strict=True)
-    ]
+    curves = power_curves(spend, rec["marginal"], rec["elasticity"])
+    arrays = fit.arrays
+    distribution = SamplingDistribution(
+        np.concatenate([arrays.coef, arrays.theta, arrays.start]), arrays.cov,
+        fit.model.fixed.shape[1], rec["calibration"])
     return CurveHandoff(
         names=tuple(names),
         spend=tuple(float(s) for s in spend),
@@ -101,11 +124,35 @@ def response_curves(fit, window: int = 13, period_weeks: int = 13) -> CurveHando
         contribution=tuple(
             float(period_weeks * fit.contributions[n].to_numpy()[-window:].mean()) for n in names
         ),
-        curves=tuple(curves),
+        curves=curves,
         period_weeks=period_weeks,
         window=window,
         notes=tuple(notes),
         holdout_mape=None if fit.holdout is None else float(fit.holdout.mape),
+        uncertainty=distribution,
+    )
+
+
+def power_curves(spend, marginal, elasticity) -> tuple[PowerCurve, ...]:
+    """One power curve per channel through (spend, marginal) with that elasticity, clipped.
+
+    The elasticity is clipped into [:data:`MIN_ELASTICITY`, 1] and the marginal return to at
+    least :data:`MIN_MARGINAL`, as a power curve needs; :func:`response_curves` and the
+    parameter draws of :mod:`core.mmm.fit.uncertainty` build their curves here.
+
+    Parameters
+    ----------
+    spend, marginal, elasticity : array_like
+        Per channel: spend per period, conversions per $ there, fitted elasticity.
+
+    Returns
+    -------
+    tuple of PowerCurve
+    """
+    return tuple(
+        PowerCurve.from_marginal(float(s), float(max(m, MIN_MARGINAL)),
+                                 float(min(max(e, MIN_ELASTICITY), 1.0)))
+        for s, m, e in zip(spend, marginal, elasticity, strict=True)
     )
 
 

@@ -8,13 +8,19 @@ The model, fitted by least squares:
                + \sum_{k} \bigl(\gamma_k \sin\tfrac{2\pi k t}{52.18}
                + \delta_k \cos\tfrac{2\pi k t}{52.18}\bigr) + \sum_j \eta_j u_{j,t}
                + \varepsilon_t,
-    \qquad a_{i,t} = x_{i,t} + \theta_i a_{i,t-1}
+    \qquad a_{i,t} = x_{i,t} + \theta_i a_{i,t-1},
+    \qquad a_{i,-1} = \kappa_i \frac{\bar x_i}{1 - \theta_i}
 
-with one carry-over rate :math:`\theta_i \in [0, 0.9]` per channel chosen by an exact coordinate
-search on a 0.01 grid, with joint moves of channel pairs
-(:func:`core.mmm.fit.search.search_decays`).
-The 95 % intervals come from the least-squares covariance linearised over the rates too
-(:func:`core.mmm.fit.estimation.covariance_with_decay`), with a Student-t quantile.
+with one carry-over rate :math:`\theta_i \in [0, 0.9]` per channel and the carry-over already
+running before the first week, a multiple :math:`\kappa_i \in [0, 3]` of the steady state at
+the channel's average spend :math:`\bar x_i`. Both are chosen by an exact coordinate search
+(rates on a 0.01 grid, coarse first; joint moves of channel pairs;
+:func:`core.mmm.fit.search.search_decays`); a non-zero start state must lower
+:math:`n \log \mathrm{SSE}` by :math:`2 \log n`. The 95 % intervals come from the
+least-squares covariance linearised over the rates and start states too, classical or
+Newey-West when the residuals are correlated
+(:func:`core.mmm.fit.estimation.parameter_covariance`), with a Student-t quantile. These
+choices were made with the calibration study of ``bench/calibration.py``.
 
 **Zero-spend weeks** are kept. The offset :math:`c_i = 0.1\,\bar a_i` (10 % of the channel's
 average carried-over spend) keeps :math:`\log(a + c)` finite when a week has no carried-over
@@ -33,14 +39,22 @@ import pandas as pd
 from core.mmm.fit.adstock import MAX_DECAY, OFFSET_FRACTION, decay_grid
 from core.mmm.fit.estimation import (
     FitArrays,
+    FitSettings,
     ModelArrays,
-    decompose,
     fit_rows,
     fourier_terms,
     holdout_score,
 )
 from core.mmm.fit.least_squares import t_quantile
+from core.mmm.fit.readout import StartDiagnostics, decompose, start_diagnostics
 from core.mmm.fit.table import MIN_DOF
+
+#: Start states searched (multiples of the steady-state carry-over) with ``start="estimated"``.
+START_GRID = np.array([0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0])
+#: Leading weeks whose average spend sets the steady state of ``start="steady"``.
+STEADY_WEEKS = 8
+#: Leading weeks the diagnostics single out (the weeks a wrong start state hurts).
+EARLY_WEEKS = 10
 
 
 @dataclass(frozen=True)
@@ -61,8 +75,10 @@ class MediaMixFit:
     ``residuals`` (log scale, about the relative error) and ``contributions`` (conversions per
     week split into base, seasonality, trend & controls and one column per channel, summing to
     ``fitted``) are indexed by week. ``coef`` holds every coefficient of the least squares;
-    ``model`` and ``arrays`` keep the array-level inputs and results for
-    :func:`core.mmm.fit.handoff.response_curves`.
+    ``start`` (a multiple of the steady state, keyed by channel) and ``early`` describe the
+    carry-over running before the first week; ``covariance`` names the interval method
+    (classical or Newey-West). ``model`` and ``arrays`` keep the array-level inputs and results
+    for :func:`core.mmm.fit.handoff.response_curves`.
     """
 
     target: str
@@ -89,6 +105,9 @@ class MediaMixFit:
     notes: tuple[str, ...]
     model: ModelArrays
     arrays: FitArrays
+    start: dict
+    early: StartDiagnostics
+    covariance: str
 
 
 def fit_media_mix(
@@ -102,6 +121,8 @@ def fit_media_mix(
     seasonality: int | None = None,
     trend: bool = False,
     holdout_weeks: int | None = None,
+    start: str = "estimated",
+    covariance: str = "auto",
 ) -> MediaMixFit:
     """Fit the log-log model with per-channel carry-over by least squares.
 
@@ -126,6 +147,13 @@ def fit_media_mix(
     holdout_weeks : int or None, default None
         Weeks at the end held out for the out-of-sample error; None picks 13 from 104 weeks,
         else an eighth of the rows (0 disables it).
+    start : {"estimated", "steady", "zero"}, default "estimated"
+        Carry-over already running before the first week: estimated per channel as a
+        multiple of the steady state (0 to 3), the steady state of the first
+        :data:`STEADY_WEEKS` weeks' spend, or none.
+    covariance : {"auto", "classical", "hac"}, default "auto"
+        Interval method: classical least squares, Newey-West, or Newey-West only when the
+        residuals are correlated week to week.
 
     Returns
     -------
@@ -140,14 +168,26 @@ def fit_media_mix(
     """
     channels, controls = tuple(channels), tuple(controls)
     data, index = _prepare(frame, target, channels, date, controls, seasonality, trend)
-    grid = decay_grid() if adstock else np.zeros(1)
-    fit = fit_rows(data, data.y.size, grid)
+    settings = _settings(adstock, start, covariance)
+    fit = fit_rows(data, data.y.size, settings)
     n_hold = _holdout_size(data.y.size, data.fixed.shape[1] + len(channels), holdout_weeks)
     holdout = None
     if n_hold:
-        mape, rmse, pred = holdout_score(data, n_hold, grid)
+        mape, rmse, pred = holdout_score(data, n_hold, settings)
         holdout = HoldoutScore(n_hold, mape, rmse, tuple(map(float, pred)))
     return _assemble(frame, target, controls, data, index, fit, holdout)
+
+
+def _settings(adstock: bool, start: str, covariance: str) -> FitSettings:
+    if start not in ("estimated", "steady", "zero"):
+        raise ValueError(f"start must be 'estimated', 'steady' or 'zero', not {start!r}")
+    if covariance not in ("auto", "classical", "hac"):
+        raise ValueError(f"covariance must be 'auto', 'classical' or 'hac', not {covariance!r}")
+    grid = decay_grid() if adstock else np.zeros(1)
+    starts = {"estimated": START_GRID, "steady": np.ones(1), "zero": np.zeros(1)}[start]
+    level_rows = STEADY_WEEKS if start == "steady" else None
+    return FitSettings(grid, starts if adstock else np.zeros(1), level_rows,
+                       covariance=covariance)
 
 
 def _prepare(frame, target, channels, date, controls, seasonality, trend):
@@ -159,8 +199,9 @@ def _prepare(frame, target, channels, date, controls, seasonality, trend):
             raise ValueError(f"Column '{name}' is not in the data.")
     if len(set(used)) < len(used):
         raise ValueError("A column is used twice (as target, channel or control).")
+    first = int(frame.attrs.get("first_row", 2))
     for name in used:
-        _check_column(frame, name, spend=name in channels, target=name == target)
+        _check_column(frame, name, first, spend=name in channels, target=name == target)
     n = len(frame)
     time = _week_index(frame, date)
     harmonics = seasonality if seasonality is not None else (2 if n >= 104 else int(n >= 52))
@@ -185,7 +226,7 @@ def _prepare(frame, target, channels, date, controls, seasonality, trend):
     return ModelArrays(log_y, spend, fixed, tuple(names), channels), index
 
 
-def _check_column(frame, name, spend, target) -> None:
+def _check_column(frame, name, first, spend, target) -> None:
     col = frame[name]
     if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
         raise ValueError(f"Column '{name}' is not numeric.")
@@ -198,7 +239,7 @@ def _check_column(frame, name, spend, target) -> None:
     for bad, what in checks:
         if bad.any():
             i = int(np.argmax(bad))
-            raise ValueError(f"Row {i + 2}, column '{name}': {values[i]:g} {what}.")
+            raise ValueError(f"Row {first + i}, column '{name}': {values[i]:g} {what}.")
     if spend and not (values > 0).any():
         raise ValueError(f"Column '{name}' has no spend in any week: remove this channel.")
 
@@ -213,11 +254,10 @@ def _week_index(frame, date) -> np.ndarray:
     steps = np.diff(stamps.asi8)
     if stamps.hasnans or (steps <= 0).any():
         i = int(np.argmax(steps <= 0)) + 1 if not stamps.hasnans else int(np.argmax(stamps.isna()))
-        raise ValueError(f"Row {i + 2}, column '{date}': dates must be present and increase "
+        first = int(frame.attrs.get("first_row", 2))
+        raise ValueError(f"Row {first + i}, column '{date}': dates must be present and increase "
                          "from row to row (one row per week, oldest first).")
     return np.asarray((stamps - stamps[0]).days, dtype=float) / 7.0
-
-
 
 
 def _holdout_size(n: int, n_params: int, requested: int | None) -> int:
@@ -251,6 +291,9 @@ def _assemble(frame, target, controls, data, index, fit, holdout) -> MediaMixFit
         notes=tuple(_zero_spend_notes(data, fit)),
         model=data,
         arrays=fit,
+        start={c: float(fit.start[j]) for j, c in enumerate(channels)},
+        early=start_diagnostics(fit, data, EARLY_WEEKS),
+        covariance=fit.covariance,
     )
 
 
@@ -261,7 +304,7 @@ def _channel_estimates(data, fit) -> dict:
     tq = t_quantile(fit.dof)
     se = np.sqrt(np.diag(fit.cov))
     scale = 1.0 / (1.0 + OFFSET_FRACTION)
-    b, b_se, theta_se = fit.coef[q:], se[q:p], se[p:]
+    b, b_se, theta_se = fit.coef[q:], se[q:p], se[p : p + len(channels)]
     return {
         "elasticity": {c: float(scale * b[j]) for j, c in enumerate(channels)},
         "ci": {c: (float(scale * (b[j] - tq * b_se[j])), float(scale * (b[j] + tq * b_se[j])))
@@ -279,6 +322,13 @@ def _decay_interval(theta: float, se: float, tq: float) -> tuple[float, float]:
     return (float(max(0.0, theta - tq * se)), float(min(MAX_DECAY, theta + tq * se)))
 
 
+def _amount(value: float) -> str:
+    """A spend amount at a precision that suits its size: 12,345 / 123 / 1.23 / 0.0123."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3g}" if abs(value) >= 1e-4 else f"{value:.2e}"
+
+
 def _zero_spend_notes(data, fit) -> list[str]:
     notes = []
     for j, name in enumerate(data.channels):
@@ -288,7 +338,7 @@ def _zero_spend_notes(data, fit) -> list[str]:
             warn = " Many off weeks: the estimate leans on on/off contrast." if share > 0.4 else ""
             notes.append(
                 f"'{name}' has no spend in {zeros} of {data.spend.shape[0]} weeks. Those weeks "
-                f"are kept: the model uses log(carried-over spend + {fit.offset[j]:,.0f}), the "
+                f"are kept: the model uses log(carried-over spend + {_amount(fit.offset[j])}), the "
                 f"offset being 10 % of the channel's average carried-over spend.{warn}"
             )
     return notes

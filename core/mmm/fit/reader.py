@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.mmm.fit.roles import check_roles, guess_column_roles
 from core.mmm.fit.source import decode_text, read_source_bytes
-from core.mmm.fit.table import CONTROL_PREFIX, parse_weekly_text
-
-TARGET_NAMES = ("conversions", "sales", "orders", "revenue", "leads", "units", "kpi")
+from core.mmm.fit.table import parse_weekly_text
 
 
 def read_weekly_csv(source) -> pd.DataFrame:
@@ -28,8 +27,10 @@ def read_weekly_csv(source) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per week in file order; the date column (if any) as datetime64, the others as
-        float. ``frame.attrs["notes"]`` lists what the reader noticed (zero-spend weeks, blank
-        rows at the end, uneven dates) and ``frame.attrs["date_column"]`` names the date column.
+        float. ``frame.attrs["notes"]`` lists what the reader noticed (title lines above the
+        header, footer rows such as a total, semicolons and decimal commas, zero-spend weeks,
+        uneven dates), ``frame.attrs["date_column"]`` names the date column and
+        ``frame.attrs["first_row"]`` is the spreadsheet row number of the first week.
 
     Raises
     ------
@@ -49,6 +50,7 @@ def read_weekly_csv(source) -> pd.DataFrame:
     frame = pd.DataFrame(data)
     frame.attrs["notes"] = list(table.notes)
     frame.attrs["date_column"] = table.date_column
+    frame.attrs["first_row"] = table.first_row
     return frame
 
 
@@ -63,16 +65,51 @@ def guess_roles(frame: pd.DataFrame) -> dict:
     Returns
     -------
     dict
-        ``{"date": str | None, "target": str, "channels": [...], "controls": [...]}``; the
-        target is the first column named like conversions/sales/..., else the first numeric
-        column; controls are the columns named ``ctrl_...``.
+        ``{"date": str | None, "target": str | None, "channels": [...], "controls": [...],
+        "ignored": [...], "roles": {column: role}, "reasons": {column: one-line reason}}``;
+        see :func:`core.mmm.fit.roles.guess_column_roles` for the rules (event flags, trends
+        and calendar columns are controls; the target by name, else by position).
     """
     date = frame.attrs.get("date_column")
     if date is None:
         date = next((c for c in frame if pd.api.types.is_datetime64_any_dtype(frame[c])), None)
-    numeric = [c for c in frame if c != date and pd.api.types.is_numeric_dtype(frame[c])]
-    named = [c for c in numeric if c.lower() in TARGET_NAMES]
-    target = (named or numeric or [None])[0]
-    controls = [c for c in numeric if c != target and c.lower().startswith(CONTROL_PREFIX)]
-    channels = [c for c in numeric if c not in controls and c != target]
-    return {"date": date, "target": target, "channels": channels, "controls": controls}
+    numeric = {c: frame[c].to_numpy(float) for c in frame
+               if c != date and pd.api.types.is_numeric_dtype(frame[c])
+               and not pd.api.types.is_bool_dtype(frame[c])}
+    guess = guess_column_roles(list(frame.columns), numeric, date)
+    return {
+        "date": date,
+        "target": (guess.columns("target") or [None])[0],
+        "channels": guess.columns("channel"),
+        "controls": guess.columns("control"),
+        "ignored": guess.columns("ignore"),
+        "roles": dict(guess.role),
+        "reasons": dict(guess.reason),
+    }
+
+
+def roles_from_choices(frame: pd.DataFrame, role: dict[str, str]) -> dict:
+    """Validate role choices for ``frame`` (see :func:`core.mmm.fit.roles.check_roles`).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The data.
+    role : dict of str to str
+        Column -> role, for every column.
+
+    Returns
+    -------
+    dict
+        ``{"date", "target", "channels", "controls"}`` ready for :func:`fit_media_mix`.
+    """
+    missing = [c for c in frame.columns if c not in role]
+    if missing:
+        raise ValueError(f"Column '{missing[0]}' has no role.")
+    numeric = {c for c in frame if pd.api.types.is_numeric_dtype(frame[c])
+               and not pd.api.types.is_bool_dtype(frame[c])}
+    chosen = check_roles(role, numeric)
+    date = chosen["date"]
+    if date is not None and not pd.api.types.is_datetime64_any_dtype(frame[date]):
+        raise ValueError(f"Column '{date}' does not hold dates, so it cannot be the date.")
+    return chosen

@@ -132,18 +132,6 @@ def test_path_rules_weights_sum_to_one_and_integrate_low_degree_polynomials(meth
         assert abs(approx - exact) <= 1.01 * degree / m + 1e-12
 
 
-def test_path_rule_matches_captum_conventions():
-    a, w = path_rule("riemann_left", 4)
-    np.testing.assert_allclose(a, [0, 0.25, 0.5, 0.75])
-    a, _ = path_rule("riemann_right", 4)
-    np.testing.assert_allclose(a, [0.25, 0.5, 0.75, 1])
-    a, _ = path_rule("riemann_middle", 4)
-    np.testing.assert_allclose(a, [0.125, 0.375, 0.625, 0.875])
-    a, w = path_rule("riemann_trapezoid", 5)
-    np.testing.assert_allclose(a, [0, 0.25, 0.5, 0.75, 1])
-    np.testing.assert_allclose(w, [0.125, 0.25, 0.25, 0.25, 0.125])
-
-
 def test_bad_arguments_raise_clear_errors():
     with pytest.raises(ValueError, match="Unknown"):
         path_rule("simpson", 10)

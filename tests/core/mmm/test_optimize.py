@@ -10,38 +10,19 @@ from scipy.optimize import minimize
 
 from core.mmm import (
     CPG_EXAMPLE,
-    ExponentialCurve,
     HillCurve,
     PowerCurve,
     optimize_budget,
     target_marginal_budget,
 )
 from core.mmm.global_search import second_order_ok
-
-
-def _random_concave(rng: np.random.Generator, n: int):
-    curves = []
-    for _ in range(n):
-        kind = rng.integers(3)
-        if kind == 0:
-            curves.append(PowerCurve(rng.uniform(0.5, 50), rng.uniform(0.1, 0.95)))
-        elif kind == 1:
-            curves.append(ExponentialCurve(rng.uniform(10, 500), rng.uniform(0.5, 20)))
-        else:
-            curves.append(
-                HillCurve(rng.uniform(10, 500), rng.uniform(0.5, 20), rng.uniform(0.4, 1.0))
-            )
-    return curves
-
-
-def _total(curves, s):
-    return float(sum(float(c.response(x)) for c, x in zip(curves, s, strict=True)))
+from tests.core.mmm.problems import objective, random_concave
 
 
 def _slsqp(curves, total, lo, hi, x0):
     bounds = [(a, None if not np.isfinite(b) else b) for a, b in zip(lo, hi, strict=True)]
     res = minimize(
-        lambda x: -_total(curves, np.maximum(x, 0)),
+        lambda x: -objective(curves, np.maximum(x, 0)),
         x0,
         jac=lambda x: (
             -np.array([float(c.marginal(max(v, 1e-12))) for c, v in zip(curves, x, strict=True)])
@@ -52,7 +33,7 @@ def _slsqp(curves, total, lo, hi, x0):
         options={"maxiter": 500, "ftol": 1e-12},
     )
     x = np.clip(res.x, lo, hi)
-    return x, _total(curves, x) if abs(x.sum() - total) < 1e-6 * total else -np.inf
+    return x, objective(curves, x) if abs(x.sum() - total) < 1e-6 * total else -np.inf
 
 
 def _check_kkt(alloc, lo, hi, total):
@@ -69,7 +50,7 @@ def _check_kkt(alloc, lo, hi, total):
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 8), bounded=st.booleans())
 def test_concave_budget_bounds_and_equal_marginals(seed, n, bounded):
     rng = np.random.default_rng(seed)
-    curves = _random_concave(rng, n)
+    curves = random_concave(rng, n)
     total = float(rng.uniform(1, 100))
     lo = rng.uniform(0, total / n * 0.5, n) if bounded else np.zeros(n)
     hi = lo + rng.uniform(total / n * 0.2, total, n) if bounded else np.full(n, np.inf)
@@ -78,14 +59,14 @@ def test_concave_budget_bounds_and_equal_marginals(seed, n, bounded):
     alloc = optimize_budget(curves, total, lo, hi)
     assert alloc.method == "kkt" and alloc.second_order_ok
     _check_kkt(alloc, lo, hi, total)
-    np.testing.assert_allclose(alloc.response.sum(), _total(curves, alloc.spend), rtol=1e-12)
+    np.testing.assert_allclose(alloc.response.sum(), objective(curves, alloc.spend), rtol=1e-12)
 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_at_least_as_good_as_slsqp_from_several_starts(seed):
     rng = np.random.default_rng(100 + seed)
     n = 3 + seed
-    curves = _random_concave(rng, n)
+    curves = random_concave(rng, n)
     total = float(rng.uniform(10, 100))
     lo, hi = np.zeros(n), np.full(n, total * 0.6)
     ours = optimize_budget(curves, total, lo, hi).total_response
@@ -101,7 +82,7 @@ def test_slsqp_stalls_at_the_worst_point_of_two_identical_s_curves():
     x, theirs = _slsqp(curves, total, np.zeros(2), np.full(2, np.inf), np.array([0.6, 0.6]))
     np.testing.assert_allclose(x, [0.6, 0.6], atol=1e-9)  # stuck at a stationary point
     line = np.linspace(0, total, 2001)
-    values = [_total(curves, [a, total - a]) for a in line]
+    values = [objective(curves, [a, total - a]) for a in line]
     assert theirs == pytest.approx(min(values), rel=1e-9)  # ...the worst on the budget line
     ours = optimize_budget(curves, total)
     assert ours.method == "global" and ours.total_response >= max(values) - 1e-9
@@ -223,23 +204,3 @@ def test_target_marginal_budget_s_curve_compares_with_zero():
         )
     with pytest.raises(ValueError, match="maximum spend"):
         target_marginal_budget([PowerCurve(2.0, 1.0)], 1.0)
-
-
-@settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 8), bounded=st.booleans())
-def test_pure_python_and_numpy_paths_agree(seed, n, bounded):
-    from core.mmm.bank import CurveBank
-    from core.mmm.optimize import _kkt_allocation, resolve_bounds
-
-    rng = np.random.default_rng(seed)
-    curves = _random_concave(rng, n)
-    total = float(rng.uniform(1, 100))
-    lo = rng.uniform(0, total / n * 0.5, n) if bounded else None
-    hi = None if not bounded else lo + rng.uniform(total / n, total, n)
-    fast = optimize_budget(curves, total, lo, hi)
-    lo_, hi_ = resolve_bounds(n, total, lo, hi)
-    with np.errstate(all="ignore"):
-        slow, level = _kkt_allocation(CurveBank(curves), lo_, hi_, total)
-    np.testing.assert_allclose(fast.spend, slow, rtol=1e-8, atol=1e-9 * total)
-    if np.any(~(fast.at_lower | fast.at_upper)):  # otherwise any level between is valid
-        assert fast.level == pytest.approx(level, rel=1e-8)

@@ -8,10 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.mmm import CPG_EXAMPLE, ExponentialCurve, PowerCurve, optimize_budget, reallocation_plan
-
-
-def _total(curves, s):
-    return float(sum(float(c.response(x)) for c, x in zip(curves, s, strict=True)))
+from tests.core.mmm.problems import objective
 
 
 def test_cpg_plan_is_exactly_the_agency_recommendation():
@@ -20,7 +17,7 @@ def test_cpg_plan_is_exactly_the_agency_recommendation():
     assert list(plan.shift) == [-500_000, 200_000, 0, 300_000]
     assert [(m.source, m.target) for m in plan.moves] == [(0, 3)] * 3 + [(0, 1)] * 2
     assert plan.moved == 500_000
-    assert plan.gain == pytest.approx(_total(ex.curves, plan.spend) - _total(ex.curves, ex.spend))
+    assert plan.gain == pytest.approx(objective(ex.curves, plan.spend) - objective(ex.curves, ex.spend))
 
 
 def test_cpg_plan_first_order_estimate_overstates_the_gain():
@@ -51,11 +48,11 @@ def test_plan_gains_are_monotonic_and_exact(seed, n):
     cumulative = np.cumsum(nets)
     assert np.all(np.diff(cumulative) > 0)
     assert plan.gain == pytest.approx(
-        _total(curves, plan.spend) - _total(curves, spend), rel=1e-9, abs=1e-9
+        objective(curves, plan.spend) - objective(curves, spend), rel=1e-9, abs=1e-9
     )
     # the finished plan is within one increment of the continuous optimum
     best = optimize_budget(curves, spend.sum())
-    assert plan.gain <= best.total_response - _total(curves, spend) + 1e-9
+    assert plan.gain <= best.total_response - objective(curves, spend) + 1e-9
 
 
 def test_max_moved_and_bounds_are_respected():
