@@ -10,13 +10,12 @@
    - **fragment** (what the page does): ``st.fragment(run_every=0.25)`` trains a few epochs
      per rerun and sends the four live charts;
    - **frames**: the whole run is trained first, and its epochs are sent once as Plotly
-     frames (plane, loss and gradient sizes in one figure) that Plotly plays.
+     frames (the plane and the loss curve in one figure) that Plotly plays.
 
    Reported: chart updates per second while playing, bytes sent (once, or per second), and
    the server work. The full run only (two servers and a browser).
-3. The backward pass scrubbed with the mouse (issue 15): milliseconds from a mouse move on
-   the graph's Plotly slider to new chart data, as a ratio to the reference app's slider
-   round trip measured in the same session (target at most 0.3).
+
+The backward pass's scrubber is measured with every other one by ``bench/drag_steps.py``.
 """
 
 from __future__ import annotations
@@ -26,14 +25,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.stats import row, summarize
 from core.nn import measure_gradient_cost
-from figures.backprop_graph import HOT_LABELS
 
 WIDTHS = {True: (2, 8), False: (2, 4, 8, 12, 18, 24, 31)}
 ROOT = Path(__file__).resolve().parent.parent
 WATCH_S = 10.0
-SCRUB_TARGET = 0.3  # a drag step at most 0.3x the reference app's round trip (issue 15)
 # The frames design, as a page: one figure holding the run, one frame per 5 epochs.
 FRAMES_APP = '''
 import sys, time
@@ -68,16 +64,6 @@ fig, seconds = build()
 st.caption(f"built in {{seconds:.2f}} s")
 st.plotly_chart(fig, key="chart_loss")
 '''
-# Inside the page: milliseconds from each mouse event to the chart's next animation.
-IN_PAGE = """selector => {
-  const gd = document.querySelector(selector);
-  window.__scrubMs = [];
-  if (gd.__scrubTimed) return;
-  gd.__scrubTimed = true; let moved = null;
-  document.addEventListener('mousemove', () => { moved = performance.now(); }, true);
-  gd.on('plotly_animated', () => {
-    if (moved !== null) { window.__scrubMs.push(performance.now() - moved); moved = null; } });
-}"""
 COUNT = """([selector, trace, ms]) => new Promise(resolve => {
   const read = () => document.querySelector(selector)?._fullData?.[trace]?.x?.length ?? null;
   let last = read(), changes = 0; const t0 = performance.now();
@@ -164,48 +150,8 @@ def _frames_design(browser, url: str) -> dict:
     return {"rate": rate, "first_kb": first, "built": built, "busy": busy}
 
 
-def _scrub(browser, app: str, ref_url: str, rounds: int = 3) -> dict:
-    """Drag-step times of the backward pass and the reference round trips, taken in turn."""
-    from bench.browser_time import prepare, presses_on
-    from tests.browser.helpers import IDLE, drag_scrubber
-
-    ref_page, page = (browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-                      for _ in range(2))
-    slider, _ = prepare(ref_page, ref_url)
-    page.set_default_timeout(120_000)
-    page.goto(f"{app}/Backpropagation")
-    page.locator(".st-key-chart_graph .slider-grip-rect").first.wait_for()
-    page.wait_for_selector(IDLE)
-    steps, floor, reruns, inside = [], [], 0, []
-    for _ in range(rounds):
-        floor += presses_on(ref_page, slider, 4)[0]
-        page.bring_to_front()
-        page.evaluate(IN_PAGE, ".st-key-chart_graph .js-plotly-plot")
-        result = drag_scrubber(page, "chart_graph", trace=HOT_LABELS, moves=12)
-        steps += result["step_ms"]
-        reruns += result["reruns"]
-        inside += page.evaluate("window.__scrubMs")
-        page.mouse.move(0, 0)
-    ref_page.context.close()
-    page.context.close()
-    return {"steps": steps, "floor": floor, "reruns": reruns, "in_page": inside}
-
-
-def _scrub_row(scrub: dict) -> dict:
-    step, _ = summarize(scrub["steps"])
-    floor, _ = summarize(scrub["floor"])
-    ratio = step / floor if floor > 0 else None
-    inside, _ = summarize(scrub["in_page"])
-    return row("scrubber: backward pass drag step (mouse move → new data)", scrub["steps"],
-               SCRUB_TARGET * floor,
-               f"{ratio:.2f}× the reference round trip ({floor:.0f} ms, same session, both seen "
-               f"from Playwright; target ≤ {SCRUB_TARGET}×); inside the page, mouse event → "
-               f"chart animated {inside:.0f} ms; {scrub['reruns']} reruns while dragging",
-               ratio=ratio, floor_ms=floor, in_page_ms=inside)
-
-
 def live_designs() -> list[dict]:
-    """Both live-training designs and the scrubber in one Chromium session."""
+    """Both live-training designs in one Chromium session; rows with updates/s and KB."""
     from bench.browser_time import chromium, server
 
     with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
@@ -214,12 +160,9 @@ def live_designs() -> list[dict]:
         browser = stack.enter_context(chromium())
         app = stack.enter_context(server("app.py"))
         frames_url = stack.enter_context(server(str(script)))
-        ref_url = stack.enter_context(server("bench/reference_app.py"))
-        scrub = _scrub(browser, app, ref_url)
         live = _fragment_design(browser, app)
         frames = _frames_design(browser, frames_url)
     return [
-        _scrub_row(scrub),
         _rate_row("live training, fragment (the page): chart updates per second", live,
                   f"{live['rate']:.1f} updates/s over {WATCH_S:.0f} s, {live['kb_s']:.0f} KB/s "
                   f"while playing; browser busy {live['busy']:.0f} ms per update; page first "
