@@ -87,7 +87,9 @@ LESSONS: dict[str, tuple[Control, ...]] = {
         Control("bp_act", "Activation", pick=("tanh", "relu", "sigmoid")),
         Control("bp_lr", "Learning rate", nudge=1),
         Control("bp_epochs", "Epochs", pick=(100, 200, 300, 500)),
-        Control("bp_replay", "Replay training (% of epochs)", nudge=20, weight=2),
+        # The playground now trains live (a fragment); learners change what it trains on.
+        Control("bp_noise", "Noise", nudge=5, weight=2),
+        Control("bp_l1", "L1 penalty", nudge=2),
         Control("bp_seed", "Random seed", nudge=1),
         Control("quiz_"),
     ),

@@ -1,4 +1,12 @@
-"""The computation graph of the tiny network, drawn in Plotly, revealed one backward step at a time."""
+"""The tiny network's computation graph, with its backward pass as a motion played in the browser.
+
+Each step of :func:`core.nn.backward_steps` is one Plotly frame: the node whose gradient is
+found gets a thick orange outline and its ``∂`` label, the arrows it reads light up with
+their local derivatives, and the chain-rule equation of the step is written under the
+graph. Dragging the scrubber (or pressing Play) moves through the steps with no server
+round trip; the grey arrows are layout annotations that never change, so frames carry only
+the traces that move.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +14,21 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.nn import Graph, Step, backward_steps
+from figures.motion import animate, frame
 from figures.theme import COLORS, FONT_SIZE, TEMPLATE
 
 NODE_SIZE = 64
 ROW_GAP = 0.16  # vertical offset (axis units) of the gradient label under a node
 HALO = "0 0 3px white, 0 0 3px white, 0 0 3px white"  # keeps labels legible over arrows
+#: Milliseconds per backward step when the motion plays by itself.
+STEP_MS = 900
+HIDDEN = "rgba(0,0,0,0)"  # colour of a gradient label not computed yet
+EQUATION_Y = -0.2  # where the chain-rule equation of the step is written (axis units)
+# Node fill: signed gradient size on a light diverging scale; 0 (not computed yet) is white.
+FILL_SCALE = [[0.0, "rgba(0,114,178,0.45)"], [0.5, "white"], [1.0, "rgba(213,94,0,0.45)"]]
+# Trace indices, in drawing order (this step's arrows first, so the nodes cover their ends).
+HOT_EDGES, NODES, GRADS, NAMES, HOT_LABELS, EQUATION = range(6)
+MOVING = [HOT_EDGES, NODES, GRADS, HOT_LABELS, EQUATION]
 
 
 def node_columns(graph: Graph) -> list[int]:
@@ -47,137 +65,163 @@ def node_positions(graph: Graph) -> np.ndarray:
     return np.c_[np.array(cols, dtype=float) - min(cols), y]
 
 
-def _fmt(v: float) -> str:
+def fmt(v: float) -> str:
     """Three significant digits with a real minus sign."""
     return f"{v:.3g}".replace("-", "−")
 
 
-def _fill(grad: float, scale: float) -> str:
-    """Light fill whose hue is the gradient's sign and whose strength its size."""
-    rgb = (213, 94, 0) if grad > 0 else (0, 114, 178)
-    alpha = 0.1 + 0.35 * min(1.0, abs(grad) / scale) if scale > 0 else 0.1
-    return f"rgba({rgb[0]},{rgb[1]},{rgb[2]},{alpha:.2f})"
+def step_equation(graph: Graph, step: Step | None) -> str:
+    """The chain-rule equation of one backward step, in Plotly's HTML subset.
 
+    Parameters
+    ----------
+    graph : Graph
+        The traced graph.
+    step : Step or None
+        The step (None: the forward pass only).
 
-def _edges(graph: Graph, pos: np.ndarray, current: Step | None) -> list[dict]:
-    """Arrow annotations from each input to the operation that uses it; current step orange.
-
-    Returned as plain dicts and added in one ``update_layout`` call (adding 30+ annotations
-    one by one costs Plotly hundreds of milliseconds).
+    Returns
+    -------
+    str
+        One or two lines of text.
     """
-    hot = {(current.node, p) for p, _, _ in current.terms} if current else set()
-    out = []
-    for e in graph.edges:
-        is_hot = (e.child, e.parent) in hot
-        (x0, y0), (x1, y1) = pos[e.child], pos[e.parent]
-        out.append({
-            "x": x1, "y": y1, "ax": x0, "ay": y0, "xref": "x", "yref": "y", "axref": "x",
-            "ayref": "y", "text": "", "showarrow": True, "arrowhead": 2, "arrowsize": 1.2,
-            "arrowwidth": 4 if is_hot else 1.6,
-            "arrowcolor": COLORS["orange"] if is_hot else "#9AA0A6",
-            "standoff": NODE_SIZE / 2 + 2, "startstandoff": NODE_SIZE / 2,
-        })
-    for e in graph.edges:  # labels last, so they sit above every arrow
-        if (e.child, e.parent) in hot:
-            (x0, y0), (x1, y1) = pos[e.child], pos[e.parent]
-            out.append({
-                "x": 0.5 * (x0 + x1), "y": 0.5 * (y0 + y1), "text": f"<b>×{_fmt(e.local)}</b>",
-                "showarrow": False, "font": {"size": FONT_SIZE, "color": COLORS["vermillion"]},
-                "bgcolor": "rgba(255,255,255,0.9)", "bordercolor": COLORS["orange"],
-                "borderpad": 3,
-            })
-    return out
+    if step is None:
+        return "Forward pass done: every node shows its value. Press ▶ or drag the slider."
+    node = graph.nodes[step.node]
+    if not step.terms:
+        return "<b>Step 1, the seed:</b> ∂L/∂L = <b>1</b>: the loss changes one-for-one with itself."
+
+    def term(parent: int, local: float, upstream: float) -> str:
+        p = graph.nodes[parent].label
+        return f"(∂{p}/∂{node.label} = {fmt(local)}) × (∂L/∂{p} = {fmt(upstream)})"
+
+    parts = " + ".join(term(*t) for t in step.terms)
+    uses = " (used twice: the two paths add up)" if len(step.terms) > 1 else ""
+    return (f"<b>∂L/∂{node.label}</b> = local derivative × upstream gradient{uses}<br>"
+            f"{parts} = <b>{fmt(step.grad)}</b>")
 
 
-def _hover(graph: Graph, i: int, revealed: bool) -> str:
-    """Hover text of node ``i``."""
-    n = graph.nodes[i]
-    kind = f"operation {n.op}" if n.op else "input / parameter"
-    grad = f"∂L/∂ = {_fmt(n.grad)}" if revealed else "∂L/∂ not computed yet"
-    return f"<b>{n.label}</b> ({kind})<br>value = {_fmt(n.data)}<br>{grad}"
-
-
-def _outlines(graph: Graph, current: Step | None) -> list[tuple[str, float]]:
-    """Outline (colour, width) per node: the current step thick orange, its consumers thin."""
-    upstream = {p for p, _, _ in current.terms} if current else set()
-    out = []
-    for n in graph.nodes:
-        if current and n.id == current.node:
-            out.append((COLORS["orange"], 6.0))
-        elif n.id in upstream:
-            out.append((COLORS["orange"], 3.5))
-        else:
-            out.append((COLORS["blue"] if not n.op else "#444444", 2.5))
-    return out
-
-
-def _node_traces(graph: Graph, pos: np.ndarray, revealed: set[int],
-                 current: Step | None) -> list[dict]:
-    """Node markers (value inside) and, for revealed nodes, the gradient underneath."""
-    ids = range(len(graph.nodes))
-    scale = max((abs(n.grad) for n in graph.nodes if n.id != graph.root), default=1.0)
-    leaf = [not graph.nodes[i].op for i in ids]
-    lines = _outlines(graph, current)
-    nodes = {
-        "type": "scatter", "x": pos[:, 0], "y": pos[:, 1], "mode": "markers+text",
-        "text": [f"<b>{graph.nodes[i].op or graph.nodes[i].label}</b><br>"
-                 f"{_fmt(graph.nodes[i].data)}" for i in ids],
-        "textposition": "middle center", "textfont": {"size": FONT_SIZE - 2, "color": "#1A1A1A"},
-        "hovertext": [_hover(graph, i, i in revealed) for i in ids], "hoverinfo": "text",
-        "name": "nodes",
-        "marker": {"size": NODE_SIZE, "symbol": ["square" if x else "circle" for x in leaf],
-                   "color": [_fill(graph.nodes[i].grad, scale) if i in revealed else "white"
-                             for i in ids],
-                   "line": {"color": [c for c, _ in lines], "width": [w for _, w in lines]}},
-    }
-    shown = [i for i in ids if i in revealed]
-    grads = {  # invisible carrier of the revealed gradients (drawn as annotations)
-        "type": "scatter", "x": pos[shown, 0], "y": pos[shown, 1] - ROW_GAP * 0.62,
-        "mode": "markers", "marker": {"size": 1, "opacity": 0}, "hoverinfo": "skip",
-        "name": "gradients", "text": [_fmt(graph.nodes[i].grad) for i in shown],
-    }
-    named = [i for i in ids if not leaf[i] and graph.nodes[i].label != graph.nodes[i].op]
-    names = {
-        "type": "scatter", "x": pos[named, 0], "y": pos[named, 1] + ROW_GAP * 0.55,
-        "mode": "text", "hoverinfo": "skip", "name": "names",
-        "text": [graph.nodes[i].label for i in named],
-        "textfont": {"size": FONT_SIZE - 2, "color": COLORS["grey"], "shadow": HALO},
-    }
-    return [nodes, grads, names]
-
-
-def _gradient_labels(graph: Graph, pos: np.ndarray, revealed: set[int]) -> list[dict]:
-    """``∂ value`` under each revealed node, on a white box so arrows never hide it."""
+def _arrows(graph: Graph, pos: np.ndarray) -> list[dict]:
+    """Grey arrow annotations from each input to the operation that uses it (never change)."""
     return [{
-        "x": pos[i, 0], "y": pos[i, 1] - ROW_GAP * 0.62, "showarrow": False,
-        "text": f"<b>∂ {_fmt(graph.nodes[i].grad)}</b>", "bgcolor": "rgba(255,255,255,0.85)",
-        "borderpad": 1, "font": {"size": FONT_SIZE - 1, "color": COLORS["vermillion"]
-                                 if graph.nodes[i].grad > 0 else COLORS["blue"]},
-    } for i in sorted(revealed)]
+        "x": pos[e.parent, 0], "y": pos[e.parent, 1], "ax": pos[e.child, 0],
+        "ay": pos[e.child, 1], "xref": "x", "yref": "y", "axref": "x", "ayref": "y",
+        "text": "", "showarrow": True, "arrowhead": 2, "arrowsize": 1.2, "arrowwidth": 1.6,
+        "arrowcolor": "#9AA0A6", "standoff": NODE_SIZE / 2 + 2, "startstandoff": NODE_SIZE / 2,
+    } for e in graph.edges]
+
+
+def _state(graph: Graph, pos: np.ndarray, steps: list[Step], k: int) -> list[dict]:
+    """Data of the moving traces after ``k`` backward steps, in ``MOVING`` order."""
+    revealed = {s.node for s in steps[:k]}
+    current = steps[k - 1] if k else None
+    upstream = {p for p, _, _ in current.terms} if current else set()
+    scale = max((abs(n.grad) for n in graph.nodes if n.id != graph.root), default=1.0) or 1.0
+    fill = [round(float(np.clip(n.grad / scale, -1, 1)), 3) if n.id in revealed else 0
+            for n in graph.nodes]
+    width = [6.0 if current and n.id == current.node else 3.5 if n.id in upstream else 2.5
+             for n in graph.nodes]
+    line = [COLORS["orange"] if w > 2.5 else COLORS["blue"] if not n.op else "#444444"
+            for n, w in zip(graph.nodes, width, strict=True)]
+    # Every label always exists and is only recoloured: Plotly's animation updates text in
+    # place, but does not reliably create a label that was empty in the first frame shown.
+    colours = [HIDDEN if n.id not in revealed else COLORS["vermillion"] if n.grad > 0
+               else COLORS["blue"] for n in graph.nodes]
+    hot = [e for e in graph.edges if current and e.child == current.node]
+    ex = [v for e in hot for v in (pos[e.child, 0], pos[e.parent, 0], None)]
+    ey = [v for e in hot for v in (pos[e.child, 1], pos[e.parent, 1], None)]
+    return [
+        {"x": ex, "y": ey},
+        {"marker": {"color": fill, "line": {"color": line, "width": width}}},
+        {"textfont": {"color": colours}},
+        {"x": [0.5 * (pos[e.child, 0] + pos[e.parent, 0]) for e in hot],
+         "y": [0.5 * (pos[e.child, 1] + pos[e.parent, 1]) for e in hot],
+         "text": [f"×{fmt(e.local)}" for e in hot]},
+        {"text": [step_equation(graph, current)]},
+    ]
+
+
+def _static_traces(graph: Graph, pos: np.ndarray) -> list[dict]:
+    """Every trace, in index order, without the data that moves."""
+    ids = range(len(graph.nodes))
+    leaf = [not graph.nodes[i].op for i in ids]
+    named = [i for i in ids if not leaf[i] and graph.nodes[i].label != graph.nodes[i].op]
+    hover = [f"<b>{n.label}</b> ({f'operation {n.op}' if n.op else 'input / parameter'})<br>"
+             f"value = {fmt(n.data)}" for n in graph.nodes]
+    text_font = {"size": FONT_SIZE - 1, "shadow": HALO, "weight": "bold"}
+    return [
+        {"type": "scatter", "mode": "lines", "name": "this step's arrows", "hoverinfo": "skip",
+         "line": {"color": COLORS["orange"], "width": 5}, "opacity": 0.8},
+        {"type": "scatter", "x": pos[:, 0], "y": pos[:, 1], "mode": "markers+text",
+         "name": "nodes", "hovertext": hover, "hoverinfo": "text",
+         "text": [f"<b>{n.op or n.label}</b><br>{fmt(n.data)}" for n in graph.nodes],
+         "textposition": "middle center", "textfont": {"size": FONT_SIZE - 2, "color": "#1A1A1A"},
+         "marker": {"size": NODE_SIZE, "cmin": -1, "cmax": 1, "colorscale": FILL_SCALE,
+                    "symbol": ["square" if x else "circle" for x in leaf]}},
+        {"type": "scatter", "x": pos[:, 0], "y": pos[:, 1] - ROW_GAP * 0.62, "mode": "text",
+         "name": "gradients", "hoverinfo": "skip", "textfont": text_font,
+         "text": [f"∂ {fmt(n.grad)}" for n in graph.nodes]},
+        {"type": "scatter", "x": pos[named, 0], "y": pos[named, 1] + ROW_GAP * 0.55,
+         "mode": "text", "hoverinfo": "skip", "name": "names",
+         "text": [graph.nodes[i].label for i in named],
+         "textfont": {"size": FONT_SIZE - 2, "color": COLORS["grey"], "shadow": HALO}},
+        {"type": "scatter", "mode": "text", "name": "local derivatives", "hoverinfo": "skip",
+         "textfont": {"size": FONT_SIZE, "color": COLORS["vermillion"], "shadow": HALO,
+                      "weight": "bold"}},
+        {"type": "scatter", "x": [float(pos[:, 0].max()) / 2], "y": [EQUATION_Y],
+         "mode": "text", "name": "equation", "hoverinfo": "skip",
+         "textfont": {"size": FONT_SIZE, "color": "#1A1A1A"}},
+    ]
 
 
 def graph_figure(graph: Graph, step: int, title: str | None = None) -> go.Figure:
-    """Computation graph with forward values on the nodes and gradients up to ``step``.
+    """Computation graph with forward values, and its backward pass as a scrubbable motion.
 
-    ``step = 0`` shows the forward pass only; ``step = k`` reveals the gradients of the
-    first ``k`` nodes of the backward order and highlights the k-th (thick orange outline),
-    its consumers whose upstream gradients it uses (thin orange outline), and the local
-    derivatives on the arrows between them (``×local`` labels).
+    Frame ``k`` shows the gradients of the first ``k`` nodes of the backward order
+    (:func:`core.nn.backward_steps`), highlights the k-th (thick orange outline), its
+    consumers whose upstream gradients it uses (thin orange outline) and the arrows between
+    them with their local derivatives (``×local``), and writes the step's chain-rule
+    equation under the graph. Frame 0 is the forward pass alone.
+
+    Parameters
+    ----------
+    graph : Graph
+        A traced graph with gradients (:func:`core.nn.trace`).
+    step : int
+        The frame shown first (clamped to ``0 … len(nodes)``): the page's URL-bound step.
+    title : str, optional
+        Chart title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The figure with one frame per step, a scrubber and Play / Pause.
     """
     steps = backward_steps(graph)
     step = int(min(max(step, 0), len(steps)))
-    revealed = {s.node for s in steps[:step]}
-    current = steps[step - 1] if step else None
     pos = node_positions(graph)
+    states = [_state(graph, pos, steps, k) for k in range(len(steps) + 1)]
+    data = _static_traces(graph, pos)
+    for index, update in zip(MOVING, states[step], strict=True):
+        data[index] = {**data[index], **update,
+                       **({"textfont": {**data[index]["textfont"], **update["textfont"]}}
+                          if "textfont" in update else {}),
+                       **({"marker": {**data[index]["marker"], **update["marker"]}}
+                          if "marker" in update else {})}
     layout = {
-        "template": TEMPLATE, "height": 640, "showlegend": False,
+        "template": TEMPLATE, "height": 700, "showlegend": False,
         "margin": {"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
-        "annotations": _edges(graph, pos, current) + _gradient_labels(graph, pos, revealed),
+        "annotations": _arrows(graph, pos),
         "xaxis": {"visible": False, "range": [-0.5, float(pos[:, 0].max()) + 0.5],
                   "fixedrange": True},
-        "yaxis": {"visible": False, "range": [-0.16, 1.14], "fixedrange": True},
+        "yaxis": {"visible": False, "range": [EQUATION_Y - 0.12, 1.14], "fixedrange": True},
     }
     if title:
         layout["title"] = {"text": title}
-    return go.Figure(data=_node_traces(graph, pos, revealed, current), layout=layout,
-                     _validate=False)
+    fig = go.Figure(data=data, layout=layout, _validate=False)
+    frames = [frame(f"step {k}", [{"type": "scatter", **u} for u in states[k]], MOVING)
+              for k in range(len(states))]
+    labels = ["forward pass only"] + [
+        f"{k} of {len(steps)}: ∂L/∂{graph.nodes[s.node].label}" for k, s in enumerate(steps, 1)]
+    return animate(fig, frames, labels, active=step, prefix="Backward step ", play=True,
+                   frame_ms=STEP_MS)

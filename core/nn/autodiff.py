@@ -22,6 +22,17 @@ def _lift(x: Value | float) -> Value:
     return x if isinstance(x, Value) else Value(float(x), label=f"{float(x):g}")
 
 
+def _power(x: float, k: float) -> float:
+    """``x ** k`` for real results, with IEEE infinities where Python raises."""
+    if x == 0.0 and k < 0:
+        return math.inf
+    try:
+        return x**k
+    except OverflowError:
+        odd = k.is_integer() and int(k) % 2 == 1
+        return -math.inf if x < 0 and odd else math.inf
+
+
 def _sigmoid(x: float) -> float:
     """Overflow-free logistic function."""
     if x >= 0:
@@ -93,9 +104,21 @@ class Value:
         return Value(self.data / o.data, (self, o), (1.0 / o.data, -self.data / o.data**2), "÷")
 
     def __pow__(self, k: float) -> Value:
+        """Power with a constant exponent: forward ``x^k``, local derivative ``k x^(k-1)``.
+
+        Follows IEEE arithmetic (and PyTorch) at the edges: ``x**0`` is 1 with derivative 0
+        everywhere, also at 0; ``0**k`` is 0 for ``k > 0`` and inf for ``k < 0``, so the
+        derivative of ``0**0.5`` is inf. A negative base with a fractional exponent has no
+        real value and raises ValueError.
+        """
         if isinstance(k, Value):
             raise TypeError("Only a constant exponent is supported: use x ** 3, not x ** y.")
-        return Value(self.data**k, (self,), (k * self.data ** (k - 1),), f"^{k:g}")
+        k = float(k)
+        if self.data < 0 and not k.is_integer():
+            raise ValueError(f"({self.data:g}) ** {k:g} has no real value: a negative base "
+                             "needs a whole-number exponent.")
+        local = 0.0 if k == 0 else k * _power(self.data, k - 1)
+        return Value(_power(self.data, k), (self,), (local,), f"^{k:g}")
 
     def __neg__(self) -> Value:
         return Value(-self.data, (self,), (-1.0,), "neg")

@@ -2,9 +2,12 @@
 
 Parameters are a list of ``(W, b)`` pairs, ``W`` of shape ``(n_in, n_out)`` and
 ``b`` of shape ``(n_out,)``. Hidden layers apply an activation (``tanh``,
-``relu``, ``sigmoid`` or ``linear``); the output layer is linear and returns one
-logit per sample. Everything is float64 NumPy, no autograd: the backward pass is
-the chain rule written out layer by layer, reusing the forward activations.
+``relu``, ``sigmoid`` or ``linear``); the output layer is linear. With one output it
+returns one logit (or regression value) per sample, read by binary cross-entropy
+(``"bce"``) or squared error (``"mse"``); with ``k >= 2`` outputs it returns one logit per
+class, read by softmax cross-entropy (``"ce"``). Everything is float64 NumPy, no autograd:
+the backward pass is the chain rule written out layer by layer, reusing the forward
+activations.
 """
 
 from __future__ import annotations
@@ -13,21 +16,24 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from core.nn.losses import (
+    LOSSES,
+    accuracy_of,
+    check_outputs,
+    check_targets,
+    logit_loss,
+    loss_and_delta,
+    probabilities,
+    sigmoid,
+)
 from core.nn.params import Params
 
 __all__ = [
-    "ACTIVATIONS", "LOSSES", "accuracy", "forward", "init_params", "input_gradient", "logit_loss",
-    "loss_and_grads", "loss_value", "predict_proba",
+    "ACTIVATIONS", "LOSSES", "accuracy", "forward", "init_params", "input_gradient",
+    "layer_outputs", "logit_loss", "loss_and_grads", "loss_value", "predict_proba",
 ]
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
-LOSSES = ("bce", "mse")
-
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """Stable logistic function (no overflow for large ``|z|``)."""
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
 def _activate(z: np.ndarray, activation: str) -> np.ndarray:
@@ -37,7 +43,7 @@ def _activate(z: np.ndarray, activation: str) -> np.ndarray:
     if activation == "relu":
         return np.maximum(z, 0.0, out=z)
     if activation == "sigmoid":
-        return _sigmoid(z)
+        return sigmoid(z)
     if activation == "linear":
         return z
     raise ValueError(f"Unknown activation {activation!r}; choose one of {ACTIVATIONS}.")
@@ -54,13 +60,41 @@ def _activation_slope(a: np.ndarray, activation: str) -> np.ndarray | None:
     return None
 
 
+def check_params(params: Params) -> tuple[int, ...]:
+    """Widths of a parameter list after checking that its layers fit together.
+
+    Parameters
+    ----------
+    params : list of tuple of numpy.ndarray
+        ``[(W_1, b_1), ...]`` with ``W_l`` of shape ``(n_{l-1}, n_l)`` and ``b_l`` of ``(n_l,)``.
+
+    Returns
+    -------
+    tuple of int
+        ``(n_0, ..., n_L)``.
+    """
+    if not params:
+        raise ValueError("The network has no layers.")
+    sizes = [np.shape(params[0][0])[0] if np.ndim(params[0][0]) == 2 else -1]
+    for layer, (W, b) in enumerate(params, start=1):
+        if np.ndim(W) != 2 or W.shape[0] != sizes[-1]:
+            raise ValueError(f"Layer {layer}: W has shape {np.shape(W)}, but the layer below "
+                             f"has {sizes[-1]} outputs.")
+        if np.shape(b) != (W.shape[1],):
+            raise ValueError(f"Layer {layer}: b has shape {np.shape(b)}; expected "
+                             f"({W.shape[1]},) to match W {W.shape}.")
+        sizes.append(W.shape[1])
+    return tuple(int(s) for s in sizes)
+
+
 def _check(params: Params, X: np.ndarray, activation: str) -> np.ndarray:
     """Validate inputs and return ``X`` as a 2-D float64 array."""
     if activation not in ACTIVATIONS:
         raise ValueError(f"Unknown activation {activation!r}; choose one of {ACTIVATIONS}.")
+    d = check_params(params)[0]
     X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[1] != params[0][0].shape[0]:
-        raise ValueError(f"X must have shape (n, {params[0][0].shape[0]}); got {X.shape}.")
+    if X.ndim != 2 or X.shape[1] != d:
+        raise ValueError(f"X must have shape (n, {d}); got {X.shape}.")
     return X
 
 
@@ -99,7 +133,7 @@ def init_params(layer_sizes: Sequence[int], seed: int = 0, scale: float = 1.0) -
 
 
 def _forward_cache(params: Params, X: np.ndarray, activation: str) -> list[np.ndarray]:
-    """Forward pass keeping every layer's output; the last entry is the logits (n, 1)."""
+    """Forward pass keeping every layer's output; the last entry is the outputs (n, k)."""
     acts = [X]
     h = X
     for W, b in params[:-1]:
@@ -114,15 +148,39 @@ def _forward_cache(params: Params, X: np.ndarray, activation: str) -> list[np.nd
     return acts
 
 
+def layer_outputs(params: Params, X: np.ndarray, activation: str = "tanh") -> list[np.ndarray]:
+    r"""Every layer's output: the hidden activations :math:`h_1 \dots h_{L-1}`, then :math:`z`.
+
+    What the playground draws inside each neuron: unit ``j`` of layer ``l`` as a function of
+    the input, ``layer_outputs(...)[l - 1][:, j]`` over a grid.
+
+    Parameters
+    ----------
+    params : list of tuple of numpy.ndarray
+        Network parameters.
+    X : numpy.ndarray
+        Inputs of shape ``(n, d)``.
+    activation : {"tanh", "relu", "sigmoid", "linear"}, default "tanh"
+        Hidden-layer activation.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        ``L`` arrays, layer ``l`` of shape ``(n, n_l)``; the last one holds the outputs.
+    """
+    X = _check(params, X, activation)
+    return _forward_cache(params, X, activation)[1:]
+
+
 def forward(params: Params, X: np.ndarray, activation: str = "tanh") -> np.ndarray:
-    r"""Output logits of the network.
+    r"""Outputs of the network.
 
     .. math:: h_0 = X,\quad h_l = \sigma(h_{l-1} W_l + b_l),\quad z = h_{L-1} W_L + b_L
 
     Parameters
     ----------
     params : list of tuple of numpy.ndarray
-        Network parameters; the last layer must have one output.
+        Network parameters.
     X : numpy.ndarray
         Inputs of shape ``(n, d)``.
     activation : {"tanh", "relu", "sigmoid", "linear"}, default "tanh"
@@ -131,63 +189,33 @@ def forward(params: Params, X: np.ndarray, activation: str = "tanh") -> np.ndarr
     Returns
     -------
     numpy.ndarray
-        Logits ``z`` of shape ``(n,)``.
+        Outputs ``z``: shape ``(n,)`` when the last layer has one output, ``(n, k)`` when it
+        has ``k >= 2`` (one logit per class).
     """
     X = _check(params, X, activation)
-    return _forward_cache(params, X, activation)[-1][:, 0]
+    z = _forward_cache(params, X, activation)[-1]
+    return z[:, 0] if z.shape[1] == 1 else z
 
 
-def _loss_and_dz(z: np.ndarray, y: np.ndarray, loss: str) -> tuple[float, np.ndarray]:
-    """Mean loss and its derivative with respect to each logit (already divided by n)."""
-    n = z.shape[0]
-    if loss == "bce":
-        # softplus(z) - y z, written without overflow: max(z, 0) - y z + log1p(exp(-|z|))
-        value = np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))
-        return float(value.mean()), (_sigmoid(z) - y) / n
-    if loss == "mse":
-        r = z - y
-        return float(np.mean(r * r)), (2.0 / n) * r
-    raise ValueError(f"Unknown loss {loss!r}; choose one of {LOSSES}.")
-
-
-def logit_loss(z: np.ndarray, y: np.ndarray, loss: str = "bce") -> float:
-    """Mean data loss of given logits (no penalty), as used inside :func:`loss_and_grads`.
-
-    Parameters
-    ----------
-    z : numpy.ndarray
-        Logits of shape ``(n,)``.
-    y : numpy.ndarray
-        Targets of shape ``(n,)`` or ``(n, 1)``.
-    loss : {"bce", "mse"}, default "bce"
-        Which loss.
-
-    Returns
-    -------
-    float
-        Mean loss.
-    """
-    z = np.asarray(z, dtype=np.float64)
-    return _loss_and_dz(z, _targets(y, z.shape[0]), loss)[0]
-
-
-def _targets(y: np.ndarray, n: int) -> np.ndarray:
-    """Labels as a float64 vector of length ``n`` (accepts shape (n,) or (n, 1))."""
-    y = np.asarray(y, dtype=np.float64)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y[:, 0]
-    if y.shape != (n,):
-        raise ValueError(f"y must have shape ({n},) or ({n}, 1); got {y.shape}.")
-    return y
+def _penalty(params: Params, l1: float, l2: float) -> float:
+    r"""The weight penalty :math:`\lambda_1 \sum |W| + \tfrac{\lambda_2}{2} \sum W^2`."""
+    value = 0.0
+    for W, _ in params:
+        if l1:
+            value += l1 * float(np.sum(np.abs(W)))
+        if l2:
+            value += 0.5 * l2 * float(np.sum(W * W))
+    return value
 
 
 def loss_value(
     params: Params, X: np.ndarray, y: np.ndarray, activation: str = "tanh", loss: str = "bce",
-    l2: float = 0.0,
+    l2: float = 0.0, l1: float = 0.0,
 ) -> float:
     r"""Loss only (one forward pass), the quantity :func:`loss_and_grads` differentiates.
 
-    .. math:: J = \frac{1}{n}\sum_i \ell(z_i, y_i) + \frac{\lambda}{2}\sum_l \lVert W_l\rVert_F^2
+    .. math:: J = \frac{1}{n}\sum_i \ell(z_i, y_i) + \lambda_1 \sum_l \lVert W_l\rVert_1
+        + \frac{\lambda_2}{2}\sum_l \lVert W_l\rVert_F^2
 
     Parameters
     ----------
@@ -196,86 +224,99 @@ def loss_value(
     X : numpy.ndarray
         Inputs of shape ``(n, d)``.
     y : numpy.ndarray
-        Targets of shape ``(n,)`` or ``(n, 1)``; labels 0/1 for ``"bce"``.
+        Targets of shape ``(n,)`` or ``(n, 1)``: labels 0/1 for ``"bce"``, real values (or
+        0/1) for ``"mse"``, class indices ``0..k-1`` for ``"ce"``.
     activation : {"tanh", "relu", "sigmoid", "linear"}, default "tanh"
         Hidden-layer activation.
-    loss : {"bce", "mse"}, default "bce"
-        Binary cross-entropy on the logit, or mean squared error of the logit.
+    loss : {"bce", "mse", "ce"}, default "bce"
+        Binary cross-entropy on the logit, squared error of the output, or softmax
+        cross-entropy on ``k >= 2`` logits.
     l2 : float, default 0.0
-        Weight-decay strength :math:`\lambda` (weights only, not biases).
+        Weight-decay strength :math:`\lambda_2` (weights only, not biases).
+    l1 : float, default 0.0
+        L1 strength :math:`\lambda_1` (weights only, not biases).
 
     Returns
     -------
     float
-        The mean loss plus the L2 penalty.
+        The mean loss plus the penalties.
     """
     X = _check(params, X, activation)
-    z = _forward_cache(params, X, activation)[-1][:, 0]
-    value, _ = _loss_and_dz(z, _targets(y, X.shape[0]), loss)
-    if l2:
-        value += 0.5 * l2 * sum(float(np.sum(W * W)) for W, _ in params)
-    return value
+    z = _forward_cache(params, X, activation)[-1]
+    check_outputs(loss, z.shape[1])
+    value, _ = loss_and_delta(z, check_targets(y, X.shape[0], loss, z.shape[1]), loss)
+    return value + _penalty(params, l1, l2)
 
 
 def loss_and_grads(
     params: Params, X: np.ndarray, y: np.ndarray, activation: str = "tanh", loss: str = "bce",
-    l2: float = 0.0,
+    l2: float = 0.0, l1: float = 0.0,
 ) -> tuple[float, Params]:
     r"""Loss and its gradient with respect to every weight and bias, by backpropagation.
 
     With :math:`\delta_L = \partial J / \partial z` (for ``"bce"``
-    :math:`(\mathrm{sigmoid}(z) - y)/n`, for ``"mse"`` :math:`2(z - y)/n`), each layer
-    reuses the forward activations :math:`h_l`:
+    :math:`(\mathrm{sigmoid}(z) - y)/n`, for ``"mse"`` :math:`2(z - y)/n`, for ``"ce"``
+    :math:`(\mathrm{softmax}(z) - \mathrm{onehot}(y))/n`), each layer reuses the forward
+    activations :math:`h_l`:
 
     .. math::
-        \frac{\partial J}{\partial W_l} = h_{l-1}^\top \delta_l + \lambda W_l,\quad
+        \frac{\partial J}{\partial W_l} = h_{l-1}^\top \delta_l + \lambda_1 \operatorname{sign}
+        W_l + \lambda_2 W_l,\quad
         \frac{\partial J}{\partial b_l} = \mathbf{1}^\top \delta_l,\quad
         \delta_{l-1} = (\delta_l W_l^\top) \odot \sigma'(h_{l-1})
+
+    (:math:`\operatorname{sign} 0 = 0`: where a weight is exactly zero, :math:`|w|` has no
+    derivative, and :mod:`core.nn.penalty` decides what training does there.)
 
     Parameters
     ----------
     params : list of tuple of numpy.ndarray
-        Network parameters; the last layer must have one output.
+        Network parameters: one output for ``"bce"`` and ``"mse"``, ``k >= 2`` for ``"ce"``.
     X : numpy.ndarray
         Inputs of shape ``(n, d)``.
     y : numpy.ndarray
-        Targets of shape ``(n,)`` or ``(n, 1)``; labels 0/1 for ``"bce"``.
+        Targets of shape ``(n,)`` or ``(n, 1)``; class indices ``0..k-1`` for ``"ce"``.
     activation : {"tanh", "relu", "sigmoid", "linear"}, default "tanh"
         Hidden-layer activation.
-    loss : {"bce", "mse"}, default "bce"
-        Binary cross-entropy on the logit (stable), or mean squared error of the logit.
+    loss : {"bce", "mse", "ce"}, default "bce"
+        Binary cross-entropy on the logit (stable), squared error of the output, or
+        mean softmax cross-entropy.
     l2 : float, default 0.0
-        Weight-decay strength :math:`\lambda`; adds :math:`\tfrac{\lambda}{2}\sum W^2`.
+        Weight-decay strength :math:`\lambda_2`; adds :math:`\tfrac{\lambda_2}{2}\sum W^2`.
+    l1 : float, default 0.0
+        L1 strength :math:`\lambda_1`; adds :math:`\lambda_1 \sum |W|`.
 
     Returns
     -------
     loss : float
-        Mean loss plus the L2 penalty.
+        Mean loss plus the penalties.
     grads : list of tuple of numpy.ndarray
         ``[(dW_1, db_1), ...]``, same shapes as ``params``.
     """
     X = _check(params, X, activation)
     acts = _forward_cache(params, X, activation)
-    value, dz = _loss_and_dz(acts[-1][:, 0], _targets(y, X.shape[0]), loss)
-    delta = dz[:, None]
+    z = acts[-1]
+    check_outputs(loss, z.shape[1])
+    value, delta = loss_and_delta(z, check_targets(y, X.shape[0], loss, z.shape[1]), loss)
     grads: Params = [None] * len(params)  # type: ignore[list-item]
     for layer in range(len(params) - 1, -1, -1):
         W = params[layer][0]
         gW = acts[layer].T @ delta
         if l2:
             gW += l2 * W
-            value += 0.5 * l2 * float(np.sum(W * W))
+        if l1:
+            gW += l1 * np.sign(W)
         grads[layer] = (gW, delta.sum(axis=0))
         if layer:
             delta = delta @ W.T
             slope = _activation_slope(acts[layer], activation)
             if slope is not None:
                 delta *= slope
-    return value, grads
+    return value + _penalty(params, l1, l2), grads
 
 
 def input_gradient(params: Params, X: np.ndarray, activation: str = "tanh") -> np.ndarray:
-    r"""Gradient of each sample's output logit with respect to its own inputs.
+    r"""Gradient of each sample's output with respect to its own inputs (one-output networks).
 
     The same backward sweep as :func:`loss_and_grads`, started from
     :math:`\partial z_i / \partial z_i = 1` and carried down to the input layer:
@@ -298,6 +339,9 @@ def input_gradient(params: Params, X: np.ndarray, activation: str = "tanh") -> n
         Array of shape ``(n, d)``: row ``i`` is :math:`\nabla_x z(x_i)`.
     """
     X = _check(params, X, activation)
+    if params[-1][0].shape[1] != 1:
+        raise ValueError("input_gradient needs a network with one output; this one has "
+                         f"{params[-1][0].shape[1]}.")
     acts = _forward_cache(params, X, activation)
     delta = np.ones((X.shape[0], 1))
     for layer in range(len(params) - 1, -1, -1):
@@ -312,7 +356,7 @@ def input_gradient(params: Params, X: np.ndarray, activation: str = "tanh") -> n
 def predict_proba(
     params: Params, X: np.ndarray, activation: str = "tanh", loss: str = "bce"
 ) -> np.ndarray:
-    """Probability of class 1 implied by the network's logit.
+    """What the network predicts, as probabilities.
 
     Parameters
     ----------
@@ -322,23 +366,26 @@ def predict_proba(
         Inputs of shape ``(n, d)``.
     activation : {"tanh", "relu", "sigmoid", "linear"}, default "tanh"
         Hidden-layer activation.
-    loss : {"bce", "mse"}, default "bce"
+    loss : {"bce", "mse", "ce"}, default "bce"
         ``"bce"`` reads the logit through a sigmoid; ``"mse"`` regresses the 0/1
-        label directly, so its output is clipped to [0, 1].
+        label directly, so its output is clipped to [0, 1]; ``"ce"`` takes the softmax.
 
     Returns
     -------
     numpy.ndarray
-        Probabilities of shape ``(n,)``.
+        P(class 1) of shape ``(n,)``, or class probabilities of shape ``(n, k)`` for ``"ce"``.
     """
-    z = forward(params, X, activation)
-    return _sigmoid(z) if loss == "bce" else np.clip(z, 0.0, 1.0)
+    X = _check(params, X, activation)
+    return probabilities(_forward_cache(params, X, activation)[-1], loss)
 
 
 def accuracy(
     params: Params, X: np.ndarray, y: np.ndarray, activation: str = "tanh", loss: str = "bce"
 ) -> float:
-    """Share of samples whose predicted class (probability above 0.5) matches ``y``.
+    """Share of samples whose predicted class matches ``y``.
+
+    The predicted class is "probability above 0.5" for one output and the largest logit for
+    ``"ce"``.
 
     Parameters
     ----------
@@ -347,16 +394,16 @@ def accuracy(
     X : numpy.ndarray
         Inputs of shape ``(n, d)``.
     y : numpy.ndarray
-        Labels 0/1 of shape ``(n,)`` or ``(n, 1)``.
+        Labels of shape ``(n,)`` or ``(n, 1)``: 0/1, or class indices for ``"ce"``.
     activation : {"tanh", "relu", "sigmoid", "linear"}, default "tanh"
         Hidden-layer activation.
-    loss : {"bce", "mse"}, default "bce"
-        Loss the network was trained with (decides how the logit is read).
+    loss : {"bce", "mse", "ce"}, default "bce"
+        Loss the network was trained with (decides how the outputs are read).
 
     Returns
     -------
     float
         Accuracy in [0, 1].
     """
-    y = _targets(y, np.asarray(X).shape[0])
-    return float(np.mean((predict_proba(params, X, activation, loss) > 0.5) == (y > 0.5)))
+    X = _check(params, X, activation)
+    return accuracy_of(_forward_cache(params, X, activation)[-1], y, loss)

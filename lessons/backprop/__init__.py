@@ -1,5 +1,5 @@
-"""The backpropagation lesson: the chain rule on a graph, gradient checks, a training playground."""
+"""The backpropagation lesson: the chain rule on a graph, gradient checks, a live playground."""
 
-from lessons.backprop import controls, page, text
+from lessons.backprop import cached, controls, live, page, playground, text
 
-__all__ = ["controls", "page", "text"]
+__all__ = ["cached", "controls", "live", "page", "playground", "text"]

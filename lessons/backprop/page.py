@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lessons.backprop import cached
 from lessons.backprop import controls as bp
+from lessons.backprop.playground import playground
 from lessons.backprop.text import IDEA, NOTICE, QUESTIONS
 from ui import lesson, state
 from ui.quiz import quiz
+
+TIMED = "bp_timed"  # session state: this session asked for the timing (not a URL parameter)
 
 
 def render(presenter: bool) -> None:
@@ -26,17 +30,16 @@ def chain_rule_and_check() -> None:
     lesson.section("A. The chain rule on a live computation graph")
     st.caption("A tiny network on one example: 2 inputs → 2 tanh neurons → 1 output z → "
                "cross-entropy loss L. Squares are inputs and weights; circles are operations. "
-               "Each node shows its name and forward value; ∂ is ∂L/∂(node).")
+               "Each node shows its name and value; ∂ is ∂L/∂(node). Press ▶ or drag the "
+               "slider under the graph to run the backward pass one node at a time.")
     with st.expander("Edit the inputs and weights", expanded=False):
         cols = st.columns(4)
         inputs = [state.widget(p, cols[i]) for i, p in enumerate(bp.TINY_INPUTS)]
         weights = tuple((p.key.removeprefix(bp.K), state.widget(p, cols[(i + 3) % 4]))
                         for i, p in enumerate(bp.TINY_WEIGHTS))
+    step = state.widget(bp.STEP, st.columns([1, 2])[0])
     x, y = (inputs[0], inputs[1]), float(inputs[2])
-    step = state.widget(bp.STEP)
-    fig, explanation = bp.tiny_part(x, y, weights, step)
-    lesson.chart(fig, key="chart_graph")
-    st.markdown(explanation)
+    lesson.chart(cached.tiny_part(x, y, weights, step), key="chart_graph")
     lesson.client_explanation(
         "Think of the loss as the cost of a bad prediction. Backpropagation asks, node by node: "
         "*if this number went up a little, how much would the cost go up?* It starts at the "
@@ -62,7 +65,7 @@ def gradient_check(x: tuple[float, float], y: float, weights: tuple) -> None:
     c1, c2 = st.columns([2, 1])
     log_h = state.widget(bp.FD_STEP, c2)
     method = state.widget(bp.FD_METHOD, c2)
-    table, fig = bp.check_part(x, y, weights, log_h, method)
+    table, fig = cached.check_part(x, y, weights, log_h, method)
     c2.metric("Worst relative error", f"{float(table['relative error'].max()):.1e}",
               help="Below 1e-6 means backprop and the finite differences agree.")
     c1.dataframe(table, hide_index=True, width="stretch", column_config={
@@ -76,60 +79,18 @@ def gradient_check(x: tuple[float, float], y: float, weights: tuple) -> None:
     )
 
 
-@st.fragment
-def playground() -> None:
-    """Section C: train a network with the chosen settings, or a one-click scenario."""
-    lesson.section("C. Playground: train a network, watch its gradients")
-    buttons = st.columns(len(bp.SCENARIOS))
-    for col, name in zip(buttons, bp.SCENARIOS, strict=True):
-        col.button(name, on_click=bp.apply_scenario, args=(name,), width="stretch")
-    with st.container(border=True):
-        cols = st.columns(5)
-        values = {}
-        for i, param in enumerate(bp.PLAYGROUND):
-            if param is bp.CLIP_AT and not values[bp.K + "clip"]:
-                continue
-            values[param.key] = state.widget(param, cols[i % 5])
-    config = tuple(sorted(bp.playground_config(values).items()))
-    _, result = bp.train_cached(config)
-    if result.diverged_at is not None:
-        st.warning(f"Training blew up during epoch {result.diverged_at}: the loss or the "
-                   "weights stopped being finite numbers (exploding gradients). Lower the "
-                   "learning rate, shrink the initial weights, or turn on clipping.", icon="💥")
-    replay(config, result)
-
-
-def replay(config: tuple, result) -> None:
-    """Replay training: boundary, network, loss curves and gradient norms at one epoch."""
-    share = state.widget(bp.REPLAY)
-    epoch = round(share / 100 * result.epochs_done)
-    m = st.columns(4)
-    m[0].metric("Epoch", f"{epoch} of {result.epochs_done}")
-    m[1].metric("Train accuracy", f"{result.train_acc[epoch]:.1%}")
-    m[2].metric("Test accuracy", f"{result.test_acc[epoch]:.1%}")
-    m[3].metric("Test loss", f"{result.test_loss[epoch]:.3g}")
-    boundary, network, losses, norms = bp.replay_figures(config, epoch)
-    left, right = st.columns([1.1, 1])
-    with left:
-        lesson.chart(boundary, key="chart_boundary")
-        lesson.chart(network, key="chart_network")
-    with right:
-        lesson.chart(losses, key="chart_loss")
-        lesson.chart(norms, key="chart_gradnorm")
-    st.caption(bp.final_check(config))
-    lesson.client_explanation(
-        "The coloured background is the network's opinion: orange means “class 1”, blue "
-        "“class 0”; dots are the examples it learned from, hollow diamonds the ones it never "
-        "saw. The lower right chart is how loud the learning signal is in each layer: when it "
-        "fades before reaching the first layers (vanishing) they stop learning; when it grows "
-        "without bound (exploding) training blows up."
-    )
-
-
 def efficiency() -> None:
     """Section D: backprop against finite differences as the network grows."""
     lesson.section("D. Why it is cheap: one backward sweep instead of one pass per weight")
-    cost, fig = bp.cost_part()
+    if not st.session_state.get(TIMED):
+        st.caption("How long does one full gradient take, by backpropagation and by finite "
+                   "differences, as the network grows? This server can time both now (a few "
+                   "seconds, once: the result is kept for everyone).")
+        st.button("⏱ Time it on this server", key="bp_time", on_click=st.session_state.update,
+                  kwargs={TIMED: True}, type="primary")
+        explain_cost()
+        return
+    cost, fig = cached.cost_part()
     lesson.chart(fig, key="chart_cost")
     big = -1
     c = st.columns(3)
@@ -137,9 +98,18 @@ def efficiency() -> None:
                 f"{cost['backprop_s'][big] * 1e3:.2f} ms")
     c[1].metric("Finite differences, same network", f"{cost['fd_s'][big] * 1e3:.0f} ms")
     c[2].metric("Backprop is faster by", f"×{cost['fd_over_backprop'][big]:,.0f}")
-    st.caption(f"Measured live on this server (2 → w → w → 1 tanh network, 100 examples). "
-               f"One backprop gradient costs {cost['backprop_s'][big] / cost['forward_s'][big]:.1f}"
-               f" loss evaluations; finite differences need two per parameter.")
+    k_fd, k_gap = cost["fd_fit"][1], cost["ratio_fit"][1]
+    trend = " (about linearly)" if 0.8 <= k_gap <= 1.2 else ""
+    st.caption(f"Measured live on this server: 2 → w → w → 1 tanh networks, 100 examples; each "
+               f"time is the median of 5 runs taken in turn, in CPU time. One backprop gradient "
+               f"costs {cost['backprop_s'][big] / cost['forward_s'][big]:.1f} loss evaluations; "
+               f"finite differences need two per parameter, so their time grows like "
+               f"P^{k_fd:.2f} and the gap like P^{k_gap:.2f}{trend}.")
+    explain_cost()
+
+
+def explain_cost() -> None:
+    """Section D's words: in plain language, and the mathematics."""
     lesson.client_explanation(
         "Asking “what if?” one weight at a time means re-running the whole model once per "
         "weight: a thousand weights, a thousand runs. Backpropagation answers all the "

@@ -22,8 +22,14 @@ NOTICE = [
     "layer's, so SGD barely moves them (Adam's per-weight scaling rescues them).",
     "Large initial weights blow the gradients up until training diverges; clipping the "
     "gradient norm keeps every step bounded.",
+    "A spiral from x₁ and x₂ alone needs depth; give a one-layer network x₁², x₂², x₁x₂ and "
+    "the sines, and four neurons are enough: good inputs replace layers.",
+    "L1 sets weights to exactly zero (dotted lines), L2 only shrinks them.",
+    "With noisy xor, nobody can beat the noise: the test accuracy stops near the best "
+    "possible one the page quotes.",
     "One gradient costs a few forward passes at any size; finite differences cost two per "
-    "parameter, so the gap grows linearly with the number of weights.",
+    "parameter, so the gap grows about linearly with the number of weights (the fitted "
+    "exponent is close to 1).",
 ]
 
 
@@ -89,3 +95,14 @@ QUESTIONS = [
         ),
     ),
 ]
+
+
+PLAYGROUND_PLAIN = (
+    "The coloured background is the network's opinion: orange means “class 1”, blue "
+    "“class 0” (green a third class; for a number, orange is high and blue low). Dots are the "
+    "examples it learns from, hollow diamonds the ones it never saw. The network on the left "
+    "shows what each neuron has learned to look for, and how strongly each connection counts. "
+    "The lower right chart is how loud the learning signal is in each layer: when it fades "
+    "before reaching the first layers (vanishing) they stop learning; when it grows without "
+    "bound (exploding) training blows up."
+)

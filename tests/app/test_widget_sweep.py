@@ -35,7 +35,8 @@ MAX_RERUNS = 200
 # Intended validation messages, per page file stem (regular expressions on the error text).
 ALLOWED_ERRORS: dict[str, tuple[str, ...]] = {
     # Divergence at a too-large learning rate is the lesson, shown as a red message.
-    "2_Gradient_descent": (r"diverged at step \d+",),
+    # The momentum section says the same of an (α, β) past the stability limit.
+    "2_Gradient_descent": (r"diverged at step \d+", r"This setting diverges \(step \d+\)"),
     # Picking roles that cannot be fitted (e.g. a spend column with zero weeks as the
     # conversions target) is answered by the fit's own validation message, as it should be.
     "5_Your_media_data": (

@@ -1,11 +1,40 @@
+import base64
+import struct
+import zlib
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from core.nn import Value, backward_steps, gradcheck, layer_sizes_of, mlp, trace, training
+from core.nn import (
+    Value,
+    backward_steps,
+    gradcheck,
+    plane_extent,
+    plane_view,
+    predict_proba,
+    run_playground,
+    start_playground,
+    trace,
+)
 from core.nn import tiny_net as autodiff_net
 from figures import backprop as F
-from figures.backprop_graph import graph_figure, node_columns, node_positions
+from figures.backprop_graph import (
+    EQUATION,
+    GRADS,
+    HIDDEN,
+    HOT_EDGES,
+    HOT_LABELS,
+    NODES,
+    fmt,
+    graph_figure,
+    node_columns,
+    node_positions,
+)
+from figures.backprop_network import NODE_TRACE, band_pixels, network_figure
+from figures.backprop_playground import boundary_figure, thumbnail
+from figures.backprop_playground import node_positions as node_positions_of
+from figures.thumbnails import diverging_rgb, png_data_uri
 from tests.app.helpers import decode_array
 
 
@@ -14,9 +43,23 @@ def _valid(fig: go.Figure) -> dict:
     return decode_array(go.Figure(fig.to_dict()).to_dict())
 
 
-@pytest.fixture(scope="module")
-def run():
-    return training.run_playground(dataset="moons", epochs=40, layers=3, neurons=5)
+def _png_pixels(uri: str) -> np.ndarray:
+    """Decode our own 8-bit RGB PNG (filter 0 rows) back to pixels."""
+    raw = base64.b64decode(uri.split(",", 1)[1])
+    assert raw[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, chunks = 8, {}
+    while pos < len(raw):
+        (length,) = struct.unpack(">I", raw[pos : pos + 4])
+        kind = raw[pos + 4 : pos + 8]
+        body = raw[pos + 8 : pos + 8 + length]
+        (crc,) = struct.unpack(">I", raw[pos + 8 + length : pos + 12 + length])
+        assert crc == zlib.crc32(kind + body)
+        chunks[kind] = body
+        pos += 12 + length
+    width, height = struct.unpack(">II", chunks[b"IHDR"][:8])
+    rows = np.frombuffer(zlib.decompress(chunks[b"IDAT"]), np.uint8).reshape(height, -1)
+    assert (rows[:, 0] == 0).all()
+    return rows[:, 1:].reshape(height, width, 3)
 
 
 @pytest.fixture(scope="module")
@@ -34,28 +77,72 @@ def test_graph_layout_flows_left_to_right(graph):
     assert (pos[:, 1] >= 0).all() and (pos[:, 1] <= 1).all()
 
 
+def _apply(data: list[dict], frame: dict) -> list[dict]:
+    """What Plotly shows after animating to ``frame``: its traces merged over the figure's."""
+    out = [dict(t) for t in data]
+    for index, update in zip(frame["traces"], frame["data"], strict=True):
+        merged = {**out[index], **update}
+        for key in ("marker", "textfont"):
+            if key in update:
+                merged[key] = {**out[index].get(key, {}), **update[key]}
+        out[index] = merged
+    return out
+
+
+def test_every_frame_of_the_backward_pass_is_the_engines_step(graph):
+    """Frame k shows exactly the gradients of the first k backward steps, as core computed them."""
+    d = _valid(graph_figure(graph, 0))
+    steps = backward_steps(graph)
+    assert len(d["frames"]) == len(steps) + 1
+    assert d["layout"]["sliders"][0]["active"] == 0
+    pos = node_positions(graph)
+    scale = max(abs(n.grad) for n in graph.nodes if n.id != graph.root)
+    for k, frame in enumerate(d["frames"]):
+        traces = _apply(d["data"], frame)
+        revealed = {s.node for s in steps[:k]}
+        colours = traces[GRADS]["textfont"]["color"]
+        for n, text, colour in zip(graph.nodes, traces[GRADS]["text"], colours, strict=True):
+            assert text == f"∂ {fmt(n.grad)}"
+            assert (colour != HIDDEN) == (n.id in revealed)
+        fill = np.asarray(traces[NODES]["marker"]["color"], dtype=float)
+        expected = [np.clip(n.grad / scale, -1, 1) if n.id in revealed else 0.0
+                    for n in graph.nodes]
+        np.testing.assert_allclose(fill, expected, atol=5e-4)
+        equation = traces[EQUATION]["text"][0]
+        if k == 0:
+            assert "Forward pass" in equation and not traces[HOT_EDGES]["x"]
+            continue
+        step = steps[k - 1]
+        node = graph.nodes[step.node]
+        if not step.terms:  # the seed: ∂L/∂L = 1
+            assert k == 1 and "∂L/∂L = <b>1</b>" in equation
+            continue
+        assert equation.endswith(f"= <b>{fmt(step.grad)}</b>")
+        assert np.isclose(step.grad, sum(local * up for _, local, up in step.terms))
+        for parent, local, upstream in step.terms:  # local × upstream, as the engine has them
+            label = graph.nodes[parent].label
+            assert f"(∂{label}/∂{node.label} = {fmt(local)})" in equation
+            assert f"(∂L/∂{label} = {fmt(upstream)})" in equation
+        hot = [e for e in graph.edges if e.child == step.node]
+        assert traces[HOT_LABELS]["text"] == [f"×{fmt(e.local)}" for e in hot]
+        xs = [x for x in traces[HOT_EDGES]["x"] if x is not None]
+        assert sorted(xs) == sorted(v for e in hot for v in (pos[e.child, 0], pos[e.parent, 0]))
+        width = traces[NODES]["marker"]["line"]["width"]
+        assert width[step.node] == max(width)  # the node being computed stands out
+
+
 @pytest.mark.parametrize("step", [0, 1, 7, 26, 99])
-def test_graph_reveals_exactly_step_gradients(graph, step):
-    fig = graph_figure(graph, step, title="g")
-    d = _valid(fig)
-    nodes, grads, names = d["data"]
+def test_the_chart_opens_on_the_url_step(graph, step):
+    d = _valid(graph_figure(graph, step, title="g"))
     shown = min(step, len(graph.nodes))
-    assert len(nodes["x"]) == len(graph.nodes)
-    assert len(grads.get("text", [])) == shown
-    order = [s.node for s in backward_steps(graph)][:shown]
-    for text, node in zip(grads.get("text", []), sorted(order), strict=True):
-        assert F"{graph.nodes[node].grad:.3g}".replace("-", "−") in text
+    assert d["layout"]["sliders"][0]["active"] == shown
+    visible = [c != HIDDEN for c in d["data"][GRADS]["textfont"]["color"]]
+    assert sum(visible) == shown
+    assert d["data"] == _apply(d["data"], d["frames"][shown])  # the figure is that frame
     arrows = [a for a in d["layout"]["annotations"] if a.get("showarrow")]
     assert len(arrows) == len(graph.edges)
-    labels = [a for a in d["layout"]["annotations"] if a["text"].startswith("<b>×")]
-    boxed = [a for a in d["layout"]["annotations"] if a["text"].startswith("<b>∂")]
-    assert len(boxed) == shown  # gradient labels on white boxes, above the arrows
-    if 1 < step <= len(graph.nodes):  # the current node's local derivatives are labelled
-        current = order[-1]
-        assert len(labels) == sum(e.child == current for e in graph.edges)
-    # every forward value is printed on its node
-    for text, n in zip(nodes["text"], graph.nodes, strict=True):
-        assert f"{n.data:.3g}".replace("-", "−") in text
+    for text, n in zip(d["data"][NODES]["text"], graph.nodes, strict=True):
+        assert fmt(n.data) in text  # every forward value is printed on its node
 
 
 def test_graph_of_shared_node_is_drawn_once():
@@ -63,43 +150,154 @@ def test_graph_of_shared_node_is_drawn_once():
     y = x * x + x
     g = trace(y)
     d = _valid(graph_figure(g, 3))
-    assert len(d["data"][0]["x"]) == 3  # x, x*x, + : x appears once
+    assert len(d["data"][NODES]["x"]) == 3  # x, x*x, + : x appears once
     # one arrow per use: x feeds the product twice and the sum once
     assert len([a for a in d["layout"]["annotations"] if a.get("showarrow")]) == 4
+    last = _apply(d["data"], d["frames"][3])[EQUATION]["text"][0]
+    assert "the two paths add up" in last or "+" in last
 
 
-def test_boundary_heatmap_is_the_network_probability(run):
-    split, result = run
-    params = result.params_at(result.epochs_done)
-    fig = F.boundary_figure(params, split, "tanh", "bce", result.epochs_done, grid_n=25)
-    d = _valid(fig)
-    heat = fig.data[0]
-    z = np.asarray(heat.z)
-    assert z.shape == (25, 25) and (z >= 0).all() and (z <= 1).all()
+@pytest.fixture(scope="module")
+def trained():
+    split, run = start_playground(dataset="moons", layers=3, neurons=5, epochs=40, l1=0.003)
+    run.advance(40)
+    return split, run
+
+
+def _view(split, run, kind="binary", loss="bce", features=("x1", "x2"), n=25):
+    return plane_view(run.params(), features, run.settings.activation, loss, kind,
+                      plane_extent(split), n)
+
+
+def test_boundary_heatmap_is_the_network_probability(trained):
+    split, run = trained
+    view = _view(split, run)
+    d = _valid(boundary_figure(view, split, 40))
+    heat = d["data"][0]
+    z = np.asarray(heat["z"], dtype=float) / 255
+    assert z.shape == (25, 25)
     i, j = 7, 18
-    expected = mlp.predict_proba(params, np.array([[heat.x[j], heat.y[i]]]))[0]
-    assert z[i, j] == pytest.approx(expected)
+    expected = predict_proba(run.params(), np.array([[heat["x"][j], heat["y"][i]]]))[0]
+    assert z[i, j] == pytest.approx(expected, abs=0.5 / 255 + 1e-6)
     kinds = [t["type"] for t in d["data"]]
-    assert kinds == ["heatmap", "contour", "scatter", "scatter", "scatter", "scatter"]
-    n_points = sum(len(t["x"]) for t in d["data"][2:])
+    assert kinds == ["heatmap", "scatter", "scatter", "scatter", "scatter"]
+    n_points = sum(len(t["x"]) for t in d["data"][1:])
     assert n_points == len(split.X_train) + len(split.X_test)
+    hidden = _valid(boundary_figure(view, split, 40, show_test=False, discretize=True))
+    assert len(hidden["data"]) == 3
+    assert set(np.unique(hidden["data"][0]["z"])) <= {0, 255}
 
 
-def test_loss_and_gradient_norm_figures(run):
-    _, result = run
-    d = _valid(F.loss_figure(result, 10))
-    np.testing.assert_allclose(d["data"][0]["y"], result.train_loss)
-    np.testing.assert_allclose(d["data"][1]["y"], result.test_loss)
-    assert d["layout"]["shapes"][0]["x0"] == 10
-    g = _valid(F.grad_norm_figure(result, 10, clip_norm=1.0))
+def test_three_classes_get_one_colour_band_each():
+    split, result = run_playground(dataset="blobs3", epochs=60)
+    _, run = start_playground(dataset="blobs3")
+    run.advance(60)
+    view = _view(split, run, "multiclass", "ce")
+    d = _valid(boundary_figure(view, split, 60))
+    z = np.asarray(d["data"][0]["z"], dtype=float).ravel() / 255
+    band = np.minimum((z * 3).astype(int), 2)
+    np.testing.assert_array_equal(band, np.argmax(view.prediction, axis=1))
+    assert len([t for t in d["data"] if t["type"] == "scatter"]) == 6  # 3 classes × train/test
+    # each class's output node pictures that class's probability, grey (0) to its colour (1)
+    grey, colours = np.array([0xF7, 0xF7, 0xF7]), [[0x00, 0x72, 0xB2], [0xD5, 0x5E, 0x00]]
+    for c, colour in enumerate(colours):
+        p = view.prediction[:, c].reshape(len(view.gx), -1)[::-1]
+        expected = np.rint(grey + p[..., None] * (np.array(colour) - grey))
+        np.testing.assert_allclose(_png_pixels(thumbnail(view, len(view.units) + 1, c, step=1)), expected, atol=1)
+
+
+def test_regression_colours_points_by_target():
+    split, run = start_playground(dataset="plane")
+    view = _view(split, run, "regression", "mse")
+    d = _valid(boundary_figure(view, split, 0))
+    z = np.asarray(d["data"][0]["z"], dtype=float).ravel() / 255 * 2 - 1
+    np.testing.assert_allclose(z, np.clip(view.output[:, 0], -1, 1), atol=1 / 255 + 1e-9)
+    train = d["data"][1]
+    np.testing.assert_allclose(train["marker"]["color"], split.y_train, rtol=1e-6)
+
+
+def test_a_selected_neuron_fills_the_big_chart(trained):
+    split, run = trained
+    view = _view(split, run)
+    d = _valid(boundary_figure(view, split, 40, unit=(2, 3), unit_name="Neuron 4"))
+    values = view.units[1][:, 3]
+    scale = max(1.0, np.abs(values).max())
+    z = np.asarray(d["data"][0]["z"], dtype=float).ravel() / 255 * 2 * scale - scale
+    np.testing.assert_allclose(z, values, atol=scale / 255 + 1e-9)
+    assert d["layout"]["title"]["text"].startswith("Neuron 4")
+
+
+def test_network_lines_follow_each_weight(trained):
+    split, run = trained
+    params = run.params()
+    d = _valid(network_figure(params, _view(split, run), None, 40, ["x₁", "x₂"], (1, 0)))
+    pos = node_positions_of(run.sizes)
+    lines = [t for t in d["data"] if t["name"] in ("positive weights", "negative weights")]
+    drawn = {}
+    for line in lines:  # every segment is one weight: its sign is the colour, its size the width
+        positive = line["name"].startswith("positive")
+        for i in range(0, len(line["x"]), 3):
+            drawn[(round(line["x"][i], 3), round(line["y"][i], 3), round(line["x"][i + 1], 3),
+                   round(line["y"][i + 1], 3))] = (positive, line["line"]["width"])
+    zero = 0
+    for layer, (W, _) in enumerate(params):
+        for i, j in np.ndindex(W.shape):
+            (x0, y0), (x1, y1) = pos[layer][i], pos[layer + 1][j]
+            key = (round(x0 + 0.23, 3), round(y0, 3), round(x1 - 0.23, 3), round(y1, 3))
+            if W[i, j] == 0.0:
+                zero += 1
+                assert key not in drawn
+                continue
+            assert drawn[key] == (W[i, j] > 0, band_pixels(W[i, j]))
+    assert zero > 0 and sum(v is None for v in d["data"][-1]["x"]) == zero  # dotted zeros
+    widths = band_pixels(np.linspace(0, 4, 9))
+    assert widths[0] == 1 and widths[-1] == 10 and (np.diff(widths) >= 0).all()
+    hover = d["data"][1]["hovertext"]
+    order = [f"weight {w:+.3f}" if w else "weight exactly 0 (removed by L1)" for w in
+             (float(W[i, j]) for W, _ in params for i, j in np.ndindex(W.shape))]
+    assert hover == order
+    nodes = d["data"][NODE_TRACE]
+    sizes = run.sizes
+    assert len(nodes["x"]) == sum(sizes) == len(d["layout"]["images"])
+    widths = nodes["marker"]["line"]["width"]
+    assert widths[sizes[0]] == 4 and sorted(widths)[-2] < 4  # only the selected node
+
+
+def test_thumbnails_are_the_units_over_the_plane(trained):
+    split, run = trained
+    view = _view(split, run, n=25)
+    pixels = _png_pixels(thumbnail(view, 1, 2, step=1))
+    values = view.units[0][:, 2].reshape(25, 25)[::-1]  # image rows run top to bottom
+    np.testing.assert_array_equal(pixels, diverging_rgb(values))
+    assert _png_pixels(thumbnail(view, 0, 1, step=5)).shape == (5, 5, 3)
+
+
+def test_png_round_trip():
+    rng = np.random.default_rng(0)
+    rgb = rng.integers(0, 256, (7, 5, 3), dtype=np.uint8)
+    np.testing.assert_array_equal(_png_pixels(png_data_uri(rgb)), rgb)
+    with pytest.raises(ValueError):
+        png_data_uri(np.zeros((2, 2, 4), np.uint8))
+
+
+def test_loss_and_gradient_norm_figures(trained):
+    _, run = trained
+    result = run.result()
+    d = _valid(F.loss_figure(result, 100, "cross-entropy"))
+    np.testing.assert_allclose(d["data"][0]["y"], result.train_loss, rtol=1e-6)
+    np.testing.assert_allclose(d["data"][1]["y"], result.test_loss, rtol=1e-6)
+    assert d["layout"]["xaxis"]["range"] == [0, 100]  # the curve grows towards the stop
+    assert d["layout"]["yaxis"]["title"]["text"] == "cross-entropy"
+    g = _valid(F.grad_norm_figure(result, 100, clip_norm=1.0))
     assert len(g["data"]) == 4  # 3 hidden layers + output
     by_name = {t["name"]: t for t in g["data"]}
-    np.testing.assert_allclose(by_name["layer 1 (input)"]["y"], result.grad_norms[:, 0])
-    np.testing.assert_allclose(by_name["layer 4 (output)"]["y"], result.grad_norms[:, 3])
+    np.testing.assert_allclose(by_name["layer 1 (input)"]["y"], result.grad_norms[:, 0], rtol=1e-6)
+    np.testing.assert_allclose(by_name["layer 4 (output)"]["y"], result.grad_norms[:, 3],
+                               rtol=1e-6)
     assert sum(t.get("showlegend", True) for t in g["data"]) == 3  # middle layers share one
     assert g["layout"]["yaxis"]["type"] == "log"
     assert any(s["y0"] == 1.0 for s in g["layout"]["shapes"])
-    assert len(_valid(F.grad_norm_figure(result, 10, None))["layout"]["shapes"]) == 1
+    assert not _valid(F.grad_norm_figure(result, 100, None))["layout"].get("shapes")
 
 
 def test_step_error_and_cost_figures():
@@ -108,34 +306,14 @@ def test_step_error_and_cost_figures():
                                    np.array([1e-6, 1e-5, 1e-2]), 1e-5))
     assert d["layout"]["xaxis"]["type"] == "log"
     assert d["layout"]["annotations"][0]["x"] == pytest.approx(-5)
-    cost = {"n_params": np.array([10, 100]), "forward_s": np.array([1e-5, 2e-5]),
-            "backprop_s": np.array([2e-5, 4e-5]), "fd_s": np.array([4e-4, 8e-3])}
-    c = _valid(F.cost_figure(cost["n_params"], cost["forward_s"], cost["backprop_s"],
-                             cost["fd_s"]))
-    assert c["data"][0]["text"] == ["×20", "×200"]
-    np.testing.assert_allclose(c["data"][1]["y"], [0.02, 0.04])
-
-
-def test_live_cost_measurement_shows_the_gap():
-    cost = gradcheck.measure_gradient_cost(widths=(2, 12), n=20, repeat=3)
-    assert list(cost["n_params"]) == [15, 205]
-    # finite differences need 2P loss evaluations: far slower at 205 parameters
-    assert cost["fd_over_backprop"][1] > 10
-    assert cost["fd_over_backprop"][1] > cost["fd_over_backprop"][0]
-
-
-def test_network_figure_draws_every_weight_once(run):
-    _, result = run
-    params = result.params_at(5)
-    d = _valid(F.network_figure(params, result.grad_norms[4], 5))
-    lines = [t for t in d["data"] if t["mode"] == "lines"]
-    segments = sum(sum(v is None for v in t["x"]) for t in lines)
-    assert segments == sum(W.size for W, _ in params)
-    nodes = d["data"][-1]
-    assert len(nodes["x"]) == sum(layer_sizes_of(params))
-    notes = [a["text"] for a in d["layout"]["annotations"]]
-    assert f"{result.grad_norms[4, 0]:.1e}" in " ".join(notes)
-    # signs: positive weights vermillion, negative blue
-    colors = {t["line"]["color"] for t in lines}
-    assert colors <= {F.COLORS["vermillion"], F.COLORS["blue"]}
-    assert len(_valid(F.network_figure(params, None, 0))["layout"]["annotations"]) == 5
+    cost = gradcheck.measure_gradient_cost(widths=(2, 6, 12), n=20, repeat=3, min_seconds=1e-4)
+    c = _valid(F.cost_figure(cost))
+    assert c["data"][0]["text"] == [f"×{r:,.0f}" for r in cost["fd_over_backprop"]]
+    np.testing.assert_allclose(c["data"][1]["y"], cost["backprop_s"] * 1e3)
+    fits = [t for t in c["data"] if t["name"].startswith("fit")]
+    for line, key in zip(fits, ("fd_fit", "backprop_fit"), strict=True):
+        coef, k = cost[key]
+        x = np.asarray(line["x"])
+        np.testing.assert_allclose(line["y"], coef * x**k * 1e3, rtol=1e-9)
+        assert line["name"] == f"fit: ∝ P^{k:.2f}"
+    assert f"P^{cost['ratio_fit'][1]:.2f}" in c["layout"]["title"]["text"]

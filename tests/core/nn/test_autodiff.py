@@ -193,3 +193,30 @@ def test_backward_order_sweeps_layer_by_layer():
     labels = [graph.nodes[i].label for i in graph.backward_order]
     assert labels[:4] == ["L", "z", "c", "s₃"] or labels[:4] == ["L", "z", "s₃", "c"]
     assert set(labels[-4:]) <= {"x₁", "x₂", "w₁₁", "w₂₁", "w₁₂", "w₂₂"}
+
+
+@pytest.mark.parametrize(("x", "k", "value", "grad"), [
+    (0.0, 0, 1.0, 0.0),  # x**0: derivative 0 everywhere, also at 0 (torch: 0)
+    (3.0, 0, 1.0, 0.0),
+    (0.0, 0.5, 0.0, math.inf),  # √x at 0: vertical tangent
+    (0.0, 2, 0.0, 0.0),
+    (0.0, 1, 0.0, 1.0),
+    (0.0, -1, math.inf, -math.inf),
+    (-2.0, 3, -8.0, 12.0),
+    (-2.0, -2, 0.25, 0.25),
+    (4.0, 0.5, 2.0, 0.25),
+    (10.0, 400, math.inf, math.inf),  # overflow gives inf, as IEEE arithmetic does
+])
+def test_power_edge_cases_follow_ieee_and_torch(x, k, value, grad):
+    v = Value(x)
+    out = v**k
+    out.backward()
+    assert out.data == value
+    assert v.grad == grad
+
+
+def test_negative_base_with_fractional_exponent_is_a_clear_value_error():
+    with pytest.raises(ValueError, match="no real value"):
+        Value(-2.0) ** 0.5
+    with pytest.raises(TypeError, match="constant exponent"):
+        Value(2.0) ** Value(2.0)

@@ -58,3 +58,26 @@ def test_error_versus_step_is_a_v():
     assert err[best] < 1e-9
     fwd = gradcheck.error_versus_step(f, x, np.exp(x), steps, "forward")
     assert fwd.min() > err.min()  # O(h) truncation: never as good as central
+
+
+def test_power_law_fit_recovers_a_known_law():
+    x = np.array([10.0, 100.0, 1000.0])
+    c, k = gradcheck.power_law_fit(x, 3e-4 * x**1.5)
+    assert c == pytest.approx(3e-4) and k == pytest.approx(1.5)
+    with pytest.raises(ValueError):
+        gradcheck.power_law_fit([1.0, 1.0], [2.0, 3.0])
+    with pytest.raises(ValueError):
+        gradcheck.power_law_fit([1.0, 2.0], [0.0, 3.0])
+
+
+def test_timing_uses_medians_and_fits_the_growth():
+    cost = gradcheck.measure_gradient_cost(widths=(2, 8, 16), n=20, repeat=3, min_seconds=1e-4)
+    assert list(cost["n_params"]) == [15, 105, 337]  # P = w² + 5w + 1
+    for key in ("forward_s", "backprop_s", "fd_s", "fd_over_backprop"):
+        assert cost[key].shape == (3,) and (cost[key] > 0).all()
+    # central differences need 2P loss evaluations: their time grows about linearly in P,
+    # backprop's far more slowly (loose bounds: the machine is shared)
+    assert 0.6 < cost["fd_fit"][1] < 1.6
+    assert cost["backprop_fit"][1] < cost["fd_fit"][1]
+    assert cost["ratio_fit"][1] > 0.4
+    assert cost["fd_over_backprop"][-1] > 20
