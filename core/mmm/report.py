@@ -72,12 +72,13 @@ def money(x: float, signed: bool = False) -> str:
 def count(x: float, signed: bool = False) -> str:
     """Format a number of conversions, rounded as a person would say it.
 
-    ``12,345`` becomes ``12,000``, ``1,234`` becomes ``1,230``; with ``signed`` a gain reads
-    ``+12,000`` (a loss always reads ``-12,000``, with an ASCII hyphen-minus).
+    Three significant digits from 100 up, as the money format: ``12,345`` becomes ``12,300``,
+    ``241,123`` becomes ``241,000``, ``1,234`` becomes ``1,230``; with ``signed`` a gain reads
+    ``+12,300`` (a loss always reads ``-12,300``, with an ASCII hyphen-minus).
     """
     x = float(x)
     if abs(x) >= 1e4:
-        text = f"{round(x, -3):,.0f}"
+        text = f"{round(x, 2 - int(math.floor(math.log10(abs(x))))):,.0f}"
     elif abs(x) >= 100:
         text = f"{round(x, -1):,.0f}"
     else:

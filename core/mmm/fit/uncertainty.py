@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.mmm import CurveBank, optimize_budget
+from core.mmm import CurveBank, CurveDraws, optimize_budget
 from core.mmm.curves import PowerCurve
 from core.mmm.fit.handoff import CurveHandoff, SamplingDistribution, power_curves
 from core.mmm.fit.readout import marginals
@@ -179,25 +179,22 @@ def plan_uncertainty(
         raise ValueError("level must be between 0 and 1")
     start, end = _spends(handoff, before, "before"), _spends(handoff, after, "after")
     curves = curve_draws(handoff, draws, rng)
-    every = CurveBank([c for draw in curves for c in draw])  # one vectorised evaluation
-    gains = (every.response(np.tile(end, draws)) - every.response(np.tile(start, draws)))
-    gains = gains.reshape(draws, -1).sum(axis=1)
+    spread = CurveDraws(curves).spread(start, end, level)  # one vectorised evaluation
     chosen = curves[: optimum_draws or draws]
     gives = np.zeros(len(handoff.names))
     for c in chosen:
         gives += optimize_budget(c, float(end.sum()), lower, upper).spend < start * (1 - 1e-9)
-    tail = (1 - level) / 2
     return PlanUncertainty(
         names=tuple(handoff.names),
         draws=draws,
         level=level,
         point=_gain(handoff.curves, start, end),
-        mean=float(gains.mean()),
-        interval=(float(np.quantile(gains, tail)), float(np.quantile(gains, 1 - tail))),
-        probability_gain=float(np.mean(gains > 0)),
+        mean=spread.mean,
+        interval=spread.interval,
+        probability_gain=spread.probability_gain,
         gives=tuple(float(g) for g in gives / len(chosen)),
         optimum_draws=len(chosen),
-        samples=gains,
+        samples=spread.samples,
     )
 
 

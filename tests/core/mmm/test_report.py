@@ -118,8 +118,10 @@ def test_money_is_ascii_with_the_sign_first():
 
 
 def test_count_rounds_as_people_say_it():
-    assert [count(x) for x in (12_345, 1_234, 49.04, 4.04)] == ["12,000", "1,230", "49", "4.0"]
-    assert count(15_112, signed=True) == "+15,000"
+    assert [count(x) for x in (12_345, 1_234, 49.04, 4.04)] == ["12,300", "1,230", "49", "4.0"]
+    assert [count(x) for x in (241_123, 10_448, 99_960, 1_234_567)] == [
+        "241,000", "10,400", "100,000", "1,230,000"]
+    assert count(15_112, signed=True) == "+15,100"
     assert count(-5_341, signed=True) == "-5,340"
     assert count(0.0, signed=True) == "0.0"
 
