@@ -77,6 +77,8 @@ def count(x: float, signed: bool = False) -> str:
     ``+12,300`` (a loss always reads ``-12,300``, with an ASCII hyphen-minus).
     """
     x = float(x)
+    if not math.isfinite(x):  # e.g. the marginal return of a power curve at zero spend
+        return "–" if math.isnan(x) else ("-" if x < 0 else "+" if signed else "") + "∞"
     if abs(x) >= 1e4:
         text = f"{round(x, 2 - int(math.floor(math.log10(abs(x))))):,.0f}"
     elif abs(x) >= 100:

@@ -122,10 +122,15 @@ def _type_into(page, column: str, row: int, value: str, expect: str) -> None:
     page.wait_for_timeout(1200)  # the grid draws the selection (slow on a busy machine)
     ARTIFACTS.mkdir(exist_ok=True)  # diagnostics: the grid as it was just before typing
     page.screenshot(path=str(ARTIFACTS / f"media_mix_grid_{column}_selected.png"))
-    page.keyboard.type("0")  # opens the cell's editor (the trailing row becomes a new row)
+    # A key opens the selected cell's editor; keys typed before the editor has the focus are
+    # lost or kept at random, so wait for the focus, select the editor's text (in the DOM:
+    # Control+A would select the grid's cells) and type over it.
+    page.keyboard.type("x")
     page.wait_for_function(EDITING)
-    page.keyboard.press("Control+A")
-    page.keyboard.type(value)
+    page.wait_for_timeout(300)
+    page.evaluate("document.activeElement.select()")
+    page.keyboard.type(value, delay=20)
+    page.wait_for_function(f"document.activeElement?.value === {value!r}")
     page.keyboard.press("Enter")
     try:
         page.wait_for_function(expect, timeout=SLOW)
@@ -150,8 +155,6 @@ def test_a_row_added_in_the_grid_is_planned_and_its_link_reopens_it(page, server
     wait_idle(page, SLOW)
     page.wait_for_timeout(2000)  # the new row is drawn, its first cell selected
     page.screenshot(path=str(ARTIFACTS / "media_mix_grid_added.png"))
-    page.keyboard.press("Escape")
-    page.wait_for_timeout(500)
     _type_into(page, "name", 4, "Audio", alert.format("row 5 (Audio), Spend ($): a number"))
     _type_into(page, "spend", 4, "200000", alert.format("Marginal return: a number is needed"))
     _type_into(page, "marginal", 4, "0.045", f"{SHIFT_NAMES}?.includes('Audio')")

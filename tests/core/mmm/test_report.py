@@ -122,6 +122,7 @@ def test_count_rounds_as_people_say_it():
     assert [count(x) for x in (241_123, 10_448, 99_960, 1_234_567)] == [
         "241,000", "10,400", "100,000", "1,230,000"]
     assert count(15_112, signed=True) == "+15,100"
+    assert [count(x) for x in (np.inf, -np.inf, np.nan)] == ["∞", "-∞", "–"]
     assert count(-5_341, signed=True) == "-5,340"
     assert count(0.0, signed=True) == "0.0"
 
