@@ -51,7 +51,8 @@ def test_a_control_set_over_the_protocol_reaches_the_url_and_the_chart(server):
 
     opened, before, changed, query, reopened_value, again = run(scenario())
     assert opened.status == "ok" and not opened.exceptions, opened
-    assert changed.status == "ok" and not changed.failed and changed.bytes > 0, changed
+    # The cap sits in the plan's fragment, so its rerun is a fragment run.
+    assert changed.status in ("ok", "fragment") and not changed.failed and changed.bytes > 0, changed
     assert f"mm_moved={before + 250:g}" in query
     # A fresh tab on that URL starts where the learner left it (the server read the link).
     assert reopened_value == before + 250 and not again.failed

@@ -1,4 +1,4 @@
-"""Fixtures: one ``streamlit run app.py`` and one headless Chromium for the whole session."""
+"""Fixtures: one ``streamlit run app.py`` and one headless Chromium for the browser tests."""
 
 from __future__ import annotations
 
@@ -30,7 +30,9 @@ def server() -> Iterator[str]:
         proc.kill()
 
 
-@pytest.fixture(scope="session")
+# Package scope: the sync Playwright (and its event loop in this thread) ends with the browser
+# tests, so later tests (the benchmark's smoke test) can start their own.
+@pytest.fixture(scope="package")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     executable = chromium_path()
