@@ -222,13 +222,19 @@ def widget(param: Param, where: Any = None) -> Any:
     return value
 
 
-def accept_old_keys(renamed: Mapping[str, Param]) -> None:
+def accept_old_keys(
+    renamed: Mapping[str, Param],
+    translate: Mapping[str, Callable[[str], str]] | None = None,
+) -> None:
     """Let links made before a lesson renamed its URL parameters keep working.
 
     ``renamed`` maps each old parameter name to the control that now owns it. A value found
     under an old name is given to that control (so the address bar shows the new name from
     then on) and the old name is removed; a value the control cannot take gets the same
-    visible note as a bad value under the new name. Call it before the lesson's controls.
+    visible note as a bad value under the new name. ``translate`` maps an old name whose
+    values were written differently to a function turning the old text into the control's
+    text; it raises ``ValueError`` with the note to show when it cannot. Call it before the
+    lesson's controls.
     """
     for old, param in renamed.items():
         if old not in st.query_params:
@@ -237,6 +243,12 @@ def accept_old_keys(renamed: Mapping[str, Param]) -> None:
         del st.query_params[old]
         if param.key in st.query_params:
             continue
+        if translate and old in translate:
+            try:
+                raw = translate[old](raw)
+            except ValueError as exc:
+                st.caption(f"⚠️ {exc}")
+                continue
         if param.accepts(raw):
             st.session_state[param.key] = param.parse(raw)  # the control starts there
             st.query_params[param.key] = raw  # and the address shows the new name at once

@@ -89,27 +89,22 @@ def nearest_h(log10_h: float) -> float:
     return min(H_VALUES, key=lambda v: abs(math.log10(v) - log10_h))
 
 
+def h_from_log10(raw: str) -> str:
+    """The secant width of an old link's log₁₀ h, as the h control writes it."""
+    try:
+        log_h = float(raw)
+    except ValueError:
+        log_h = float("nan")
+    if not (math.isfinite(log_h) and -3.0 <= log_h <= 0.0):
+        raise ValueError("The link set the secant width as log₁₀ h to a value that is not a "
+                         "number between −3 and 0, so the default h is used.")
+    return SECANT_H.text(nearest_h(log_h))
+
+
 def accept_old_links() -> None:
     """Open links made before the renames: un-prefixed keys, and log₁₀ h as h itself."""
-    for old in OLD_LOG_H:
-        if old not in st.query_params:
-            continue
-        raw = st.query_params[old]
-        del st.query_params[old]
-        if SECANT_H.key in st.query_params:
-            continue
-        try:
-            log_h = float(raw)
-        except ValueError:
-            log_h = float("nan")
-        if math.isfinite(log_h) and -3.0 <= log_h <= 0.0:
-            rung = nearest_h(log_h)
-            st.session_state[SECANT_H.key] = rung
-            st.query_params[SECANT_H.key] = SECANT_H.text(rung)
-        else:
-            st.caption("⚠️ The link set the secant width as log₁₀ h to a value that is not a number "
-                       "between −3 and 0, so the default h is used.")
-    state.accept_old_keys(RENAMED)
+    state.accept_old_keys({**RENAMED, **dict.fromkeys(OLD_LOG_H, SECANT_H)},
+                          dict.fromkeys(OLD_LOG_H, h_from_log10))
 
 
 @dataclass(frozen=True)
