@@ -10,14 +10,9 @@ from core.mmm import optimize_budget
 from core.mmm.fit import CurveHandoff, PlanUncertainty, plan_uncertainty
 from core.mmm.report import count, money
 from figures import media_data as figs
+from lessons.media_mix.handoff import DRAWS, OPTIMUM_DRAWS, SEED
 from ui import lesson
 from ui.page import is_presenter
-
-DRAWS = 2000
-#: Draws re-optimised for "optimum spends less": each costs an optimisation, and the page must
-#: answer the calibration-window slider quickly (the share's standard error is at most 2.2 %).
-OPTIMUM_DRAWS = 500
-SEED = 20261113  # the same draws on every rerun and for every visitor: numbers do not flicker
 
 
 @st.cache_data(show_spinner="Drawing 2,000 versions of the model…", max_entries=16)

@@ -19,14 +19,9 @@ from core.mmm.fit import CurveHandoff, PlanUncertainty, plan_uncertainty
 from core.mmm.fit.uncertainty import curve_draws
 from core.mmm.report import formatted
 from lessons.media_mix import handoff, text
+from lessons.media_mix.handoff import DRAWS, OPTIMUM_DRAWS, SEED
 from lessons.media_mix.table import Table
 
-DRAWS = 2000
-#: Draws re-optimised for "who gives" (each is one optimisation; the share's standard error is
-#: at most 2.2 %). The same draws, seed and count as the your-data page, so that the two pages
-#: tell the same numbers for the same curves.
-OPTIMUM_DRAWS = 500
-SEED = 20261113
 LEVEL = 0.90
 
 
