@@ -17,15 +17,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.nn import TrainResult
-from figures.theme import COLORS, FONT_SIZE, TEMPLATE
+from figures.theme import COLORS, FONT_SIZE, fast_figure
 
 TOP_LEGEND = {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"}
 LOG_AXIS = {"type": "log", "exponentformat": "power"}
-
-
-def fast_figure(data: list[dict], layout: dict) -> go.Figure:
-    """Assemble a themed figure from plain dicts, skipping Plotly's validation."""
-    return go.Figure(data=data, layout={"template": TEMPLATE, **layout}, _validate=False)
 
 
 def _title(text: str) -> dict:

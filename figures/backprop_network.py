@@ -14,9 +14,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.nn import Params, PlaneView
-from figures.backprop import fast_figure
 from figures.backprop_playground import node_positions, thumbnail
-from figures.theme import COLORS, FONT_SIZE
+from figures.theme import COLORS, FONT_SIZE, fast_figure
 
 NODE = 0.46  # side of a node's picture, in axis units
 PX_PER_UNIT = 100  # about how many pixels one axis unit takes (for the node markers)

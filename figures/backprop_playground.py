@@ -13,8 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.nn import PlaneView, Split
-from figures.backprop import fast_figure
-from figures.theme import COLORS, FONT_SIZE
+from figures.theme import COLORS, FONT_SIZE, fast_figure
 from figures.thumbnails import blend_rgb, diverging_rgb, hex_rgb, png_data_uri
 
 CLASS_COLORS = (COLORS["blue"], COLORS["vermillion"], COLORS["green"])

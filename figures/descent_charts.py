@@ -12,8 +12,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.descent import Trajectory, gradient_cosines, gradient_evaluation_counts
+from figures import theme
 from figures.descent import Run
-from figures.theme import COLORS, TEMPLATE
+from figures.theme import COLORS
 
 LEGEND_TOP = {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0.0}
 
@@ -21,13 +22,13 @@ LEGEND_TOP = {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0.0}
 def fast_figure(data: list[dict], height: int, x_title: str, y_title: str, **layout) -> go.Figure:
     """A themed figure from trace dicts, skipping per-property validation."""
     base = {
-        "template": TEMPLATE, "height": height, "hovermode": "x unified", "legend": LEGEND_TOP,
+        "height": height, "hovermode": "x unified", "legend": LEGEND_TOP,
         "margin": {"t": 40}, "xaxis": {"title": {"text": x_title}},
         "yaxis": {"title": {"text": y_title}},
     }
     for key in ("xaxis", "yaxis"):
         base[key].update(layout.pop(key, {}))
-    return go.Figure(data=data, layout={**base, **layout}, _validate=False)
+    return theme.fast_figure(data, {**base, **layout})
 
 
 def _line(x, y, name: str, color: str, **extra) -> dict:

@@ -20,17 +20,12 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.calculus import Grid, PointAnalysis
-from figures.theme import COLORS, SEQUENTIAL, TEMPLATE
+from figures.theme import COLORS, SEQUENTIAL, fast_figure
 
 X_COLOR, Y_COLOR = COLORS["vermillion"], COLORS["sky"]
 GRAD_COLOR, DIR_COLOR, SECANT_COLOR = COLORS["green"], COLORS["purple"], COLORS["orange"]
 BLACK = COLORS["black"]
 SLICE_LIFT = 0.006
-
-
-def fast_figure(data: list[dict], layout: dict) -> go.Figure:
-    """Assemble a themed figure from plain dicts, skipping Plotly's validation."""
-    return go.Figure(data=data, layout={"template": TEMPLATE, **layout}, _validate=False)
 
 
 def axis_title(text: str) -> dict:

@@ -24,11 +24,10 @@ from figures.partials import (
     SECANT_COLOR,
     X_COLOR,
     Y_COLOR,
-    fast_figure,
     finite_range,
     hline,
 )
-from figures.theme import LINE_WIDTH, MARKER_SIZE, SEQUENTIAL
+from figures.theme import LINE_WIDTH, MARKER_SIZE, SEQUENTIAL, fast_figure
 
 DIGITS = 8
 

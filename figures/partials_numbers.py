@@ -6,8 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.calculus import ErrorScan
-from figures.partials import axis_title, fast_figure, hline, title
-from figures.theme import COLORS, MARKER_SIZE, money_hover
+from figures.partials import axis_title, hline, title
+from figures.theme import COLORS, MARKER_SIZE, fast_figure, money_hover
 
 METHOD_STYLE = {
     "forward": (COLORS["vermillion"], "forward difference"),

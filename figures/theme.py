@@ -90,6 +90,14 @@ def _template() -> go.layout.Template:
 TEMPLATE: go.layout.Template = _template()
 
 
+def fast_figure(data: list[dict], layout: dict) -> go.Figure:
+    """Assemble a themed figure from plain dicts, skipping Plotly's per-property validation.
+
+    The figure tests validate what the builders return (``go.Figure(fig.to_dict())``).
+    """
+    return go.Figure(data=data, layout={"template": TEMPLATE, **layout}, _validate=False)
+
+
 class FramesFigure(go.Figure):
     """A Plotly figure whose animation frames stay plain dictionaries.
 
