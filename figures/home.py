@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from figures.motion import animate, frame
-from figures.theme import COLORS, LINE_WIDTH, MONEY_FORMAT, new_figure
+from figures.motion import animated, frame
+from figures.theme import COLORS, LINE_WIDTH, MONEY_FORMAT, TEMPLATE
 
 HOVER = f"Spend %{{x:{MONEY_FORMAT}}}<br>%{{y:,.0f}} conversions<extra></extra>"
 
@@ -37,31 +37,34 @@ def tangent_idea(
     active : int
         The frame shown first (the page's URL-bound spend).
     """
-    fig = new_figure(
-        height=420,
-        xaxis_title="TV spend per quarter ($)",
-        yaxis_title="Conversions",
-        legend={"orientation": "h", "y": 1.12, "x": 0},
-    )
-    fig.add_trace(go.Scatter(x=spend, y=response, name="Response curve",
-                             line={"color": COLORS["blue"]}, hovertemplate=HOVER))
-    fig.add_trace(go.Scatter(
-        x=tangent_x[active], y=tangent_y[active], name="Tangent: slope = marginal return",
-        mode="lines", line={"color": COLORS["vermillion"], "dash": "dash", "width": LINE_WIDTH},
-        hoverinfo="skip",
-    ))
-    fig.add_trace(go.Scatter(
-        x=[at_spend[active]], y=[value[active]], name="Current spend", mode="markers",
-        marker={"color": COLORS["vermillion"], "size": 16, "line": {"color": "white", "width": 2}},
-        hovertemplate=HOVER,
-    ))
-    fig.update_xaxes(tickformat="$~s", range=[0, float(spend[-1]) * 1.02])
-    fig.update_yaxes(tickformat="~s", range=[0, float(np.max(response)) * 1.1])
-    frames = [
-        frame(f"s{i}", [{"x": tangent_x[i], "y": tangent_y[i]},
-                        {"x": [at_spend[i]], "y": [value[i]]}], [1, 2])
-        for i in range(len(at_spend))
-    ]
+    curve = {"type": "scatter", "x": spend, "y": response, "name": "Response curve",
+             "line": {"color": COLORS["blue"]}, "hovertemplate": HOVER}
+    tangent = {"type": "scatter", "name": "Tangent: slope = marginal return", "mode": "lines",
+               "line": {"color": COLORS["vermillion"], "dash": "dash", "width": LINE_WIDTH},
+               "hoverinfo": "skip", **_tangent(tangent_x, tangent_y, active)}
+    point = {"type": "scatter", "name": "Current spend", "mode": "markers",
+             "marker": {"color": COLORS["vermillion"], "size": 16,
+                        "line": {"color": "white", "width": 2}},
+             "hovertemplate": HOVER, **_point(at_spend, value, active)}
+    layout = {
+        "template": TEMPLATE, "height": 420, "legend": {"orientation": "h", "y": 1.12, "x": 0},
+        "xaxis": {"title": {"text": "TV spend per quarter ($)"}, "tickformat": "$~s",
+                  "range": [0, float(spend[-1]) * 1.02]},
+        "yaxis": {"title": {"text": "Conversions"}, "tickformat": "~s",
+                  "range": [0, float(np.max(response)) * 1.1]},
+    }
+    frames = [frame(f"s{i}", [_tangent(tangent_x, tangent_y, i), _point(at_spend, value, i)],
+                    [1, 2])
+              for i in range(len(at_spend))]
     labels = [f"${s / 1e6:,.2f}M: one more $1,000 brings {1000 * m:,.0f} conversions"
               for s, m in zip(at_spend, slope, strict=True)]
-    return animate(fig, frames, labels, active=active, prefix="TV spend ", play=True)
+    return animated({"data": [curve, tangent, point], "layout": layout}, frames, labels,
+                    active=active, prefix="TV spend ", play=True)
+
+
+def _tangent(tangent_x: np.ndarray, tangent_y: np.ndarray, i: int) -> dict:
+    return {"x": tangent_x[i].tolist(), "y": tangent_y[i].tolist()}
+
+
+def _point(at_spend: np.ndarray, value: np.ndarray, i: int) -> dict:
+    return {"x": [float(at_spend[i])], "y": [float(value[i])]}

@@ -155,16 +155,14 @@ def animate(
 
     Returns
     -------
-    plotly.graph_objects.Figure
-        The same figure, for chaining.
+    figures.theme.FramesFigure
+        A new figure with ``fig``'s data and layout; the frames stay plain dictionaries
+        (see :func:`animated`).
     """
-    names = [f["name"] for f in frames]
-    layout = _motion_layout(names, labels, active=active, prefix=prefix, play=play,
-                            frame_ms=frame_ms, redraw=redraw, bottom=fig.layout.margin.b,
-                            height=fig.layout.height)
-    fig.frames = [go.Frame(f, _validate=False) for f in frames]
-    fig.update_layout(**layout)
-    return fig
+    spec = {"data": [trace.to_plotly_json() for trace in fig.data],
+            "layout": fig.layout.to_plotly_json()}
+    return animated(spec, frames, labels,
+                    active=active, prefix=prefix, play=play, frame_ms=frame_ms, redraw=redraw)
 
 
 def animated(

@@ -114,6 +114,11 @@ class FramesFigure(go.Figure):
                          _validate=False)
         self._plain_frames = list(spec.get("frames", []))
 
+    @property
+    def frames(self) -> tuple[go.Frame, ...]:
+        """The frames as graph objects, built on each read (for tests and readers, not the page)."""
+        return tuple(go.Frame(f) for f in self._plain_frames)
+
     def to_dict(self) -> dict:
         """The figure as a dictionary, with the frames as plain dictionaries (not copied)."""
         spec = super().to_dict()

@@ -20,7 +20,7 @@ def render(presenter: bool) -> None:
     welcome()
     idea_in_one_picture()
     lesson.section("How the ideas connect")
-    lesson.chart(lesson_map(), key="lesson_map")
+    lesson.chart(concept_map(), key="lesson_map")
     lesson_links()
 
 
@@ -49,8 +49,12 @@ def welcome() -> None:
     )
 
 
+@st.fragment
 def idea_in_one_picture() -> None:
-    """TV spend on its response curve, with the tangent whose slope is the marginal return."""
+    """TV spend on its response curve, with the tangent whose slope is the marginal return.
+
+    A fragment: moving the TV slider reruns only this section, not the lesson map below.
+    """
     lesson.section("The idea in one picture")
     tv = CPG_EXAMPLE.curves[0]
     chosen = state.widget(TV_SPEND)
@@ -81,6 +85,12 @@ def tangent_figure(chosen_k: int):
     xs, ys = tangent_segments(at, value, slope, 0.35 * (grid[-1] - grid[0]), (grid[0], grid[-1]))
     active = int(np.argmin(np.abs(steps_k - chosen_k)))
     return tangent_idea(grid, tv.response(grid), at, xs, ys, value, slope, active)
+
+
+@st.cache_resource(show_spinner=False)
+def concept_map():
+    """The lesson map: the same on every run, so built once per server."""
+    return lesson_map()
 
 
 def lesson_links() -> None:

@@ -18,8 +18,7 @@ def render(presenter: bool) -> None:
     pc.accept_old_links()
     lesson.idea(IDEA)
     compiled = pick_function()
-    point = pick_point(compiled)
-    up.explorations(compiled, point)
+    point_and_explorations(compiled)
     sales_forecast()
     lesson.what_to_notice(NOTICE)
     lesson.formulas(*FORMULAS)
@@ -39,6 +38,12 @@ def pick_function() -> pc.Compiled:
     with formulas_col:
         up.show_derivatives(compiled)
     return compiled
+
+
+@st.fragment
+def point_and_explorations(compiled: pc.Compiled) -> None:
+    """Sections 2's point and its explorations: moving x₀ or y₀ reruns only this part."""
+    up.explorations(compiled, pick_point(compiled))
 
 
 def pick_point(compiled: pc.Compiled):

@@ -70,9 +70,11 @@ def test_tangent_idea_frames_slide_the_tangent_along_the_curve():
     curve, tangent, point = fig.data
     assert np.allclose(curve.y, np.sqrt(spend))
     assert tuple(point.x) == (at[4],) and tuple(point.y) == (value[4],)
-    assert len(fig.frames) == len(at) and fig.layout.sliders[0].active == 4
-    for k, f in enumerate(fig.frames):
-        seg, dot = f.data
+    frames = fig.to_dict()["frames"]
+    assert len(frames) == len(at) and fig.layout.sliders[0].active == 4
+    go.Figure(fig.to_dict())  # the plain specification is a valid Plotly figure
+    for k, f in enumerate(frames):
+        seg, dot = (go.Scatter(d) for d in f["data"])
         assert np.allclose(np.diff(seg.y) / np.diff(seg.x), 0.5 / np.sqrt(at[k]))
         assert np.isclose(dot.y[0], np.sqrt(dot.x[0]))  # the point stays on the curve
         assert 1.0 <= seg.x[0] < at[k] < seg.x[1] <= 10.0
