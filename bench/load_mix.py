@@ -32,6 +32,9 @@ class Control:
     shown_by: str = ""  # a query string under which the page shows it, when not by default
 
 
+CHECK, PLAY = "bp_more_check=true", "bp_more_playground=true"  # the folded backprop sections
+
+
 METHODS = ("SGD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam")
 CHANNELS = ("Television", "Digital video", "Display", "Paid search")
 
@@ -70,27 +73,31 @@ LESSONS: dict[str, tuple[Control, ...]] = {
         Control("gd_kappa", "Condition number κ", nudge=10),
         Control("gd_angle", "Rotation of the bowl (degrees)", nudge=3),
         Control("gd_x0", "Start x₀", nudge=10, weight=2),
-        Control("gd_clip", "Clipping", pick=("none", "by norm", "by value")),
-        Control("gd_clip_lr", "Learning rate", nudge=2),
-        Control("gd_n_params", "Number of parameters n", pick=("10", "1000", "100000", "10000000")),
+        # The sections below the explorer are folded: a learner who opened one touches it.
+        Control("gd_clip", "Clipping", pick=("none", "by norm", "by value"),
+                shown_by="gd_more_clipping=true"),
+        Control("gd_clip_lr", "Learning rate", nudge=2, shown_by="gd_more_clipping=true"),
+        Control("gd_n_params", "Number of parameters n", pick=("10", "1000", "100000", "10000000"),
+                shown_by="gd_more_cost=true"),
         Control("quiz_"),
     ),
+    # Sections B and C are folded: a learner who opened one touches its controls.
     "Backpropagation": (
         Control("bp_step", "Backward step", nudge=3, weight=3),
         Control("bp_x1", "x₁ (input)", nudge=4),
         Control("bp_w11", "w₁₁", nudge=4, weight=2),
-        Control("bp_h", "log₁₀ of the step h", nudge=2),
-        Control("bp_fd", "Difference", pick=("central", "forward")),
-        Control("bp_data", "Dataset", pick=("circles", "xor", "moons", "spiral", "blobs")),
-        Control("bp_layers", "Hidden layers", pick=(1, 2, 3)),
-        Control("bp_neurons", "Neurons per layer", nudge=2),
-        Control("bp_act", "Activation", pick=("tanh", "relu", "sigmoid")),
-        Control("bp_lr", "Learning rate", nudge=1),
-        Control("bp_epochs", "Epochs", pick=(100, 200, 300, 500)),
+        Control("bp_h", "log₁₀ of the step h", nudge=2, shown_by=CHECK),
+        Control("bp_fd", "Difference", pick=("central", "forward"), shown_by=CHECK),
+        Control("bp_data", "Dataset", pick=("circles", "xor", "moons", "spiral", "blobs"), shown_by=PLAY),
+        Control("bp_layers", "Hidden layers", pick=(1, 2, 3), shown_by=PLAY),
+        Control("bp_neurons", "Neurons per layer", nudge=2, shown_by=PLAY),
+        Control("bp_act", "Activation", pick=("tanh", "relu", "sigmoid"), shown_by=PLAY),
+        Control("bp_lr", "Learning rate", nudge=1, shown_by=PLAY),
+        Control("bp_epochs", "Epochs", pick=(100, 200, 300, 500), shown_by=PLAY),
         # The playground now trains live (a fragment); learners change what it trains on.
-        Control("bp_noise", "Noise", nudge=5, weight=2),
-        Control("bp_l1", "L1 penalty", nudge=2),
-        Control("bp_seed", "Random seed", nudge=1),
+        Control("bp_noise", "Noise", nudge=5, weight=2, shown_by=PLAY),
+        Control("bp_l1", "L1 penalty", nudge=2, shown_by=PLAY),
+        Control("bp_seed", "Random seed", nudge=1, shown_by=PLAY),
         Control("quiz_"),
     ),
     "Media_mix": (
@@ -125,8 +132,9 @@ LESSONS: dict[str, tuple[Control, ...]] = {
             "Strong call to action", "Washed-out button", "Tiny product", "Cluttered")),
         Control("at_truth", "Outline true drivers", pick=(True, False)),
         Control("at_steps", "Steps along the path", nudge=10),
-        Control("at_discount_pct", "Discount (%)", nudge=2),
-        Control("at_brightness", "Image brightness (0–1)", nudge=2),
+        # The tabular model's section is folded: a learner who opened it touches its controls.
+        Control("at_discount_pct", "Discount (%)", nudge=2, shown_by="at_more_table=true"),
+        Control("at_brightness", "Image brightness (0–1)", nudge=2, shown_by="at_more_table=true"),
         Control("quiz_"),
     ),
 }

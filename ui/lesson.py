@@ -7,7 +7,7 @@ explanation first. Charts go through :func:`chart` so presenter mode can enlarge
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -33,6 +33,25 @@ def chart(fig: go.Figure, key: str, **kwargs: object) -> None:
     if is_presenter():
         fig = presenter_layout(fig, max(PRESENTER_CHART_HEIGHT, fig.layout.height or 0))
     st.plotly_chart(fig, key=key, config={"displaylogo": False}, **kwargs)
+
+
+def later(title: str, key: str, body: Callable[[], None], summary: str = "",
+          controls: Sequence[str] = ()) -> None:
+    """A section further down the lesson, folded: its code runs only while it is open.
+
+    A page opens faster when its first run sends only the charts at the top (Plotly draws
+    every chart a run sends before it paints the first). The open state is in the URL
+    (``key=true``), so a trainer can share a link with the section open; opening it reruns
+    the page, and the section's own controls then rerun it alone when it is a fragment.
+    ``summary`` follows the title on the fold, so the learner knows what is inside. A link
+    that sets one of the section's ``controls`` (their URL keys) opens it.
+    """
+    label = f"**{title}**" + (f" — {summary}" if summary else "")
+    asked = any(name in st.query_params for name in controls)
+    box = st.expander(label, asked, key=key, on_change="rerun", bind="query-params")
+    if box.open:
+        with box:
+            body()
 
 
 def formulas(*blocks: str, title: str = "The mathematics") -> None:

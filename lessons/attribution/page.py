@@ -17,6 +17,10 @@ SUMS_TO_POINTS = ("integrated_gradients", "smooth_ig", "gradient_x_input")
 USES_PATH = ("integrated_gradients", "smooth_ig")
 
 
+#: URL keys of the folded sections (``=true`` opens one).
+MORE_TRUTH, MORE_TABLE = "at_more_truth", "at_more_table"
+
+
 def render(presenter: bool) -> None:
     """The whole lesson: the map, completeness, methods against the truth, the tabular model."""
     state.accept_old_keys(ua.RENAMED)
@@ -47,8 +51,12 @@ def render(presenter: bool) -> None:
     completeness(ex, choice)
     if not presenter:
         captum_note(ex, choice)
-    against_truth(choice)
-    tabular_section()
+    # Further sections are folded (they run only when opened), so the map paints first.
+    lesson.later("Methods against the truth", MORE_TRUTH, lambda: against_truth(choice),
+                 "how much of each method's map lands on what truly drives the CTR")
+    lesson.later("The same idea on a table: one bar per feature", MORE_TABLE, tabular_section,
+                 "Integrated Gradients on a five-feature CTR model",
+                 [p.key for p in (*ua.TABULAR_FEATURE_CONTROLS, ua.TABULAR_BASELINE)])
     lesson.what_to_notice(NOTICE)
     lesson.formulas(*FORMULAS)
     quiz("attribution", QUESTIONS)
@@ -180,7 +188,6 @@ def captum_note(ex: ua.Explanation, choice: dict) -> None:
 
 def against_truth(choice: dict) -> None:
     """Each method's share of attribution on the regions that truly drive the CTR."""
-    lesson.section("Methods against the truth")
     scores, random_share, area = ua.truth_scores(
         choice["name"], choice["seed"], choice["baseline"], choice["sign"], choice["rule"],
         choice["sigma"], choice["samples"])
@@ -207,7 +214,6 @@ def against_truth(choice: dict) -> None:
 @st.fragment
 def tabular_section() -> None:
     """Integrated Gradients on a tabular CTR model: one bar per feature, adding up exactly."""
-    lesson.section("The same idea on a table: one bar per feature")
     st.markdown(
         "A second model predicts CTR from five ad features. Integrated Gradients splits the "
         "difference between this ad and a baseline ad into one share per feature, and the "

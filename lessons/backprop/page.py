@@ -14,11 +14,21 @@ from ui.quiz import quiz
 TIMED = "bp_timed"  # session state: this session asked for the timing (not a URL parameter)
 
 
+#: URL keys of the folded sections (``=true`` opens one).
+MORE_CHECK, MORE_PLAYGROUND = "bp_more_check", "bp_more_playground"
+
+
 def render(presenter: bool) -> None:
-    """The whole lesson: chain rule, gradient check, playground, efficiency, quiz."""
+    """The whole lesson: chain rule, gradient check, playground, efficiency, quiz.
+
+    The gradient check and the playground are folded (they run only when opened), so the
+    computation graph at the top paints first.
+    """
     lesson.idea(IDEA)
     chain_rule_and_check()
-    playground()
+    lesson.later("C. Playground: train a network, watch its gradients", MORE_PLAYGROUND,
+                 playground, "Play, pause and step a network learning to separate the data",
+                 [p.key for p in bp.PLAYGROUND])
     efficiency()
     lesson.what_to_notice(NOTICE)
     quiz("backprop", QUESTIONS)
@@ -54,12 +64,13 @@ def chain_rule_and_check() -> None:
         r"$\tanh'(u) = 1-\tanh^2 u$; for the loss $L = \log(1+e^z) - yz$, "
         r"$\partial L/\partial z = \sigma(z) - y$.",
     )
-    gradient_check(x, y, weights)
+    lesson.later("B. Check backprop against finite differences", MORE_CHECK,
+                 lambda: gradient_check(x, y, weights),
+                 "every partial against the slow, obvious way", (bp.FD_STEP.key, bp.FD_METHOD.key))
 
 
 def gradient_check(x: tuple[float, float], y: float, weights: tuple) -> None:
     """Section B: backprop against finite differences, with the error against h."""
-    lesson.section("B. Check backprop against finite differences")
     st.caption("Nudge one weight by ±h, re-run the forward pass, and divide: the slow, obvious "
                "way to get a partial derivative. It must agree with backprop.")
     c1, c2 = st.columns([2, 1])

@@ -32,7 +32,6 @@ NETWORK_EVERY = 4  # while playing, redraw the network's pictures every 4th upda
 @st.fragment(key=lv.PLAYGROUND_KEY)
 def playground() -> None:
     """Section C: settings, one-click scenarios, and the run that trains while you watch."""
-    lesson.section("C. Playground: train a network, watch its gradients")
     buttons = st.columns(len(bp.SCENARIOS))
     for col, name in zip(buttons, bp.SCENARIOS, strict=True):
         col.button(name, on_click=scenario, args=(name,), width="stretch")

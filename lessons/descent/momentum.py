@@ -28,6 +28,8 @@ STEPS = 150
 ALPHA_MAX = 4.0  # twice the largest stable step without momentum, 2 (1 + beta) for beta -> 1
 ANGLE = 30.0
 CHART_KEY = "gd_phase"
+#: The section's URL keys: a link that sets one opens the folded section.
+MOMENTUM_KEYS = (KAPPA.key, ALPHA.key, BETA.key)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -89,7 +91,6 @@ def pick_from_map() -> None:
 @st.fragment
 def momentum_section() -> None:
     """Distill's momentum analysis, live: the map, the run it predicts, and why it is slow."""
-    lesson.section("Momentum, mapped")
     st.markdown(MOMENTUM_INTRO)
     c1, c2, c3 = st.columns(3)
     kappa = float(state.widget(KAPPA, c1))

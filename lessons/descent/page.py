@@ -10,11 +10,14 @@ from figures.descent import Run, escaped_runs
 from figures.descent_explorer import explorer_figure
 from lessons.descent import controls as gd
 from lessons.descent import sections
-from lessons.descent.momentum import momentum_section
+from lessons.descent.momentum import MOMENTUM_KEYS, momentum_section
 from lessons.descent.text import FORMULAS, IDEA, NOTICE, PLAIN_WORDS, QUESTIONS
 from ui import lesson, state
 from ui.page import is_presenter
 from ui.quiz import quiz
+
+#: URL keys of the folded sections (``=true`` opens one).
+MORE_MOMENTUM, MORE_CLIPPING, MORE_COST = "gd_more_momentum", "gd_more_clipping", "gd_more_cost"
 
 
 def render(presenter: bool) -> None:
@@ -23,10 +26,14 @@ def render(presenter: bool) -> None:
     lesson.idea(IDEA)
     explorer()
     lesson.client_explanation(PLAIN_WORDS)
+    # Further sections are folded (they run only when opened), so the explorer paints first.
     if not presenter:  # the map is for learners: a client needs the explorer's plain picture
-        momentum_section()
-    sections.clipping_section()
-    sections.gradient_cost_section()
+        lesson.later("Momentum, mapped", MORE_MOMENTUM, momentum_section,
+                     "which step size and momentum are fastest, and why", MOMENTUM_KEYS)
+    lesson.later("Gradient clipping on a cliff", MORE_CLIPPING, sections.clipping_section,
+                 "capping the gradient before a step", sections.CLIPPING_KEYS)
+    lesson.later("One gradient for all parameters", MORE_COST, sections.gradient_cost_section,
+                 "finite differences against backpropagation", (sections.N_PARAMS.key,))
     lesson.what_to_notice(NOTICE)
     lesson.formulas(*FORMULAS)
     quiz("gd", QUESTIONS)

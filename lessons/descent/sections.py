@@ -16,6 +16,8 @@ CLIP_MODE = state.Choice(K + "clip", "Clipping", ("none", "norm", "value"), "nor
                          {"none": "none", "norm": "by norm", "value": "by value"}, horizontal=True)
 CLIP_AT = lr_control(K + "clip_at", "Threshold (max norm or max |component|)", 1.0)
 CLIP_LR = lr_control(K + "clip_lr", "Learning rate", 0.1)
+#: The clipping section's URL keys: a link that sets one opens the folded section.
+CLIPPING_KEYS = (CLIP_MODE.key, CLIP_AT.key, CLIP_LR.key)
 CLIFF_ID = ("cliff", 10.0, 30.0)
 CLIP_STEPS = 150
 N_VALUES = tuple(int(10**e) for e in range(0, 10))
@@ -66,7 +68,6 @@ def _cost_figure(n: int):
 @st.fragment
 def clipping_section() -> None:
     """Norm vs value clipping on the cliff; reruns alone when its controls move."""
-    lesson.section("Gradient clipping on a cliff")
     st.markdown(
         "On the **cliff** surface the slope in *y* grows exponentially. One unclipped step from "
         "the top throws the point far past the valley. Clipping caps the gradient *before* the "
@@ -120,7 +121,6 @@ def _duration(seconds: float) -> str:
 @st.fragment
 def gradient_cost_section() -> None:
     """Finite differences need n+1 or 2n loss evaluations; backpropagation about 3."""
-    lesson.section("One gradient for all parameters")
     st.markdown(
         "Gradient descent needs **every** partial derivative at each step. Estimating them one "
         "at a time with finite differences costs one or two extra loss evaluations *per "

@@ -17,6 +17,8 @@ from ui import lesson
 from ui.page import is_presenter
 
 MEDIA_MIX_PAGE = "pages/4_Media_mix.py"
+#: URL key of the folded diagnostic charts (``=true`` opens them).
+MORE_DIAGNOSTICS = "md_more_diagnostics"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -96,6 +98,17 @@ def diagnostics(fit: MediaMixFit, truth: dict | None) -> None:
     forecast = fit.holdout.predicted if fit.holdout else None
     lesson.chart(figs.actual_vs_fitted(x, fit.actual, fit.fitted, hold, fit.target, forecast),
                  key="md_fit_avf")
+    lesson.later("More diagnostics", MORE_DIAGNOSTICS, lambda: diagnostic_charts(fit, truth, x),
+                 "residuals, what each channel contributed, elasticities and carry-over")
+    st.dataframe(estimates_table(fit), hide_index=True, width="stretch")
+    if not is_presenter():
+        st.caption(method_note(fit))
+    if fit.notes:
+        st.info("**Weeks without spend**\n\n" + "\n".join(f"- {n}" for n in fit.notes))
+
+
+def diagnostic_charts(fit: MediaMixFit, truth: dict | None, x) -> None:
+    """Residuals, decomposition, elasticities with intervals, and carry-over rates."""
     lesson.chart(figs.residuals_figure(x, fit.residuals, fit.sigma), key="md_fit_resid")
     parts = {k: fit.contributions[k].to_numpy() for k in fit.contributions.columns}
     lesson.chart(figs.decomposition_figure(x, parts, fit.channels, fit.target),
@@ -114,11 +127,6 @@ def diagnostics(fit: MediaMixFit, truth: dict | None) -> None:
     if truth:
         st.caption("Diamonds: the true elasticities the sample data were generated with "
                    "(scripts/make_sample_data.py). The intervals should cover them.")
-    st.dataframe(estimates_table(fit), hide_index=True, width="stretch")
-    if not is_presenter():
-        st.caption(method_note(fit))
-    if fit.notes:
-        st.info("**Weeks without spend**\n\n" + "\n".join(f"- {n}" for n in fit.notes))
 
 
 def curves_table(handoff: CurveHandoff) -> pd.DataFrame:

@@ -56,7 +56,8 @@ def render(presenter: bool) -> None:
     lesson.what_to_notice(text.NOTICE)
     lesson.formulas(*text.FORMULAS)
     if not presenter:
-        s_curve_trap()
+        lesson.later("Why S-curves need a global optimiser", "mm_more_s_curves", s_curve_trap,
+                     "the split a local solver calls optimal, and the best one")
     quiz("mediamix", text.QUESTIONS)
 
 
@@ -188,11 +189,10 @@ def small_and_big_moves(channels: ChannelSet, presenter: bool) -> None:
 
 def s_curve_trap() -> None:
     """Why S-curves need a global optimiser: the equal split of two S-curves is the worst."""
-    with st.expander("Why S-curves need a global optimiser", expanded=False):
-        st.markdown(
-            "Two identical S-curves share \\$1.2M. At the equal split both marginal returns "
-            "are equal, so a local solver such as SLSQP (used by several MMM tools) started "
-            "there reports success — yet it is the *worst* split. This optimiser searches all "
-            "splits on a fine grid first, then refines and checks the second-order condition."
-        )
-        lesson.chart(mm.s_curve_trap_figure(), key="mm_trap")
+    st.markdown(
+        "Two identical S-curves share \\$1.2M. At the equal split both marginal returns "
+        "are equal, so a local solver such as SLSQP (used by several MMM tools) started "
+        "there reports success — yet it is the *worst* split. This optimiser searches all "
+        "splits on a fine grid first, then refines and checks the second-order condition."
+    )
+    lesson.chart(mm.s_curve_trap_figure(), key="mm_trap")

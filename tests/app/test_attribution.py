@@ -8,9 +8,23 @@ from tests.app.helpers import assert_finite_figures, assert_no_exception, plotly
 PAGE = "pages/6_Attribution.py"
 
 
+# The methods-against-truth and tabular sections are folded until opened.
+OPEN = {"at_more_truth": "true", "at_more_table": "true"}
+
+
 @pytest.fixture(scope="module")
 def at():
-    return run_page(PAGE)
+    return run_page(PAGE, query=OPEN)
+
+
+def test_the_truth_and_tabular_sections_are_folded_until_opened():
+    at = run_page(PAGE, query={})
+    keys = {el.key for el in at.get("plotly_chart")}
+    assert {"attribution_panels", "attribution_path"} <= keys
+    assert not keys & {"attribution_scores", "attribution_tabular"}
+    at.session_state["at_more_truth"] = True
+    at.run()
+    assert "attribution_scores" in {el.key for el in at.get("plotly_chart")}
 
 
 def metric(at, label):

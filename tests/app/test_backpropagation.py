@@ -25,9 +25,27 @@ CHARTS = ["chart_graph", "chart_fd_error", "chart_network", "chart_boundary", "c
           "chart_gradnorm"]
 
 
+# The gradient check and the playground are folded until opened (they run only when open).
+OPEN = {"bp_more_check": "true", "bp_more_playground": "true"}
+
+
+def test_the_check_and_the_playground_are_folded_until_opened():
+    at = run_page(PAGE, query={"bp_epochs": "10"})  # a link to a playground setting opens it
+    assert {el.key for el in at.get("plotly_chart")} >= {"chart_graph", "chart_boundary"}
+    assert "chart_fd_error" not in {el.key for el in at.get("plotly_chart")}
+    at = run_page(PAGE)
+    assert {el.key for el in at.get("plotly_chart")} == {"chart_graph"}
+    assert [e.label.split("**")[1] for e in at.expander if e.label.startswith("**")] == [
+        "B. Check backprop against finite differences",
+        "C. Playground: train a network, watch its gradients"]
+    at.session_state["bp_more_check"] = True
+    at.run()
+    assert "chart_fd_error" in {el.key for el in at.get("plotly_chart")}
+
+
 @pytest.fixture(scope="module")
 def at():
-    return run_page(PAGE)
+    return run_page(PAGE, query=OPEN)
 
 
 def _metric(at, label):
@@ -55,7 +73,7 @@ def test_default_page_runs_clean_with_all_parts(at):
     assert_finite_figures(at)
     for key in CHARTS:
         assert plotly_spec(at, key)["data"]
-    headers = [h.value for h in at.subheader]
+    headers = [h.value for h in at.subheader] + [e.label.strip("*") for e in at.expander]
     for part in ("A.", "B.", "C.", "D."):
         assert any(h.startswith(part) for h in headers)
     assert _epoch(at) == (0, 300)  # the playground opens untrained, as Playground does
@@ -63,7 +81,7 @@ def test_default_page_runs_clean_with_all_parts(at):
 
 
 def test_part_a_graph_is_a_motion_starting_at_the_url_step():
-    at = run_page(PAGE, query={"bp_step": "5", "bp_epochs": "10"})
+    at = run_page(PAGE, query={**OPEN, "bp_step": "5", "bp_epochs": "10"})
     spec = plotly_spec(at, "chart_graph")
     graph, _ = autodiff_net.tiny_graph()
     steps = backward_steps(graph)
@@ -81,7 +99,7 @@ def test_part_a_graph_is_a_motion_starting_at_the_url_step():
 
 
 def test_every_tiny_slider_changes_the_graph():
-    at = run_page(PAGE, query={"bp_epochs": "10"})
+    at = run_page(PAGE, query={**OPEN, "bp_epochs": "10"})
 
     def texts():
         return plotly_spec(at, "chart_graph")["data"][NODES]["text"]
@@ -120,7 +138,7 @@ def test_part_b_step_size_and_method(at):
 
 
 def test_step_finish_reset_and_play_drive_the_run():
-    at = run_page(PAGE, query={"bp_epochs": "60"})
+    at = run_page(PAGE, query={**OPEN, "bp_epochs": "60"})
     _press(at, "bp_step_once")
     assert _epoch(at) == (1, 60)
     assert len(_loss_curve(at)) == 2
@@ -138,7 +156,7 @@ def test_step_finish_reset_and_play_drive_the_run():
 
 
 def test_page_defaults_learn_the_circles():
-    at = run_page(PAGE)
+    at = run_page(PAGE, query=OPEN)
     _press(at, "bp_finish")
     assert float(_metric(at, "Test accuracy").rstrip("%")) >= 95.0
 
@@ -146,7 +164,7 @@ def test_page_defaults_learn_the_circles():
 @pytest.fixture(scope="module")
 def small():
     """A fast playground configuration to drive the controls from."""
-    return run_page(PAGE, query={"bp_epochs": "40"})
+    return run_page(PAGE, query={**OPEN, "bp_epochs": "40"})
 
 
 DEFAULTS = {"bp_data": "circles", "bp_act": "tanh", "bp_loss": "cross-entropy", "bp_opt": "Adam",
@@ -262,7 +280,7 @@ def test_l1_counts_the_weights_it_removed(small):
 
 
 def test_url_sets_state_and_bad_values_get_a_note():
-    at = run_page(PAGE, query={"bp_step": "5", "bp_w11": "-1.5", "bp_data": "xor",
+    at = run_page(PAGE, query={**OPEN, "bp_step": "5", "bp_w11": "-1.5", "bp_data": "xor",
                                "bp_layers": "banana", "bp_epochs": "60",
                                "bp_loss": "squared error", "bp_clip": "true", "bp_clipn": "10",
                                "bp_l1": "0.001", "bp_f_x1x2": "true", "bp_train": "70"})
@@ -281,7 +299,7 @@ def test_url_sets_state_and_bad_values_get_a_note():
 
 
 def test_scenarios_vanishing_exploding_and_clipping():
-    at = run_page(PAGE)
+    at = run_page(PAGE, query=OPEN)
     at.button[1].click().run()  # vanishing: deep sigmoid (starts playing)
     assert at.selectbox(key="bp_act").value == "sigmoid"
     _press(at, "bp_finish")
@@ -328,7 +346,7 @@ def test_part_d_cost_chart_with_fitted_growth_and_quiz(at):
 
 
 def test_presenter_mode_hides_formulas_and_keeps_charts():
-    at = run_page(PAGE, session={"presenter": True}, query={"bp_epochs": "20"})
+    at = run_page(PAGE, session={"presenter": True}, query={**OPEN, "bp_epochs": "20"})
     assert_no_exception(at)
     assert not [e for e in at.expander if e.label == "The mathematics"]
     assert len(at.get("plotly_chart")) == 6

@@ -22,6 +22,8 @@ from tests.app.helpers import (
 PAGE = "pages/2_Gradient_descent.py"
 CHARTS = {"gd_contour", "gd_phase", "gd_mom_path", "gd_milestones", "gd_clip_paths",
           "gd_clip_norms", "gd_clip_cosine", "gd_cost"}
+# The folded sections below the explorer, opened (they run only when open).
+OPEN = {"gd_more_momentum": "true", "gd_more_clipping": "true", "gd_more_cost": "true"}
 
 
 def paths(spec):
@@ -30,13 +32,32 @@ def paths(spec):
             and t.get("xaxis", "x") == "x"]
 
 
+def chart_keys(at):
+    return {el.key for el in at.get("plotly_chart")}
+
+
 def texts(at, kind):
     return " ".join(str(e.value) for e in getattr(at, kind))
 
 
 @pytest.fixture(scope="module")
 def default_page():
-    return run_page(PAGE)
+    return run_page(PAGE, query=OPEN)
+
+
+def test_the_sections_below_the_explorer_are_folded_and_run_only_when_opened():
+    at = run_page(PAGE)
+    assert_no_exception(at)
+    assert chart_keys(at) == {"gd_contour"}  # only the explorer's map
+    folded = [e.label for e in at.expander if e.label.startswith("**")]
+    assert [f.split("**")[1] for f in folded] == [
+        "Momentum, mapped", "Gradient clipping on a cliff", "One gradient for all parameters"]
+    at.session_state["gd_more_clipping"] = True
+    at.run()
+    assert chart_keys(at) == {"gd_contour", "gd_clip_paths",
+                                                      "gd_clip_norms", "gd_clip_cosine"}
+    linked = run_page(PAGE, query={"gd_malpha": "2.2"})  # a link to a momentum setting opens it
+    assert "gd_phase" in chart_keys(linked)
 
 
 def test_default_page_runs_three_optimizers_matching_the_core(default_page):
@@ -172,7 +193,7 @@ def test_custom_formula_error_keeps_last_good_surface():
 
 
 def test_clipping_panel_norm_keeps_direction_value_turns_it():
-    at = run_page(PAGE, query={"gd_on2": "false", "gd_on3": "false"})
+    at = run_page(PAGE, query={"gd_on2": "false", "gd_on3": "false", **OPEN})
     cos = plotly_spec(at, "gd_clip_cosine")["data"]
     norm_cos, value_cos = np.asarray(cos[0]["y"]), np.asarray(cos[1]["y"])
     np.testing.assert_allclose(norm_cos, 1.0, atol=1e-12)
@@ -192,7 +213,7 @@ def test_clipping_panel_norm_keeps_direction_value_turns_it():
 
 
 def test_gradient_cost_counts_and_quiz():
-    at = run_page(PAGE, query={"gd_on2": "false", "gd_on3": "false"})
+    at = run_page(PAGE, query={"gd_on2": "false", "gd_on3": "false", **OPEN})
     at.selectbox(key="gd_n_params").set_value("1000").run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Forward differences"] == "1,001 passes"

@@ -14,7 +14,16 @@ from tests.app.helpers import assert_finite_figures, plotly_spec, plotly_specs, 
 
 PAGE = "pages/4_Media_mix.py"
 EDITOR = "mm_editor"
-CHARTS = ("mm_marginal", "mm_response", "mm_allocation", "mm_shift", "mm_linear", "mm_trap")
+CHARTS = ("mm_marginal", "mm_response", "mm_allocation", "mm_shift", "mm_linear")
+
+
+def test_the_s_curve_section_is_folded_until_opened():
+    at = run_page(PAGE)
+    assert "mm_trap" not in {el.key for el in at.get("plotly_chart")}
+    at.session_state["mm_more_s_curves"] = True
+    at.run()
+    trap = plotly_spec(at, "mm_trap")
+    assert trap["data"] and any("worst" in m.value for m in at.markdown)
 
 
 def _edits(edited=None, added=(), deleted=()):

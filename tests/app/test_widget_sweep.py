@@ -194,11 +194,21 @@ def chart_title(spec: dict) -> str:
     return str(text)[:60]
 
 
+def open_folded_sections(at: Any) -> None:
+    """Open every folded section (an expander bound to the URL), so its controls are swept."""
+    folded = [e.proto.query_param_key for e in at.expander if e.proto.query_param_key]
+    for key in folded:
+        at.session_state[key] = True
+    if folded:
+        at.run()
+
+
 @pytest.mark.parametrize("page", pages(), ids=lambda p: Path(p).stem)
 def test_widget_sweep(page: str) -> None:
     at = run_page(page)
     if at.exception:
         pytest.fail(f"{page} raised on its first run: {at.exception[0].value}", pytrace=False)
+    open_folded_sections(at)
     limits = LIMITS.get(Path(page).stem, {})
     sweep = Sweep(at, page, **limits)
     sweep.check("first run")

@@ -25,10 +25,24 @@ REAL = ROOT / "tests" / "fixtures" / "real_csv"
 SAMPLE = ROOT / "data" / "sample_weekly.csv"
 
 
+# The diagnostic charts beyond actual vs fitted are folded until opened.
+OPEN = {"md_more_diagnostics": "true"}
+
+
 @pytest.fixture(scope="module")
 def at():
     """One AppTest reused across tests (cold start once); each test resets what it changes."""
-    return run_page(PAGE)
+    return run_page(PAGE, query=OPEN)
+
+
+def test_the_diagnostic_charts_are_folded_until_opened():
+    at = run_page(PAGE, query={})
+    keys = {el.key for el in at.get("plotly_chart")}
+    assert "md_fit_avf" in keys and not keys & {"md_fit_resid", "md_fit_decomp",
+                                                "md_fit_elasticity", "md_fit_carryover"}
+    at.session_state["md_more_diagnostics"] = True
+    at.run()
+    assert {"md_fit_resid", "md_fit_decomp"} <= {el.key for el in at.get("plotly_chart")}
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +214,7 @@ def test_quiz_answers(at):
 
 @pytest.fixture(scope="module")
 def upload_at():
-    at = run_page(PAGE)
+    at = run_page(PAGE, query=OPEN)
     at.radio(key="md_data").set_value(UPLOAD_OPTION).run()
     return at
 
@@ -280,7 +294,7 @@ def test_media_mix_page_accepts_the_handoff(reference_fit):
 
 
 def test_url_parameters_set_the_controls():
-    at = run_page(PAGE, query={"md_carryover": "false", "md_window": "20", "md_trend": "true"})
+    at = run_page(PAGE, query={**OPEN, "md_carryover": "false", "md_window": "20", "md_trend": "true"})
     assert_no_exception(at)
     assert at.toggle(key="md_carryover").value is False
     assert at.toggle(key="md_trend").value is True

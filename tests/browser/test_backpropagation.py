@@ -35,9 +35,13 @@ COUNT_CHANGES = """([expr, ms]) => new Promise(resolve => {
 SLOW_MS = 120_000
 
 
+# The gradient check and the playground are folded until opened.
+OPEN = "bp_more_check=true&bp_more_playground=true"
+
+
 def _open(page, server, query=""):
     page.set_default_timeout(SLOW_MS)
-    page.goto(f"{server}/Backpropagation{query}")
+    page.goto(f"{server}/Backpropagation{query}{'&' if query else '?'}{OPEN}")
     page.get_by_role("button", name="Finish").wait_for()
     wait_idle(page, SLOW_MS)
 

@@ -99,6 +99,7 @@ TO_SCREEN = f"""([a, b]) => {{
 def test_a_click_on_the_momentum_map_runs_that_setting(page, server):
     page.set_viewport_size({"width": 1400, "height": 1100})
     open_lesson(page, server, "Gradient_descent", "?gd_on2=false&gd_on3=false")
+    page.get_by_text("Momentum, mapped").click()  # the section is folded until opened
     chart(page, "gd_phase").scroll_into_view_if_needed()
     page.wait_for_function(f"!!{PHASE}?._fullLayout?.xaxis")
     path_x = ("document.querySelector('.st-key-gd_mom_path .js-plotly-plot')"

@@ -24,12 +24,18 @@ def _open(page, server, query=""):
 
 def test_sample_fit_renders_and_hands_curves_to_the_optimizer(page, server):
     _open(page, server)
+    page.wait_for_function(f"{PLOTS} >= 4")  # the other diagnostics are folded
+    page.get_by_text("More diagnostics").click()
     page.wait_for_function(f"{PLOTS} >= 8")
+    wait_idle(page, SLOW)
     assert_no_exception(page)
     page.get_by_text("Elasticities with 95 % intervals").first.wait_for()
     save_screenshot(page, "your_media_data")
     page.locator(".js-plotly-plot").nth(2).scroll_into_view_if_needed()  # decomposition
     save_screenshot(page, "your_media_data_fit", full_page=False)
+    # Streamlit 1.67's st.switch_page stays on the page while the address carries a parameter
+    # of a URL-bound widget (here the opened fold): the hand-off is walked from a clean address.
+    _open(page, server)
     page.get_by_role("button", name="Plan with these curves in the media-mix optimizer").click()
     page.wait_for_url("**/Media_mix**")  # one click: the optimizer opens with the curves
     page.get_by_text("Curves fitted on").first.wait_for()
@@ -51,7 +57,7 @@ def test_uploads_bad_then_good_file(page, server):
     page.get_by_text("This is an Excel workbook").wait_for()
     chooser.set_input_files(str(ROOT / "data" / "sample_weekly.csv"))
     page.get_by_text("uploaded file 'sample_weekly.csv'").wait_for()
-    page.wait_for_function(f"{PLOTS} >= 6")
+    page.wait_for_function(f"{PLOTS} >= 4")
     wait_idle(page, SLOW)
     assert_no_exception(page)
 
