@@ -206,11 +206,27 @@ def measure(pages: list[str], quick: bool, hints: dict[str, str] | None = None,
             floors = summarize(idle_times(floor_samples))[0], summarize(chart_times(floor_samples))[0]
             rows.extend(_page_rows(page, app_url, page_file, presses, hints.get(page_file), floors,
                                    drag_moves=(6 if quick else 12) if drags else 0))
+        if drags:
+            rows.extend(_motion_floor(stack, page, summarize(idle_times(pooled))[0], quick))
     reference = row("browser: reference app (1 slider, 1 contour) key→idle", idle_times(pooled),
                     ratio=1.0, chart_ms=summarize(chart_times(pooled))[0],
                     note=f"the floor; key→chart median {summarize(chart_times(pooled))[0]:.0f} ms; "
                     f"re-measured ({local} presses) before each page, whose ratios are to that")
     return [reference, *rows]
+
+
+def _motion_floor(stack, page, floor_ms: float, quick: bool) -> list[dict]:
+    """Drag steps of the smallest motions (``bench/reference_motion.py``): Plotly's own floor."""
+    progress("drag steps: reference motions")
+    try:
+        url = stack.enter_context(server("bench/reference_motion.py"))
+        if not _open(page, url):
+            raise RuntimeError("the reference motions drew no chart")
+        return drag_steps.rows(page, "reference motion", 6 if quick else 12, floor_ms,
+                               DRAG_TARGET_RATIO, seen=set())
+    except Exception as exc:  # report, never abort the table
+        return [{"what": "drag: reference motion", "median_ms": None, "p95_ms": None,
+                 "target_ms": None, "note": f"failed: {exc!r}"[:160]}]
 
 
 def _new_page(browser):

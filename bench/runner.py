@@ -34,7 +34,8 @@ from bench import server_time
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
-INFRASTRUCTURE = {"runner", "server_time", "browser_time", "reference_app", "widgets", "stats",
+INFRASTRUCTURE = {"runner", "server_time", "browser_time", "reference_app", "reference_motion",
+                  "widgets", "stats",
                   "learner", "load_mix", "classroom", "load_report", "drag_steps", "first_paint"}
 ON_DEMAND = {"load", "transfer"}
 # Section names ``--only`` accepts besides module and page names.
