@@ -17,6 +17,9 @@ from core.attribution import creatives, ctr_models
 from figures.attribution_path import path_figure
 
 PAGE = "pages/6_Attribution.py"
+#: The browser figure presses the tabular model's slider, in its folded section (opened by URL).
+BROWSER_SLIDER = "Headline length (words)"
+BROWSER_QUERY = "?at_more_table=true"
 SERVER_TARGET_MS = 100
 
 

@@ -177,20 +177,23 @@ def chart_times(samples: list[tuple[float, float]]) -> list[float]:
 
 
 def measure(pages: list[str], quick: bool, hints: dict[str, str] | None = None,
-            presses: int | None = None, drags: bool = True) -> list[dict]:
+            presses: int | None = None, drags: bool = True,
+            queries: dict[str, str] | None = None) -> list[dict]:
     """Reference app and each page in one session; page rows carry ``ratio`` to the floor.
 
     The floor is re-measured right before each page (a few presses on the reference app,
     kept open in its own tab), so a change in machine load during the run does not skew
     the ratios; the reference row pools every reference press. With ``drags``, every
     scrubber of each page is dragged after its key presses (one row per scrubber).
+    ``queries`` opens a page with a URL query (``?...``), e.g. to unfold the section
+    holding its hinted slider.
     """
     if chromium_path() is None:
         return [{"what": "browser: skipped", "median_ms": None, "p95_ms": None,
                  "target_ms": None, "note": "no Chromium found"}]
     presses = presses or (5 if quick else 20)
     local = max(2, presses // 3)
-    hints = hints or {}
+    hints, queries = hints or {}, queries or {}
     with contextlib.ExitStack() as stack:
         browser = stack.enter_context(chromium())
         ref_url = stack.enter_context(server("bench/reference_app.py"))
@@ -205,7 +208,8 @@ def measure(pages: list[str], quick: bool, hints: dict[str, str] | None = None,
             pooled += floor_samples
             floors = summarize(idle_times(floor_samples))[0], summarize(chart_times(floor_samples))[0]
             rows.extend(_page_rows(page, app_url, page_file, presses, hints.get(page_file), floors,
-                                   drag_moves=(6 if quick else 12) if drags else 0))
+                                   drag_moves=(6 if quick else 12) if drags else 0,
+                                   query=queries.get(page_file, "")))
         if drags:
             rows.extend(_motion_floor(stack, page, summarize(idle_times(pooled))[0], quick))
     reference = row("browser: reference app (1 slider, 1 contour) key→idle", idle_times(pooled),
@@ -236,11 +240,11 @@ def _new_page(browser):
 
 
 def _page_rows(page, app_url: str, page_file: str, presses: int, hint: str | None,
-               floors: tuple[float, float], drag_moves: int) -> list[dict]:
+               floors: tuple[float, float], drag_moves: int, query: str = "") -> list[dict]:
     """The key→idle row of a page, then one drag row per scrubber on it."""
     name = page_name(page_file)
     try:
-        slider, label = prepare(page, f"{app_url}/{url_path(page_file)}", hint)
+        slider, label = prepare(page, f"{app_url}/{url_path(page_file)}{query}", hint)
         samples, timeouts = presses_on(page, slider, presses) if slider is not None else ([], 0)
     except Exception as exc:  # report, never abort the table
         return [{"what": f"browser: {name}", "median_ms": None, "p95_ms": None, "target_ms": None,

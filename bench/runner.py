@@ -4,7 +4,8 @@ A lesson benchmark is any ``bench/<name>.py`` (other than the infrastructure mod
 that defines ``run(quick: bool) -> list[dict]``. It may also define ``PAGE`` (the page file it
 belongs to, when its name does not say), ``SERVER_TARGET_MS`` (the page's server-time
 target), ``interactions()`` (the scripted widget changes for the server-time figure) and
-``BROWSER_SLIDER`` (the label of the slider to press in the browser figure) and
+``BROWSER_SLIDER`` (the label of the slider to press in the browser figure; ``BROWSER_QUERY``,
+a URL query that shows it when it sits in a folded section) and
 ``browser_rows(quick)`` (Chromium rows of its own, run with the browser section). Failures
 are rows in the table, never a crash: the benchmark reports and does not fail.
 
@@ -143,8 +144,10 @@ def browser_rows(quick: bool, only: list[str], section_only: list[str], pages: l
         from bench import browser_time
 
         hints = {p: getattr(module_for_page(p, modules), "BROWSER_SLIDER", None) for p in chosen}
+        queries = {p: getattr(module_for_page(p, modules), "BROWSER_QUERY", "") for p in chosen}
         rows.extend({"section": "browser", **r}
-                    for r in browser_time.measure(chosen, quick, {k: v for k, v in hints.items() if v}))
+                    for r in browser_time.measure(chosen, quick, {k: v for k, v in hints.items() if v},
+                                                  queries={k: v for k, v in queries.items() if v}))
         rows.extend(lesson_browser_rows(modules, section_only, quick))
     if not only or "paint" in only or "browser" in only or section_only:
         from bench import first_paint
