@@ -2,7 +2,8 @@
 
 Targets: the whole fit (carry-over rates on a 0.01 grid and start states, least squares,
 intervals, 13-week hold-out refit, decomposition) under 100 ms; the plan's uncertainty
-(2,000 parameter draws, curves, the plan and 2,000 re-optimised budgets) well under a second.
+(2,000 parameter draws, curves, the plan and who gives in each draw's optimum) well under a
+second.
 Also times the CSV reader and the hand-off. CPU milliseconds are in the notes: wall times grow
 with the machine's other load, CPU times much less.
 """
@@ -67,8 +68,8 @@ def run(quick: bool) -> list[dict]:
         row(f"mmm_fit: read_weekly_csv ({n_rows} rows)", reads, None, "parse + validate"),
         row("mmm_fit: response curves for the optimizer", handoff, None, "6 PowerCurves"),
         row(f"mmm_fit: plan uncertainty, {draws} draws", plan, 1000,
-            f"CPU {np.median(plan_cpu):.0f} ms; draws -> curves -> plan gain + one "
-            "optimize_budget per draw"),
+            f"CPU {np.median(plan_cpu):.0f} ms; draws -> curves -> plan gain + who gives "
+            "from every draw's optimum (one vectorised KKT evaluation)"),
     ]
     if not quick:
         gen = _generator()

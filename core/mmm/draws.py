@@ -21,6 +21,7 @@ import numpy as np
 
 from core.mmm.bank import CurveBank
 from core.mmm.curves import ResponseCurve
+from core.mmm.optimize import resolve_bounds
 
 __all__ = ["CurveDraws", "GainSpread"]
 
@@ -96,6 +97,50 @@ class CurveDraws:
         change = (self.bank.response(np.tile(end, self.count))
                   - self.bank.response(np.tile(start, self.count)))
         return change.reshape(self.count, self.channels).sum(axis=1)
+
+    def gives(self, before, total: float, lower=None, upper=None,
+              count: int | None = None) -> np.ndarray:
+        r"""Per channel, the share of draws whose optimum for the budget spends less than today.
+
+        For concave curves no optimisation is needed. At the optimum every channel sits at
+        :math:`s_i(\lambda^*) = \mathrm{clip}(R_i'^{-1}(\lambda^*), l_i, u_i)` (see
+        :mod:`core.mmm.kkt`), and both :math:`s_i` and :math:`S(\lambda) = \sum_j s_j(\lambda)`
+        fall as the level :math:`\lambda` rises. So the optimum spends less than :math:`b_i`
+        on channel :math:`i` exactly when its level lies above :math:`R_i'(b_i)`, that is
+        when the spends at that level still add up to more than the budget:
+
+        .. math:: s_i^* < b_i \iff \lambda^* > R_i'(b_i) \iff S\big(R_i'(b_i)\big) > T .
+
+        One vectorised evaluation of every draw's inverse marginal returns at the
+        :math:`C` levels of that draw, instead of one optimisation per draw.
+
+        Parameters
+        ----------
+        before : array_like
+            Today's spend per channel :math:`b`, shape ``(C,)``.
+        total : float
+            The budget :math:`T` the optimum spends.
+        lower, upper : array_like, optional
+            Spend bounds, as for :func:`core.mmm.optimize_budget`.
+        count : int, optional
+            Use the first ``count`` draws (default: all).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(C,)``: the share of those draws whose optimum gives money away from
+            each channel.
+        """
+        start = self._spend(before, "before")
+        lo, hi = resolve_bounds(self.channels, total, lower, upper)
+        draws = self.count if count is None else int(np.clip(count, 1, self.count))
+        levels = self.bank.marginal(np.tile(start, self.count)).reshape(self.count, self.channels)
+        # Row i holds, for every draw's every curve, that draw's level R_i'(b_i).
+        spends = self.bank.inverse_marginal(np.repeat(levels.T, self.channels, axis=1))
+        spends = spends.reshape(self.channels, self.count, self.channels)[:, :draws]
+        demand = np.clip(spends, lo, hi).sum(axis=2)  # S(R_i'(b_i)), per channel i and draw
+        below = ((demand > total) & (start > lo)[:, None]) | (start > hi)[:, None]
+        return below.mean(axis=1)
 
     def spread(self, before, after, level: float = 0.90) -> GainSpread:
         """The plan's extra conversions over the draws: mean, central interval, chance to gain.

@@ -10,7 +10,7 @@ from core.mmm import optimize_budget
 from core.mmm.fit import CurveHandoff, PlanUncertainty, plan_uncertainty
 from core.mmm.report import count, money
 from figures import media_data as figs
-from lessons.media_mix.handoff import DRAWS, OPTIMUM_DRAWS, SEED
+from lessons.media_mix.handoff import DRAWS, SEED
 from ui import lesson
 from ui.page import is_presenter
 
@@ -21,7 +21,7 @@ def optimum_uncertainty(handoff: CurveHandoff) -> tuple[np.ndarray, np.ndarray, 
     before = np.array(handoff.spend)
     after = optimize_budget(handoff.curves, float(before.sum())).spend
     result = plan_uncertainty(handoff, before, after, rng=np.random.default_rng(SEED),
-                              draws=DRAWS, optimum_draws=OPTIMUM_DRAWS)
+                              draws=DRAWS)
     return before, after, result
 
 
@@ -41,7 +41,7 @@ def moves_table(names, before, after, result: PlanUncertainty) -> pd.DataFrame:
         "optimum": [money(a) for a in after],
         "change": [("+" if a >= b else "") + money(a - b) for a, b in zip(after, before,
                                                                           strict=True)],
-        "optimum spends less in": [f"{100 * g:.0f} % of {result.optimum_draws} draws"
+        "optimum spends less in": [f"{100 * g:.0f} % of {result.optimum_draws:,} draws"
                                    for g in result.gives],
     })
 

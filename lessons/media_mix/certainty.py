@@ -4,7 +4,8 @@ Only curves fitted on the client's data (the hand-off from "Media mix: your data
 sampling distribution. While the table holds them unedited, the plan is scored against 2,000
 draws of the fitted model: the draws are made once per set of curves (cached), and each plan a
 slider proposes is evaluated against the same draws in two vectorised calls. The fully balanced
-budget's "who gives" re-optimises 500 of the draws, once per table.
+budget's "who gives" asks every draw's own optimum (one vectorised evaluation, no
+optimisation per draw).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from core.mmm.fit import CurveHandoff, PlanUncertainty, plan_uncertainty
 from core.mmm.fit.uncertainty import curve_draws
 from core.mmm.report import formatted
 from lessons.media_mix import handoff, text
-from lessons.media_mix.handoff import DRAWS, OPTIMUM_DRAWS, SEED
+from lessons.media_mix.handoff import DRAWS, SEED
 from lessons.media_mix.table import Table
 
 LEVEL = 0.90
@@ -67,9 +68,9 @@ def plan_spread(fitted: CurveHandoff, before: tuple, after: tuple) -> GainSpread
 @st.cache_data(max_entries=8, show_spinner="Re-optimising 500 versions of the fitted model…")
 def optimum_spread(fitted: CurveHandoff, before: tuple, after: tuple, lower: tuple,
                    upper: tuple) -> PlanUncertainty:
-    """The fully balanced budget over the same draws, re-optimised to say who gives."""
+    """The fully balanced budget over the same draws, and each draw's own optimum: who gives."""
     return plan_uncertainty(fitted, before, after, rng=np.random.default_rng(SEED), draws=DRAWS,
-                            level=LEVEL, lower=lower, upper=upper, optimum_draws=OPTIMUM_DRAWS)
+                            level=LEVEL, lower=lower, upper=upper)
 
 
 def certainty(table: Table, plan_spend: np.ndarray, plan_gain: float,
@@ -95,7 +96,7 @@ def certainty(table: Table, plan_spend: np.ndarray, plan_gain: float,
 
 def gives_rows(cert: Certainty) -> list[dict]:
     """Per channel: the fully balanced budget's change and how often its draws give instead."""
-    heading = f"Would rather give budget (share of {cert.optimum.optimum_draws} draws)"
+    heading = f"Would rather give budget (share of {cert.optimum.optimum_draws:,} draws)"
     return [
         {"Channel": name, "Change in the fully balanced budget ($)": change,
          heading: text.share(gives)}

@@ -14,11 +14,9 @@ ARRIVING = "mm_load_fitted_on_arrival"
 PAGE = "pages/4_Media_mix.py"
 #: How sure a plan made from fitted curves is, told the same way on both pages (your data and
 #: media mix), so that the same curves give the same numbers: draws of the fit's sampling
-#: distribution, how many of them are re-optimised for "who gives" (each costs an optimisation;
-#: the share's standard error is at most 2.2 %), and one seed, so numbers do not flicker
-#: between reruns or visitors.
+#: distribution (every one of them also says "who gives", from its own optimum), and one seed,
+#: so numbers do not flicker between reruns or visitors.
 DRAWS = 2000
-OPTIMUM_DRAWS = 500
 SEED = 20261113
 
 

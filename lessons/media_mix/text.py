@@ -125,9 +125,9 @@ NO_CERTAINTY = (
 CERTAINTY_LEARNER = (
     "Each draw is one set of model parameters (coefficients, carry-over rates and the "
     "carry-over running before the data) from the fit's sampling distribution, turned into "
-    "curves calibrated like the fitted ones. The plan is scored against all 2,000 draws; the "
-    "fully balanced budget is re-optimised for 500 of them. 'Would rather give budget' counts "
-    "the draws whose own balanced budget takes money away from the channel."
+    "curves calibrated like the fitted ones. The plan is scored against all 2,000 draws. "
+    "'Would rather give budget' counts the draws whose own balanced budget takes money away "
+    "from the channel."
 )
 
 
@@ -171,5 +171,5 @@ def certainty_sentence(cert) -> str:
         f"between {count(low)} and {count(high)} extra conversions 9 times in 10, and it gains "
         f"at all in {share(cert.plan.probability_gain)} of them. In the fully balanced budget, "
         f"each channel would rather give budget than receive it in this share of "
-        f"{cert.optimum.optimum_draws} versions: {gives}."
+        f"{cert.optimum.optimum_draws:,} versions: {gives}."
     )

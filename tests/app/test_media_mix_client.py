@@ -222,7 +222,7 @@ def test_the_explanation_report_and_deck_say_how_sure_the_plan_is(fitted):
     assert "plausible versions of the fitted model" in report
     assert re.search(r"<dt>Extra conversions</dt><dd>about [\d,]+ \(90 % interval", report)
     assert "would rather give budget" in report
-    assert "Would rather give budget (share of 500 draws)" in report
+    assert "Would rather give budget (share of 2,000 draws)" in report
     deck = Presentation(io.BytesIO(_download(fitted, "Download the deck (PowerPoint)")))
     titles = [s.shapes[0].text_frame.text for s in deck.slides]
     assert "How sure is the plan?" in titles
@@ -232,7 +232,7 @@ def test_the_explanation_report_and_deck_say_how_sure_the_plan_is(fitted):
     recommendation = " ".join(s.text_frame.text for s in deck.slides[1].shapes)
     assert "9 times in 10" not in recommendation  # once, on its own slide: no overflow
     cells = [c.text for s in sure.shapes if s.has_table for c in s.table.iter_cells()]
-    assert "Would rather give budget (share of 500 draws)" in cells and "paid_search" in cells
+    assert "Would rather give budget (share of 2,000 draws)" in cells and "paid_search" in cells
 
 
 def test_an_edited_fitted_table_says_the_interval_needs_the_fitted_curves(fitted):

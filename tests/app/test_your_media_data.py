@@ -175,7 +175,7 @@ def test_the_optimum_comes_with_its_interval(at):
     table = _table(at, "optimum spends less in")
     assert list(table["channel"]) == ["TV", "Digital video", "Paid search", "Social", "Display",
                                       "Radio"]
-    assert all(v.endswith("% of 500 draws") for v in table["optimum spends less in"])
+    assert all(v.endswith("% of 2,000 draws") for v in table["optimum spends less in"])
     draws = plotly_spec(at, "md_plan_draws")["data"][0]
     assert float(np.sum(draws["y"])) == pytest.approx(100, abs=0.01)
     explanation = " ".join(m.value for m in at.markdown if "pays off in" in m.value)

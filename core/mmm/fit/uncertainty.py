@@ -13,9 +13,10 @@ evaluates the plan with every draw:
 
 .. math:: \Delta^{(d)} = \sum_i R_i^{(d)}(s_i') - R_i^{(d)}(s_i)
 
-The spread of :math:`\Delta^{(d)}` is the plan's uncertainty; re-optimising the budget with
-each draw's curves (:func:`core.mmm.optimize_budget`) says how often each channel's optimum
-takes money away from it.
+The spread of :math:`\Delta^{(d)}` is the plan's uncertainty; each draw's optimum for the same
+budget says how often a channel would rather give money away
+(:meth:`core.mmm.CurveDraws.gives`, exact from the KKT conditions, with no optimisation per
+draw).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.mmm import CurveBank, CurveDraws, optimize_budget
+from core.mmm import CurveBank, CurveDraws
 from core.mmm.curves import PowerCurve
 from core.mmm.fit.handoff import CurveHandoff, SamplingDistribution, power_curves
 from core.mmm.fit.readout import marginals
@@ -39,7 +40,7 @@ class PlanUncertainty:
     ``probability_gain`` is the share of draws in which the plan gains at all, and ``gives``
     per channel the share of draws whose own optimum, for the plan's total budget, spends less
     on the channel than ``before``: how often the channel would rather give than receive
-    (out of ``optimum_draws`` re-optimised draws).
+    (out of the first ``optimum_draws`` draws).
     """
 
     names: tuple[str, ...]
@@ -50,7 +51,7 @@ class PlanUncertainty:
     interval: tuple[float, float]
     probability_gain: float
     gives: tuple[float, ...]
-    optimum_draws: int  # how many draws were re-optimised for ``gives``
+    optimum_draws: int  # how many draws say who ``gives``
     samples: np.ndarray = field(compare=False, repr=False)  # extra conversions per draw
 
 
@@ -154,12 +155,10 @@ def plan_uncertainty(
     level : float, default 0.90
         Probability covered by ``interval``.
     lower, upper : array_like, optional
-        Spend bounds for the re-optimised budgets (as for :func:`core.mmm.optimize_budget`).
+        Spend bounds for each draw's optimum (as for :func:`core.mmm.optimize_budget`).
     optimum_draws : int or None, default None
-        How many of the draws (the first ones) are re-optimised for ``gives``; None uses all.
-        Each re-optimisation costs far more than evaluating the plan, so a page that must
-        answer quickly can use a few hundred (the share's standard error is at most
-        :math:`0.5/\sqrt{n}`).
+        How many of the draws (the first ones) say who ``gives``; None uses all. (Once one
+        optimisation per draw; now one vectorised evaluation, so all draws cost milliseconds.)
 
     Returns
     -------
@@ -178,12 +177,10 @@ def plan_uncertainty(
     if not 0 < level < 1:
         raise ValueError("level must be between 0 and 1")
     start, end = _spends(handoff, before, "before"), _spends(handoff, after, "after")
-    curves = curve_draws(handoff, draws, rng)
-    spread = CurveDraws(curves).spread(start, end, level)  # one vectorised evaluation
-    chosen = curves[: optimum_draws or draws]
-    gives = np.zeros(len(handoff.names))
-    for c in chosen:
-        gives += optimize_budget(c, float(end.sum()), lower, upper).spend < start * (1 - 1e-9)
+    drawn = CurveDraws(curve_draws(handoff, draws, rng))
+    spread = drawn.spread(start, end, level)  # one vectorised evaluation
+    chosen = min(optimum_draws or draws, draws)
+    gives = drawn.gives(start, float(end.sum()), lower, upper, count=chosen)
     return PlanUncertainty(
         names=tuple(handoff.names),
         draws=draws,
@@ -192,8 +189,8 @@ def plan_uncertainty(
         mean=spread.mean,
         interval=spread.interval,
         probability_gain=spread.probability_gain,
-        gives=tuple(float(g) for g in gives / len(chosen)),
-        optimum_draws=len(chosen),
+        gives=tuple(float(g) for g in gives),
+        optimum_draws=chosen,
         samples=spread.samples,
     )
 

@@ -80,3 +80,21 @@ def test_cached_draws_score_a_plan_exactly_as_the_fits_plan_uncertainty(handoff)
     np.testing.assert_allclose(spread.samples, reference.samples, rtol=1e-10)
     assert spread.interval == pytest.approx(reference.interval, rel=1e-10)
     assert spread.probability_gain == reference.probability_gain
+
+
+@pytest.mark.parametrize("bounded", [False, True])
+def test_who_gives_matches_one_optimisation_per_draw(handoff, bounded):
+    """The level test (no optimisation) against the optimiser run on every draw's curves."""
+    rng = np.random.default_rng(11)
+    draws = curve_draws(handoff, 300, rng)
+    before = np.array(handoff.spend)
+    total = float(before.sum())
+    lower = 0.5 * before if bounded else None
+    upper = 1.6 * before if bounded else None
+    expected = np.mean([optimize_budget(d, total, lower, upper).spend < before * (1 - 1e-9)
+                        for d in draws], axis=0)
+    shares = CurveDraws(draws).gives(before, total, lower, upper)
+    np.testing.assert_allclose(shares, expected, atol=1e-12)
+    assert shares.max() > 0 and shares.min() < 1  # some channels give in some draws
+    head = CurveDraws(draws).gives(before, total, lower, upper, count=40)
+    np.testing.assert_allclose(head, CurveDraws(draws[:40]).gives(before, total, lower, upper))
