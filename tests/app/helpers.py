@@ -60,6 +60,11 @@ def plotly_specs(at: AppTest) -> list[dict[str, Any]]:
     return [decode_array(json.loads(el.proto.spec)) for el in at.get("plotly_chart")]
 
 
+def chart_keys(at: AppTest) -> set[str]:
+    """The keys of the Plotly charts the page's last run sent."""
+    return {el.key for el in at.get("plotly_chart")}
+
+
 def plotly_spec(at: AppTest, key: str) -> dict[str, Any]:
     """The Plotly chart with the given widget key, arrays decoded."""
     return decode_array(json.loads(at.get_by_key(key).proto.spec))

@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from tests.app.helpers import assert_finite_figures, assert_no_exception, plotly_spec, run_page
+from tests.app.helpers import (
+    assert_finite_figures,
+    assert_no_exception,
+    chart_keys,
+    plotly_spec,
+    run_page,
+)
 
 PAGE = "pages/6_Attribution.py"
 
@@ -19,12 +25,12 @@ def at():
 
 def test_the_truth_and_tabular_sections_are_folded_until_opened():
     at = run_page(PAGE, query={})
-    keys = {el.key for el in at.get("plotly_chart")}
+    keys = chart_keys(at)
     assert {"attribution_panels", "attribution_path"} <= keys
     assert not keys & {"attribution_scores", "attribution_tabular"}
     at.session_state["at_more_truth"] = True
     at.run()
-    assert "attribution_scores" in {el.key for el in at.get("plotly_chart")}
+    assert "attribution_scores" in chart_keys(at)
 
 
 def metric(at, label):

@@ -16,6 +16,7 @@ from figures.backprop_network import NODE_TRACE
 from tests.app.helpers import (
     assert_finite_figures,
     assert_no_exception,
+    chart_keys,
     plotly_spec,
     run_page,
 )
@@ -31,16 +32,16 @@ OPEN = {"bp_more_check": "true", "bp_more_playground": "true"}
 
 def test_the_check_and_the_playground_are_folded_until_opened():
     at = run_page(PAGE, query={"bp_epochs": "10"})  # a link to a playground setting opens it
-    assert {el.key for el in at.get("plotly_chart")} >= {"chart_graph", "chart_boundary"}
-    assert "chart_fd_error" not in {el.key for el in at.get("plotly_chart")}
+    assert chart_keys(at) >= {"chart_graph", "chart_boundary"}
+    assert "chart_fd_error" not in chart_keys(at)
     at = run_page(PAGE)
-    assert {el.key for el in at.get("plotly_chart")} == {"chart_graph"}
+    assert chart_keys(at) == {"chart_graph"}
     assert [e.label.split("**")[1] for e in at.expander if e.label.startswith("**")] == [
         "B. Check backprop against finite differences",
         "C. Playground: train a network, watch its gradients"]
     at.session_state["bp_more_check"] = True
     at.run()
-    assert "chart_fd_error" in {el.key for el in at.get("plotly_chart")}
+    assert "chart_fd_error" in chart_keys(at)
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from core.descent import (
 from tests.app.helpers import (
     assert_finite_figures,
     assert_no_exception,
+    chart_keys,
     plotly_spec,
     plotly_specs,
     run_page,
@@ -30,10 +31,6 @@ def paths(spec):
     """The map's path traces (the loss panel's curves carry the same names, on axis x2)."""
     return [t for t in spec["data"] if str(t.get("name", "")).startswith(("1:", "2:", "3:"))
             and t.get("xaxis", "x") == "x"]
-
-
-def chart_keys(at):
-    return {el.key for el in at.get("plotly_chart")}
 
 
 def texts(at, kind):
@@ -101,7 +98,7 @@ def test_replay_survives_presenter_mode_and_the_map_is_for_learners_only():
     assert spec["layout"]["height"] >= 640
     assert len(spec["layout"]["sliders"][0]["steps"]) > 10
     assert len(spec["frames"]) == len(spec["layout"]["sliders"][0]["steps"])
-    keys = {el.key for el in at.get("plotly_chart")}
+    keys = chart_keys(at)
     assert not keys & {"gd_phase", "gd_mom_path", "gd_milestones"}
     assert "Momentum, mapped" not in texts(at, "subheader")
 

@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 from core.mmm import PowerCurve
 from core.mmm.fit import CurveHandoff
 from lessons.media_mix import handoff
-from tests.app.helpers import assert_finite_figures, plotly_spec, plotly_specs, run_page
+from tests.app.helpers import (
+    assert_finite_figures,
+    chart_keys,
+    plotly_spec,
+    plotly_specs,
+    run_page,
+)
 
 PAGE = "pages/4_Media_mix.py"
 EDITOR = "mm_editor"
@@ -19,7 +25,7 @@ CHARTS = ("mm_marginal", "mm_response", "mm_allocation", "mm_shift", "mm_linear"
 
 def test_the_s_curve_section_is_folded_until_opened():
     at = run_page(PAGE)
-    assert "mm_trap" not in {el.key for el in at.get("plotly_chart")}
+    assert "mm_trap" not in chart_keys(at)
     at.session_state["mm_more_s_curves"] = True
     at.run()
     trap = plotly_spec(at, "mm_trap")

@@ -10,6 +10,7 @@ from lessons.partials.controls import FUNCTIONS, H_VALUES, VIEWS
 from tests.app.helpers import (
     assert_finite_figures,
     assert_no_exception,
+    chart_keys,
     plotly_spec,
     plotly_specs,
     run_page,
@@ -32,10 +33,6 @@ def at():
 def open_tab(at, view: str):
     at.session_state["pd_view"] = view
     return at.run()
-
-
-def chart_keys(at) -> set[str]:
-    return {el.proto.id.rsplit("-", 1)[-1] for el in at.get("plotly_chart")}
 
 
 def named(spec: dict, start: str) -> dict:

@@ -15,7 +15,13 @@ from core.mmm.fit import (
 )
 from lessons.media_data.data import UPLOAD_OPTION, read_and_report, roles_key
 from lessons.media_mix import handoff
-from tests.app.helpers import assert_finite_figures, assert_no_exception, plotly_spec, run_page
+from tests.app.helpers import (
+    assert_finite_figures,
+    assert_no_exception,
+    chart_keys,
+    plotly_spec,
+    run_page,
+)
 from tests.core.mmm.fit.test_fit import CORPUS
 
 PAGE = "pages/5_Your_media_data.py"
@@ -37,12 +43,12 @@ def at():
 
 def test_the_diagnostic_charts_are_folded_until_opened():
     at = run_page(PAGE, query={})
-    keys = {el.key for el in at.get("plotly_chart")}
+    keys = chart_keys(at)
     assert "md_fit_avf" in keys and not keys & {"md_fit_resid", "md_fit_decomp",
                                                 "md_fit_elasticity", "md_fit_carryover"}
     at.session_state["md_more_diagnostics"] = True
     at.run()
-    assert {"md_fit_resid", "md_fit_decomp"} <= {el.key for el in at.get("plotly_chart")}
+    assert {"md_fit_resid", "md_fit_decomp"} <= chart_keys(at)
 
 
 @pytest.fixture(scope="module")
