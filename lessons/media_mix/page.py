@@ -34,6 +34,8 @@ AMOUNT = state.Slider(K + "amount", "Start the move at ($K)", 0, 5000, 300, 50, 
                       help="Where the slider under the chart starts; drag it there to move "
                       "more or less (up to 80 % of the channel's budget).")
 
+#: URL key of the folded S-curve section (``=true`` opens it).
+MORE_S_CURVES = K + "more_s_curves"
 #: Links shared before the keys had the lesson's prefix: old URL parameter → its control.
 RENAMED = {p.key.removeprefix(K): p for p in (SCENARIO, STEP, MOVED, TARGET)}
 
@@ -56,7 +58,7 @@ def render(presenter: bool) -> None:
     lesson.what_to_notice(text.NOTICE)
     lesson.formulas(*text.FORMULAS)
     if not presenter:
-        lesson.later("Why S-curves need a global optimiser", "mm_more_s_curves", s_curve_trap,
+        lesson.later("Why S-curves need a global optimiser", MORE_S_CURVES, s_curve_trap,
                      "the split a local solver calls optimal, and the best one")
     quiz("mediamix", text.QUESTIONS)
 
