@@ -4,8 +4,9 @@ Each step of :func:`core.nn.backward_steps` is one Plotly frame: the node whose 
 found gets a thick orange outline and its ``∂`` label, the arrows it reads light up with
 their local derivatives, and the chain-rule equation of the step is written under the
 graph. Dragging the scrubber (or pressing Play) moves through the steps with no server
-round trip; the grey arrows are layout annotations that never change, so frames carry only
-the traces that move.
+round trip; the grey arrows are one trace that never changes (line segments with arrow-head
+markers held off the node by ``marker.standoff``: Plotly redraws a scatter trace far faster than
+arrow annotations), so frames carry only the traces that move.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ STEP_MS = 900
 HIDDEN = "rgba(0,0,0,0)"  # colour of a gradient label not computed yet
 EQUATION_Y = -0.2  # where the chain-rule equation of the step is written (axis units)
 # Node fill: signed gradient size on a light diverging scale; 0 (not computed yet) is white.
-FILL_SCALE = [[0.0, "rgba(0,114,178,0.45)"], [0.5, "white"], [1.0, "rgba(213,94,0,0.45)"]]
-# Trace indices, in drawing order (this step's arrows first, so the nodes cover their ends).
-HOT_EDGES, NODES, GRADS, NAMES, HOT_LABELS, EQUATION = range(6)
+# Opaque (the theme's blue and vermillion at 45 % on white), so the arrows end at the node.
+FILL_SCALE = [[0.0, "rgb(140,192,220)"], [0.5, "white"], [1.0, "rgb(236,183,140)"]]
+ARROW_SIZE = 14  # px of an arrow head
+# Trace indices, in drawing order (arrows first, so the nodes cover their ends).
+ARROWS, HEADS, HOT_EDGES, NODES, GRADS, NAMES, HOT_LABELS, EQUATION = range(8)
 MOVING = [HOT_EDGES, NODES, GRADS, HOT_LABELS, EQUATION]
 
 
@@ -102,13 +105,26 @@ def step_equation(graph: Graph, step: Step | None) -> str:
 
 
 def _arrows(graph: Graph, pos: np.ndarray) -> list[dict]:
-    """Grey arrow annotations from each input to the operation that uses it (never change)."""
-    return [{
-        "x": pos[e.parent, 0], "y": pos[e.parent, 1], "ax": pos[e.child, 0],
-        "ay": pos[e.child, 1], "xref": "x", "yref": "y", "axref": "x", "ayref": "y",
-        "text": "", "showarrow": True, "arrowhead": 2, "arrowsize": 1.2, "arrowwidth": 1.6,
-        "arrowcolor": "#9AA0A6", "standoff": NODE_SIZE / 2 + 2, "startstandoff": NODE_SIZE / 2,
-    } for e in graph.edges]
+    """Grey arrows from each input to the operation that uses it (two traces that never change).
+
+    The lines run centre to centre (the node markers cover both ends). The heads are a
+    markers trace of (input, operation) pairs: Plotly turns an ``arrow`` marker towards the
+    point before it (``angleref="previous"``, in screen space), and ``standoff`` holds the
+    head off the operation's centre by the node's radius. The input's own marker has size 0.
+    """
+    tail, head = pos[[e.child for e in graph.edges]], pos[[e.parent for e in graph.edges]]
+    nan = np.full((len(graph.edges), 1), None)
+    lines = np.hstack([tail, head, nan, nan]).reshape(-1, 2, order="C")
+    pairs = np.hstack([tail, head]).reshape(-1, 2)
+    grey = "#9AA0A6"
+    return [
+        {"type": "scatter", "x": lines[:, 0].tolist(), "y": lines[:, 1].tolist(), "mode": "lines", "name": "arrows",
+         "hoverinfo": "skip", "line": {"color": grey, "width": 1.6}},
+        {"type": "scatter", "x": pairs[:, 0].tolist(), "y": pairs[:, 1].tolist(), "mode": "markers",
+         "name": "arrow heads", "hoverinfo": "skip",
+         "marker": {"symbol": "arrow", "size": [0, ARROW_SIZE] * len(graph.edges),
+                    "angleref": "previous", "standoff": NODE_SIZE / 2 + 1, "color": grey}},
+    ]
 
 
 def _state(graph: Graph, pos: np.ndarray, steps: list[Step], k: int) -> list[dict]:
@@ -150,6 +166,7 @@ def _static_traces(graph: Graph, pos: np.ndarray) -> list[dict]:
              f"value = {fmt(n.data)}" for n in graph.nodes]
     text_font = {"size": FONT_SIZE - 1, "shadow": HALO, "weight": "bold"}
     return [
+        *_arrows(graph, pos),
         {"type": "scatter", "mode": "lines", "name": "this step's arrows", "hoverinfo": "skip",
          "line": {"color": COLORS["orange"], "width": 5}, "opacity": 0.8},
         {"type": "scatter", "x": pos[:, 0], "y": pos[:, 1], "mode": "markers+text",
@@ -211,7 +228,6 @@ def graph_figure(graph: Graph, step: int, title: str | None = None) -> go.Figure
     layout = {
         "template": TEMPLATE, "height": 700, "showlegend": False,
         "margin": {"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
-        "annotations": _arrows(graph, pos),
         "xaxis": {"visible": False, "range": [-0.5, float(pos[:, 0].max()) + 0.5],
                   "fixedrange": True},
         "yaxis": {"visible": False, "range": [EQUATION_Y - 0.12, 1.14], "fixedrange": True},

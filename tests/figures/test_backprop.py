@@ -22,6 +22,7 @@ from figures import backprop as F
 from figures.backprop_graph import (
     EQUATION,
     GRADS,
+    HEADS,
     HIDDEN,
     HOT_EDGES,
     HOT_LABELS,
@@ -139,10 +140,21 @@ def test_the_chart_opens_on_the_url_step(graph, step):
     visible = [c != HIDDEN for c in d["data"][GRADS]["textfont"]["color"]]
     assert sum(visible) == shown
     assert d["data"] == _apply(d["data"], d["frames"][shown])  # the figure is that frame
-    arrows = [a for a in d["layout"]["annotations"] if a.get("showarrow")]
-    assert len(arrows) == len(graph.edges)
+    assert _heads(d) == len(graph.edges)
+    pos = node_positions(graph)
+    heads = d["data"][HEADS]
+    for i, e in enumerate(graph.edges):  # each head points from the input to the operation
+        assert (heads["x"][2 * i], heads["y"][2 * i]) == tuple(pos[e.child])
+        assert (heads["x"][2 * i + 1], heads["y"][2 * i + 1]) == tuple(pos[e.parent])
     for text, n in zip(d["data"][NODES]["text"], graph.nodes, strict=True):
         assert fmt(n.data) in text  # every forward value is printed on its node
+
+
+def _heads(d: dict) -> int:
+    """Arrow heads drawn (markers of non-zero size, each pointing from an input to its use)."""
+    heads = d["data"][HEADS]["marker"]
+    assert heads["symbol"] == "arrow" and heads["angleref"] == "previous"
+    return sum(size > 0 for size in heads["size"])
 
 
 def test_graph_of_shared_node_is_drawn_once():
@@ -152,7 +164,7 @@ def test_graph_of_shared_node_is_drawn_once():
     d = _valid(graph_figure(g, 3))
     assert len(d["data"][NODES]["x"]) == 3  # x, x*x, + : x appears once
     # one arrow per use: x feeds the product twice and the sum once
-    assert len([a for a in d["layout"]["annotations"] if a.get("showarrow")]) == 4
+    assert _heads(d) == 4
     last = _apply(d["data"], d["frames"][3])[EQUATION]["text"][0]
     assert "the two paths add up" in last or "+" in last
 
