@@ -102,8 +102,6 @@ class CurveBank:
         Number of channels.
     groups : tuple of FamilyGroup
         The channels of each family, with their stacked coefficients.
-    concave : bool
-        Whether every curve is concave.
     order : numpy.ndarray or None
         The channels ordered by family, so that each family's channels are one slice
         (None when they already are): inputs are gathered once, each family reads its
@@ -123,14 +121,53 @@ class CurveBank:
         for c in curves:
             if not isinstance(c, ResponseCurve):
                 raise ValueError(f"not a response curve: {c!r}")
-        self.curves = curves
-        self.n = len(curves)
-        self.groups = _groups(curves)
-        order = [i for g in self.groups for i in g.index.tolist()]
+        self.__dict__["curves"] = curves  # the value of the ``curves`` property
+        self._arrange(_groups(curves), len(curves))
+
+    @classmethod
+    def from_coefficients(cls, family: type[ResponseCurve], coefficients) -> CurveBank:
+        """A bank of channels of one family, given that family's coefficient arrays.
+
+        No curve object is made (``curves`` builds them only when read): thousands of
+        parameter draws become a bank in one step.
+
+        Parameters
+        ----------
+        family : type of ResponseCurve
+            The curve family.
+        coefficients : sequence of array_like
+            One array per coefficient (in ``family``'s :meth:`~ResponseCurve.coefficients`
+            order), one entry per channel.
+        """
+        columns = tuple(np.atleast_1d(np.asarray(c, dtype=float)) for c in coefficients)
+        n = len(columns[0]) if columns else 0
+        if n == 0 or any(c.shape != (n,) for c in columns):
+            raise ValueError("one coefficient array per coefficient, one entry per channel")
+        bank = cls.__new__(cls)
+        bank._arrange((FamilyGroup(family, np.arange(n), slice(0, n), columns),), n)
+        return bank
+
+    def _arrange(self, groups: tuple[FamilyGroup, ...], n: int) -> None:
+        self.n = n
+        self.groups = groups
+        order = [i for g in groups for i in g.index.tolist()]
         ordered = order == sorted(order)
         self.order = None if ordered else np.array(order)
         self._unorder = None if ordered else np.argsort(self.order)
-        self.concave = all(c.concave for c in curves)
+
+    @functools.cached_property
+    def curves(self) -> tuple[ResponseCurve, ...]:
+        """The curves, in channel order (built from the coefficients on first read)."""
+        out: list = [None] * self.n
+        for g in self.groups:
+            for i, c in zip(g.index.tolist(), zip(*g.coefficients, strict=True), strict=True):
+                out[i] = g.family.from_coefficients(c)
+        return tuple(out)
+
+    @functools.cached_property
+    def concave(self) -> bool:
+        """Whether every curve is concave."""
+        return all(c.concave for c in self.curves)
 
     @functools.cached_property
     def inflection(self) -> np.ndarray:

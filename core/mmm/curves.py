@@ -65,6 +65,11 @@ class ResponseCurve(ABC):
         """Return the numbers the family's formulas take (default: :meth:`params`)."""
         return self.params()
 
+    @classmethod
+    def from_coefficients(cls, c: Sequence[float]) -> ResponseCurve:
+        """The curve whose :meth:`coefficients` are ``c`` (default: the constructor's order)."""
+        return cls(*(float(v) for v in c))
+
     @property
     def concave(self) -> bool:
         """Whether the curve is concave on ``s >= 0`` (diminishing returns everywhere)."""
@@ -181,7 +186,20 @@ class PowerCurve(ResponseCurve):
         b = float(elasticity)
         if not (0 < b <= 1):
             raise ValueError(f"elasticity must be in (0, 1], got {elasticity!r}")
-        return cls(m / (b * s ** (b - 1.0)), b, anchor=(s, m))
+        return cls.from_coefficients(cls.calibrated(s, m, b))
+
+    @staticmethod
+    def calibrated(spend, marginal, elasticity) -> tuple[np.ndarray, ...]:
+        r"""Coefficients ``(a, b, s0, m0)`` of the curves through ``(spend, marginal)``.
+
+        Vectorised (the arguments broadcast); :meth:`from_marginal` checks one curve's numbers
+        and calls it.
+
+        .. math:: a = \frac{m}{b\,s^{b-1}}, \qquad (s_0, m_0) = (s, m)
+        """
+        s, m, b = np.broadcast_arrays(*(np.asarray(v, dtype=float)
+                                         for v in (spend, marginal, elasticity)))
+        return (m / (b * s ** (b - 1.0)), b, s, m)
 
     def params(self) -> tuple[float, ...]:
         """Return ``(scale, elasticity)``."""
@@ -192,6 +210,12 @@ class PowerCurve(ResponseCurve):
         a, b = self.params()
         s0, m0 = self.anchor if self.anchor is not None else (1.0, a * b)
         return (a, b, float(s0), float(m0))
+
+    @classmethod
+    def from_coefficients(cls, c: Sequence[float]) -> PowerCurve:
+        """The curve with coefficients ``(a, b, s0, m0)``, marginal returns read at ``(s0, m0)``."""
+        a, b, s0, m0 = (float(v) for v in c)
+        return cls(a, b, anchor=(s0, m0))
 
     @staticmethod
     def response_of(c: Coefficients, s: np.ndarray) -> np.ndarray:

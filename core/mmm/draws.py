@@ -73,6 +73,21 @@ class CurveDraws:
         self.count = len(draws)
         self.bank = CurveBank([c for d in draws for c in d])
 
+    @classmethod
+    def from_coefficients(cls, family: type[ResponseCurve], coefficients) -> CurveDraws:
+        """Draws of one curve family, from coefficient arrays of shape ``(D, C)``.
+
+        The same draws as one curve object per draw and channel, made in one step (see
+        :meth:`core.mmm.CurveBank.from_coefficients`).
+        """
+        arrays = [np.asarray(c, dtype=float) for c in coefficients]
+        if not arrays or arrays[0].ndim != 2 or any(a.shape != arrays[0].shape for a in arrays):
+            raise ValueError("coefficient arrays of one shape (draws, channels) are needed")
+        drawn = cls.__new__(cls)
+        drawn.count, drawn.channels = arrays[0].shape
+        drawn.bank = CurveBank.from_coefficients(family, [a.ravel() for a in arrays])
+        return drawn
+
     def _spend(self, values, name: str) -> np.ndarray:
         spend = np.asarray(values, dtype=float)
         if spend.shape != (self.channels,) or not np.all(np.isfinite(spend)) or np.any(spend < 0):

@@ -17,7 +17,7 @@ import streamlit as st
 
 from core.mmm import CurveDraws, GainSpread
 from core.mmm.fit import CurveHandoff, PlanUncertainty, plan_uncertainty
-from core.mmm.fit.uncertainty import curve_draws
+from core.mmm.fit.uncertainty import draw_bank
 from core.mmm.report import formatted
 from lessons.media_mix import handoff, text
 from lessons.media_mix.handoff import DRAWS, SEED
@@ -56,7 +56,7 @@ def draws_of(fitted: CurveHandoff) -> CurveDraws:
     A resource, not data: the draws are read, never changed, and copying 12,000 curves on
     every rerun (what ``st.cache_data`` does) would cost more than the plan's evaluation.
     """
-    return CurveDraws(curve_draws(fitted, DRAWS, np.random.default_rng(SEED)))
+    return draw_bank(fitted, DRAWS, np.random.default_rng(SEED))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

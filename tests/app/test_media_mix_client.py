@@ -203,8 +203,8 @@ def test_a_new_plan_is_scored_against_the_same_cached_draws(fitted, monkeypatch)
     from lessons.media_mix import certainty
 
     calls = []
-    draw = certainty.curve_draws
-    monkeypatch.setattr(certainty, "curve_draws", lambda *a, **k: calls.append(a) or draw(*a, **k))
+    draw = certainty.draw_bank
+    monkeypatch.setattr(certainty, "draw_bank", lambda *a, **k: calls.append(a) or draw(*a, **k))
     first = next(s.value for s in fitted.success if "interval" in s.value)
     fitted.slider(key="mm_moved").set_value(300).run()
     try:

@@ -137,8 +137,8 @@ def power_curves(spend, marginal, elasticity) -> tuple[PowerCurve, ...]:
     """One power curve per channel through (spend, marginal) with that elasticity, clipped.
 
     The elasticity is clipped into [:data:`MIN_ELASTICITY`, 1] and the marginal return to at
-    least :data:`MIN_MARGINAL`, as a power curve needs; :func:`response_curves` and the
-    parameter draws of :mod:`core.mmm.fit.uncertainty` build their curves here.
+    least :data:`MIN_MARGINAL`, as a power curve needs; :func:`response_curves` builds its
+    curves here, from :func:`power_coefficients`.
 
     Parameters
     ----------
@@ -149,11 +149,41 @@ def power_curves(spend, marginal, elasticity) -> tuple[PowerCurve, ...]:
     -------
     tuple of PowerCurve
     """
-    return tuple(
-        PowerCurve.from_marginal(float(s), float(max(m, MIN_MARGINAL)),
-                                 float(min(max(e, MIN_ELASTICITY), 1.0)))
-        for s, m, e in zip(spend, marginal, elasticity, strict=True)
-    )
+    columns = power_coefficients(spend, marginal, elasticity)
+    return tuple(PowerCurve.from_coefficients(c) for c in zip(*(np.ravel(a) for a in columns),
+                                                              strict=True))
+
+
+def power_coefficients(spend, marginal, elasticity) -> tuple[np.ndarray, ...]:
+    """Coefficients ``(a, b, s0, m0)`` of the clipped power curves, vectorised.
+
+    The parameter draws of :mod:`core.mmm.fit.uncertainty` pass ``(draws, channels)``
+    arrays and get one bank of curves without a curve object per draw.
+
+    Parameters
+    ----------
+    spend, marginal, elasticity : array_like
+        Spend (positive), marginal return and elasticity; they broadcast.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        :meth:`core.mmm.PowerCurve.calibrated` of the clipped values.
+
+    Raises
+    ------
+    ValueError
+        When a spend is not positive and finite, a marginal return not finite, or an
+        elasticity not a number.
+    """
+    s = np.asarray(spend, dtype=float)
+    m, e = np.asarray(marginal, dtype=float), np.asarray(elasticity, dtype=float)
+    if not np.all(np.isfinite(s) & (s > 0)):
+        raise ValueError("every spend must be a positive finite number")
+    if not np.all(np.isfinite(m)) or np.any(np.isnan(e)):
+        raise ValueError("marginal returns must be finite numbers, elasticities numbers")
+    return PowerCurve.calibrated(s, np.maximum(m, MIN_MARGINAL),
+                                 np.clip(e, MIN_ELASTICITY, 1.0))
 
 
 def _notes(names, rec, elasticity, window) -> list[str]:

@@ -27,7 +27,7 @@ import numpy as np
 
 from core.mmm import CurveBank, CurveDraws
 from core.mmm.curves import PowerCurve
-from core.mmm.fit.handoff import CurveHandoff, SamplingDistribution, power_curves
+from core.mmm.fit.handoff import CurveHandoff, SamplingDistribution, power_coefficients
 from core.mmm.fit.readout import marginals
 
 
@@ -102,13 +102,32 @@ def curve_draws(handoff: CurveHandoff, count: int, rng: np.random.Generator
     Returns
     -------
     list of tuple of PowerCurve
-        One tuple of curves (one per channel, through the hand-off's spend) per draw.
+        One tuple of curves (one per channel, through the hand-off's spend) per draw: the
+        curves of :func:`draw_bank` with the same ``rng``, one object each.
     """
+    columns = _draw_coefficients(handoff, count, rng)
+    rows = zip(*(a.reshape(-1) for a in columns), strict=True)
+    curves = [PowerCurve.from_coefficients(c) for c in rows]
+    width = len(handoff.names)
+    return [tuple(curves[d * width:(d + 1) * width]) for d in range(count)]
+
+
+def draw_bank(handoff: CurveHandoff, count: int, rng: np.random.Generator) -> CurveDraws:
+    """The curves of ``count`` parameter draws as one :class:`~core.mmm.CurveDraws`.
+
+    The same draws as :func:`curve_draws` (for the same ``rng``), without a curve object
+    each: 2,000 draws of six channels take about a millisecond instead of tens.
+    """
+    return CurveDraws.from_coefficients(PowerCurve, _draw_coefficients(handoff, count, rng))
+
+
+def _draw_coefficients(handoff: CurveHandoff, count: int, rng: np.random.Generator):
+    """Power-curve coefficients of ``count`` draws, arrays of shape ``(count, channels)``."""
     distribution = _distribution(handoff)
     coef, theta, start = parameter_draws(distribution, count, rng)
     out = marginals(distribution.calibration, coef, theta, start)
-    return [power_curves(handoff.spend, m, e)
-            for m, e in zip(out["marginal"], out["elasticity"], strict=True)]
+    spend = np.broadcast_to(np.asarray(handoff.spend, dtype=float), out["marginal"].shape)
+    return power_coefficients(spend, out["marginal"], out["elasticity"])
 
 
 def _distribution(handoff: CurveHandoff) -> SamplingDistribution:
@@ -177,7 +196,7 @@ def plan_uncertainty(
     if not 0 < level < 1:
         raise ValueError("level must be between 0 and 1")
     start, end = _spends(handoff, before, "before"), _spends(handoff, after, "after")
-    drawn = CurveDraws(curve_draws(handoff, draws, rng))
+    drawn = draw_bank(handoff, draws, rng)
     spread = drawn.spread(start, end, level)  # one vectorised evaluation
     chosen = min(optimum_draws or draws, draws)
     gives = drawn.gives(start, float(end.sum()), lower, upper, count=chosen)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from core.mmm import CurveDraws, ExponentialCurve, HillCurve, PowerCurve, optimize_budget
+from core.mmm.bank import CurveBank
 from core.mmm.fit import (
     fit_media_mix,
     guess_roles,
@@ -15,7 +16,8 @@ from core.mmm.fit import (
     read_weekly_csv,
     response_curves,
 )
-from core.mmm.fit.uncertainty import curve_draws
+from core.mmm.fit.handoff import power_coefficients
+from core.mmm.fit.uncertainty import curve_draws, draw_bank
 
 
 def _random_draws(rng, count=50):
@@ -98,3 +100,40 @@ def test_who_gives_matches_one_optimisation_per_draw(handoff, bounded):
     assert shares.max() > 0 and shares.min() < 1  # some channels give in some draws
     head = CurveDraws(draws).gives(before, total, lower, upper, count=40)
     np.testing.assert_allclose(head, CurveDraws(draws[:40]).gives(before, total, lower, upper))
+
+
+def test_a_bank_from_coefficients_is_the_bank_of_the_curves():
+    rng = np.random.default_rng(11)
+    curves = [PowerCurve.from_marginal(s, m, b) for s, m, b in
+              zip(rng.uniform(1e3, 1e5, 40), rng.uniform(0.1, 3, 40), rng.uniform(0.1, 1, 40),
+                  strict=True)]
+    columns = np.array([c.coefficients() for c in curves]).T
+    fast, slow = CurveBank.from_coefficients(PowerCurve, columns), CurveBank(curves)
+    spend = rng.uniform(1, 2e5, (5, 40))
+    for name in ("response", "marginal", "curvature"):
+        np.testing.assert_array_equal(getattr(fast, name)(spend), getattr(slow, name)(spend))
+    np.testing.assert_array_equal(fast.inverse_marginal(np.full(40, 0.5)),
+                                  slow.inverse_marginal(np.full(40, 0.5)))
+    assert fast.curves == slow.curves and fast.concave  # built on first read, equal curves
+    with pytest.raises(ValueError):
+        CurveBank.from_coefficients(PowerCurve, [columns[0], columns[1][:3]])
+
+
+def test_the_draw_bank_is_the_drawn_curves_without_the_objects(handoff):
+    fast = draw_bank(handoff, 300, np.random.default_rng(8))
+    slow = CurveDraws(curve_draws(handoff, 300, np.random.default_rng(8)))
+    before = np.asarray(handoff.spend)
+    after = before * np.linspace(0.7, 1.3, len(before))
+    np.testing.assert_array_equal(fast.gains(before, after), slow.gains(before, after))
+    np.testing.assert_array_equal(fast.gives(before, after.sum()), slow.gives(before, after.sum()))
+    assert (fast.count, fast.channels) == (slow.count, slow.channels) == (300, len(before))
+
+
+def test_power_coefficients_clip_like_the_curves_and_refuse_bad_numbers():
+    a, b, s0, m0 = power_coefficients([100.0, 200.0], [0.0, 2.0], [1.7, -0.3])
+    assert b.tolist() == [1.0, 0.01] and m0[0] == 1e-9  # elasticity in [0.01, 1], m > 0
+    curve = PowerCurve.from_marginal(200.0, 2.0, 0.01)
+    assert (a[1], b[1], s0[1], m0[1]) == curve.coefficients()
+    for bad in (([0.0], [1.0], [0.5]), ([1.0], [np.inf], [0.5]), ([1.0], [1.0], [np.nan])):
+        with pytest.raises(ValueError):
+            power_coefficients(*bad)
