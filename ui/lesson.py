@@ -7,7 +7,8 @@ explanation first. Charts go through :func:`chart` so presenter mode can enlarge
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -16,6 +17,7 @@ from figures.theme import presenter_layout
 from ui.page import is_presenter
 
 PRESENTER_CHART_HEIGHT = 640
+_CELL_MARKUP = re.compile(r"([\\`*_|$~\[\]<>])")  # what would not show literally in a cell
 
 
 def idea(text: str) -> None:
@@ -79,3 +81,27 @@ def what_to_notice(points: Sequence[str]) -> None:
         return
     st.subheader("What to notice")
     st.markdown("\n".join(f"- {point}" for point in points))
+
+
+def markdown_table(rows: Sequence[Mapping[str, object]]) -> str:
+    """Rows of text as a Markdown table; every cell shows literally (markup is escaped)."""
+    if not rows:
+        return ""
+
+    def cell(value: object) -> str:
+        return _CELL_MARKUP.sub(r"\\\1", " ".join(str(value).split()))
+
+    head = list(rows[0])
+    lines = ["| " + " | ".join(cell(h) for h in head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(cell(row[k]) for k in head) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def table(rows: Sequence[Mapping[str, object]]) -> None:
+    """A table of text rows, drawn as HTML (Markdown).
+
+    Lighter in the browser than a data grid, and it grows with presenter mode's font, where a
+    grid (a canvas) does not. (Not ``st.table``: in presenter mode on the media-mix page it
+    kept the fragment's URL-bound widgets out of the address bar, in Streamlit 1.67.)
+    """
+    st.markdown(markdown_table(rows))

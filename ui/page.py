@@ -11,7 +11,7 @@ PRESENTER_KEY = "presenter"
 
 # Constant CSS only: larger text for a meeting-room projector. Never built from user input.
 # Data grids draw on a canvas that CSS fonts cannot reach, so they are zoomed as a whole (the
-# width is divided by the zoom so they still fit the column); HTML tables get larger text.
+# width is divided by the zoom so they still fit the column); Markdown tables get larger text.
 _PRESENTER_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { font-size: 1.2rem; max-width: 96rem; }
@@ -19,8 +19,8 @@ _PRESENTER_CSS = """
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 2.6rem !important; }
 [data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]) {
   zoom: 1.4; width: calc(100% / 1.4) !important; }
-[data-testid="stMainBlockContainer"] [data-testid="stTable"] td,
-[data-testid="stMainBlockContainer"] [data-testid="stTable"] th { font-size: 1.35rem; padding: 0.4rem 0.8rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] td,
+[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] th { font-size: 1.35rem; padding: 0.4rem 0.8rem; }
 [data-testid="stMainBlockContainer"] [data-baseweb="select"] div,
 [data-testid="stMainBlockContainer"] [data-baseweb="input"] input { font-size: 1.25rem; }
 [data-testid="stMainBlockContainer"] [data-testid="stWidgetLabel"] p { font-size: 1.25rem; }

@@ -258,16 +258,6 @@ def renamed_keys() -> dict[str, state.Param]:
     return {p.key.removeprefix(K): p for p in params}
 
 
-def markdown_table(rows: list[dict]) -> str:
-    """Rows of plain text as a Markdown table (lighter in the browser than a table element)."""
-    if not rows:
-        return ""
-    head = list(rows[0])
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(str(row[k]) for k in head) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def summary_rows(runs: list, min_value: float | None) -> list[dict]:
     """One row per run for the results table: where it ended and how far from the minimum."""
     rows = []

@@ -90,4 +90,4 @@ def results(surface, background, runs) -> None:
                "slider under the chart, to watch every optimizer step at once, on the map and "
                f"on its loss curve; each big dot's arrow points {downhill} at that step, the "
                "grey arrows show it everywhere.")
-    st.markdown(gd.markdown_table(gd.summary_rows(runs, surface.min_value)))
+    lesson.table(gd.summary_rows(runs, surface.min_value))

@@ -22,6 +22,7 @@ from core.mmm.report import formatted
 from lessons.media_mix import handoff, text
 from lessons.media_mix.handoff import DRAWS, SEED
 from lessons.media_mix.table import Table
+from ui import lesson
 
 LEVEL = 0.90
 
@@ -115,7 +116,7 @@ def show(table: Table, cert: Certainty | None, presenter: bool) -> None:
     st.markdown(text.optimum_headline(cert.optimum))
     shown = formatted(gives_rows(cert))  # the app's money format; shares stay words
     if presenter:
-        st.table(shown)
+        lesson.table(shown)
     else:
         st.dataframe(shown, hide_index=True, width="stretch")
         st.caption(text.CERTAINTY_LEARNER)

@@ -138,7 +138,7 @@ def the_plan(result: mm.Analysis, table: Table, presenter: bool):
     moves = plan_rows(names, plan.moves)
     shown = formatted(moves)
     if presenter:
-        st.table(shown)  # HTML: it grows with the presenter font, a canvas grid does not
+        lesson.table(shown)  # HTML: it grows with the presenter font, a canvas grid does not
     else:
         st.dataframe(shown, hide_index=True, width="stretch")
     basis = "today's returns" if presenter else "today's marginal returns (Σ marginal × change)"

@@ -40,17 +40,9 @@ def numbers_table(p: PointAnalysis) -> list[dict[str, str]]:
     return rows
 
 
-def markdown_table(rows: list[dict[str, str]]) -> str:
-    """A Markdown table (much cheaper to send than a dataframe) from rows of constant cells."""
-    head = list(rows[0])
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(row[k] for k in head) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def numbers_panel(c: pc.Compiled, p: PointAnalysis) -> None:
     """The numbers table and the log-log error explorer."""
-    st.markdown(markdown_table(numbers_table(p)))
+    lesson.table(numbers_table(p))
     var = state.widget(pc.ERROR_OF)
     i = 0 if var == "x" else 1
     if not np.isfinite(p.exact[i]):

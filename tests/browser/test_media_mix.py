@@ -204,15 +204,22 @@ def test_a_client_session_in_presenter_mode_at_1920(browser, server, tmp_path):
         page.goto(_client_link(server))
         wait_idle(page, SLOW)
         page.wait_for_function(f"{SHIFT_NAMES}?.length === 5")
-        # The client's name is typed before the meeting; in presenter mode a bound widget's
-        # change does not reach the address bar (Python still gets it): see the lead's report.
+        page.get_by_text("Presenter mode").click()
+        moves = page.locator('[data-testid="stMarkdownContainer"] table', has_text="Conversions lost")
+        moves.wait_for(state="visible")  # the moves as a large HTML table
+        wait_idle(page, SLOW)
+        # In the meeting, in presenter mode: the client's name and a plan setting changed there
+        # reach the address bar, so the link shared afterwards reopens what the client saw.
         page.get_by_role("textbox", name="Client").fill("Acme Foods")
         page.keyboard.press("Enter")
         page.wait_for_function("location.search.includes('mm_client=Acme')")
         wait_idle(page, SLOW)
-        page.get_by_text("Presenter mode").click()
-        page.wait_for_selector('[data-testid="stTable"]')  # the moves as a large table
+        page.get_by_role("slider", name="Move budget in steps of ($K)").focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("location.search.includes('mm_step=110')")
         wait_idle(page, SLOW)
+        cells = moves.locator("td").evaluate_all("tds => tds.map(td => parseFloat(getComputedStyle(td).fontSize))")
+        assert cells and min(cells) >= 20, cells  # readable from the back of the room
         main = page.locator('[data-testid="stMain"]').inner_text()
         for word in HIDDEN:
             assert word not in main, word
@@ -234,7 +241,8 @@ def test_a_client_session_in_presenter_mode_at_1920(browser, server, tmp_path):
         _deck_downloads(page, tmp_path)
         page.get_by_role("button", name=re.compile("Copy link to this scenario")).click()
         shown = page.locator('[data-testid="stPopover"] code, [data-testid="stCode"] code')
-        assert "mm_table=" in shown.first.inner_text() and "mm_client=Acme" in shown.first.inner_text()
+        link = shown.first.inner_text()
+        assert "mm_table=" in link and "mm_client=Acme" in link and "mm_step=110" in link
         assert_no_exception(page)
 
 
@@ -288,7 +296,8 @@ def test_fitted_curves_reach_the_plan_with_their_interval_in_one_click(browser, 
                          r"it gains in (more than )?\d+ % of 2,000 draws", words), words
         page.wait_for_function(f"{SHIFT_NAMES}?.length === 6")  # the six fitted channels
         page.get_by_text("Presenter mode").click()
-        page.locator('[data-testid="stTable"]', has_text="rather give budget").wait_for(state="visible")
+        page.locator('[data-testid="stMarkdownContainer"] table',
+                     has_text="rather give budget").wait_for(state="visible")
         wait_idle(page, SLOW)
         page.get_by_text("How sure is this plan?").scroll_into_view_if_needed()
         page.evaluate("document.querySelector('[data-testid=stMain]').scrollBy(0, -20)")
