@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from core.mmm import CurveBank, optimize_budget
 from core.mmm.report import count, money
-from figures.theme import COLORS, MONEY_FORMAT, SEQUENCE, TEMPLATE, new_figure
+from figures.theme import COLORS, MONEY_FORMAT, SEQUENCE, TEMPLATE, compact, new_figure
 
 #: What the balanced level is called on a client's chart (the learner's view adds λ).
 BALANCED = "Balanced return"
@@ -107,8 +107,8 @@ def marginal_figure(
     x = np.linspace(0.0, top, 81)[1:]
     now = 1000 * bank.marginal(spend)
     cap = 2.2 * float(np.max(now))
-    ys = [np.minimum(1000 * c.marginal(x), cap * 1.5).astype(np.float32) for c in curves]
-    traces = _curve_traces(labels, x.astype(np.float32), ys, colors)  # 4-byte floats: half
+    ys = [compact(np.minimum(1000 * c.marginal(x), cap * 1.5)) for c in curves]
+    traces = _curve_traces(labels, compact(x), ys, colors)  # 4-byte floats: half
     traces.append(_points(spend, now, colors, [f"{lb} today: {money(s)}" for lb, s in
                                                 zip(labels, spend, strict=True)],
                           "circle", "", "%{text}, next $1K brings %{y:,.0f}<extra></extra>"))

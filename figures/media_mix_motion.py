@@ -22,14 +22,9 @@ from core.mmm.motion import CurveMotion
 from core.mmm.report import count, money
 from figures.media_mix import channel_color, money_axis, names_html
 from figures.motion import animated, frame
-from figures.theme import COLORS, MONEY_FORMAT, TEMPLATE
+from figures.theme import COLORS, MONEY_FORMAT, TEMPLATE, compact
 
 PANEL_HEIGHT = 300
-
-
-def _f4(values: np.ndarray) -> np.ndarray:
-    """A line's points as 4-byte floats: half the bytes, finer than a pixel on any chart."""
-    return np.asarray(values, dtype=np.float32)
 
 
 def _grid_shape(n: int) -> tuple[int, int]:
@@ -108,8 +103,8 @@ def response_motion(
     for j, label in enumerate(labels):
         k = "" if j == 0 else str(j + 1)
         axes = {"xaxis": f"x{k}", "yaxis": f"y{k}", "showlegend": False}
-        traces.append({"type": "scatter", "x": _f4(motion.grid[j]),
-                       "y": _f4(motion.grid_response[j]), "mode": "lines",
+        traces.append({"type": "scatter", "x": compact(motion.grid[j]),
+                       "y": compact(motion.grid_response[j]), "mode": "lines",
                        "line": {"color": channel_color(j)}, **axes,
                        "hovertemplate": f"{label}: %{{x:{MONEY_FORMAT}}} brings "
                                         "%{y:,.0f}<extra></extra>"})
@@ -167,9 +162,9 @@ def move_motion(
     high = float(max(linear.max(), exact.max(), 0.0))
     pad = 0.06 * (high - low or 1.0)
     traces = [
-        {"type": "scatter", "x": _f4(amounts), "y": _f4(linear), "mode": "lines", "hovertemplate": hover,
+        {"type": "scatter", "x": compact(amounts), "y": compact(linear), "mode": "lines", "hovertemplate": hover,
          "name": "Estimate from today's returns", "line": {"color": COLORS["orange"], "dash": "dash"}},
-        {"type": "scatter", "x": _f4(amounts), "y": _f4(exact), "mode": "lines", "hovertemplate": hover,
+        {"type": "scatter", "x": compact(amounts), "y": compact(exact), "mode": "lines", "hovertemplate": hover,
          "name": "Exact, from the curves", "line": {"color": COLORS["blue"]}},
         {"type": "scatter", "mode": "lines+markers", "name": "The gap", "hoverinfo": "skip",
          "line": {"color": COLORS["grey"], "width": 4},

@@ -199,7 +199,8 @@ class PowerCurve(ResponseCurve):
         """
         s, m, b = np.broadcast_arrays(*(np.asarray(v, dtype=float)
                                          for v in (spend, marginal, elasticity)))
-        return (m / (b * s ** (b - 1.0)), b, s, m)
+        with np.errstate(**_QUIET):  # an extreme scale overflows to inf: the callers refuse it
+            return (m / (b * s ** (b - 1.0)), b, s, m)
 
     def params(self) -> tuple[float, ...]:
         """Return ``(scale, elasticity)``."""

@@ -78,3 +78,16 @@ def test_tangent_idea_frames_slide_the_tangent_along_the_curve():
         assert np.allclose(np.diff(seg.y) / np.diff(seg.x), 0.5 / np.sqrt(at[k]))
         assert np.isclose(dot.y[0], np.sqrt(dot.x[0]))  # the point stays on the curve
         assert 1.0 <= seg.x[0] < at[k] < seg.x[1] <= 10.0
+
+
+def test_compact_halves_ordinary_lines_and_keeps_typos_where_they_are():
+    import warnings
+
+    import numpy as np
+
+    ordinary = theme.compact([0.0, 1.5e6, np.inf])
+    assert ordinary.dtype == np.float32 and ordinary[1] == np.float32(1.5e6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow on the way
+        typo = theme.compact([1.0, 4e38])
+    assert typo.dtype == np.float64 and typo[1] == 4e38  # beyond float32: drawn, not infinite

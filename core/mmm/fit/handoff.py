@@ -173,8 +173,8 @@ def power_coefficients(spend, marginal, elasticity) -> tuple[np.ndarray, ...]:
     Raises
     ------
     ValueError
-        When a spend is not positive and finite, a marginal return not finite, or an
-        elasticity not a number.
+        When a spend is not positive and finite, a marginal return not finite, an
+        elasticity not a number, or a curve's scale overflows.
     """
     s = np.asarray(spend, dtype=float)
     m, e = np.asarray(marginal, dtype=float), np.asarray(elasticity, dtype=float)
@@ -182,8 +182,10 @@ def power_coefficients(spend, marginal, elasticity) -> tuple[np.ndarray, ...]:
         raise ValueError("every spend must be a positive finite number")
     if not np.all(np.isfinite(m)) or np.any(np.isnan(e)):
         raise ValueError("marginal returns must be finite numbers, elasticities numbers")
-    return PowerCurve.calibrated(s, np.maximum(m, MIN_MARGINAL),
-                                 np.clip(e, MIN_ELASTICITY, 1.0))
+    columns = PowerCurve.calibrated(s, np.maximum(m, MIN_MARGINAL), np.clip(e, MIN_ELASTICITY, 1.0))
+    if not np.all(np.isfinite(columns[0])):
+        raise ValueError("a curve's scale overflows: spend or marginal return out of range")
+    return columns
 
 
 def _notes(names, rec, elasticity, window) -> list[str]:
