@@ -28,7 +28,9 @@ from core.mmm import (
 
 PAGE = "pages/4_Media_mix.py"
 SERVER_TARGET_MS = 50
-BROWSER_SLIDER = "Move at most this quarter ($K)"
+#: The plan's step: one press changes the plan (the cap's first press, 500 → 550, does not while
+#: the plan moves in steps of 100, so the browser figure used to fall back to this one anyway).
+BROWSER_SLIDER = "Move budget in steps of ($K)"
 ROOT = Path(__file__).resolve().parent.parent
 
 
