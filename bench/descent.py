@@ -4,9 +4,9 @@ Target: 3 optimizers × 500 steps plus the contour figure in at most 50 ms of se
 (median). Measured here without Streamlit (optimizers + contour picture + figure with its
 replay frames + the JSON that Streamlit sends) and, by ``bench.server_time``, as AppTest
 reruns of the page with the scripted ``interactions`` below. The page's figure payload is a
-row of its own, and :func:`browser_rows` measures in Chromium, against the reference app in
-the same run, the learning-rate key press until the app is idle and a drag step of the
-replay scrubber (issue 15: at most 1.5× and 0.3× the reference).
+row of its own. In Chromium the generic browser rows (``bench/browser_time.py`` and
+``bench/drag_steps.py``) press the learning rate (:data:`BROWSER_SLIDER`) and drag the replay
+scrubber, against the reference app in the same run (issue 15: at most 1.5× and 0.3×).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import time
 import numpy as np
 import plotly.io as pio
 
-from bench.stats import row, summarize, time_ms
+from bench.stats import row, time_ms
 from core.descent import init_state, make_surface, optimize, step
 from figures.descent import Run, contour_background
 from figures.descent_explorer import explorer_figure
@@ -25,9 +25,7 @@ from figures.theme import SEQUENCE
 PAGE = "pages/2_Gradient_descent.py"
 SERVER_TARGET_MS = 50
 BROWSER_SLIDER = "Learning rate (log scale)"
-SCRUBBED_TRACE = 8  # the map's moving trace: click overlay, minimum, 3 × (path, start), it
 RUNS = (("sgd", 0.0015), ("momentum", 0.0015), ("adam", 0.1))
-DRAG_MOVES = 12
 
 
 def interactions() -> list[dict]:
@@ -131,85 +129,3 @@ def _step_row(repeats: int):
 
     return _timed("descent: 100 Adam steps on 10 000 parameters", hundred_adam_steps, repeats,
                   None, "the flat-vector step() the backprop lesson reuses")
-
-
-RIGHT_LEFT = "el => [Number(el.value), Number(el.min), Number(el.max)]"
-
-
-def _key_to_idle(page, slider, going: dict) -> float | None:
-    """One key press: milliseconds until a chart holds new data and the app is idle again.
-
-    Moves right to the end of the slider, then left, so most presses ask for new values.
-    """
-    from bench import browser_time as bt
-    from tests.browser.helpers import IDLE
-
-    value, low, high = slider.evaluate(RIGHT_LEFT)
-    if value >= high or value <= low:
-        going["left"] = value >= high
-    page.evaluate(bt.MARK_JS)
-    start = time.perf_counter()
-    page.keyboard.press("ArrowLeft" if going["left"] else "ArrowRight")
-    try:
-        page.wait_for_function(bt.CHANGED_JS, timeout=bt.PRESS_TIMEOUT_MS, polling="raf")
-    except Exception:
-        return None
-    page.wait_for_selector(IDLE, timeout=60_000)
-    return (time.perf_counter() - start) * 1000.0
-
-
-def _presses(page, slider, count: int) -> list[float]:
-    going = {"left": False}
-    out = []
-    for _ in range(count):
-        slider.focus()
-        elapsed = _key_to_idle(page, slider, going)
-        if elapsed is not None:
-            out.append(elapsed)
-    return out
-
-
-def browser_rows(quick: bool) -> list[dict]:
-    """Chromium: the learning rate's key→idle and the replay's drag step, against the floor.
-
-    Reference and page alternate in rounds in one session, so a change in machine load
-    touches both; each ratio is page median over reference median.
-    """
-    from bench import browser_time as bt
-    from tests.browser.helpers import chromium_path, drag_scrubber
-
-    if chromium_path() is None:
-        return [{"what": "descent browser: skipped", "median_ms": None, "p95_ms": None,
-                 "target_ms": None, "note": "no Chromium found"}]
-    rounds, presses = (2, 3) if quick else (4, 6)
-    ref_ms, page_ms, drag_ms, drag = [], [], [], {"moves": 0, "reruns": 0}
-    with bt.chromium() as browser, bt.server("bench/reference_app.py") as ref_url, \
-            bt.server("app.py") as app_url:
-        ref_page, page = (browser.new_context(viewport={"width": 1400, "height": 1000})
-                          .new_page() for _ in range(2))
-        ref_slider, _ = bt.prepare(ref_page, ref_url)
-        slider, _ = bt.prepare(page, f"{app_url}/Gradient_descent", BROWSER_SLIDER)
-        if ref_slider is None or slider is None:
-            return [{"what": "descent browser: no slider", "median_ms": None, "p95_ms": None,
-                     "target_ms": None, "note": "a page did not open"}]
-        for _ in range(rounds):
-            ref_ms += _presses(ref_page, ref_slider, presses)
-            page_ms += _presses(page, slider, presses)
-            result = drag_scrubber(page, "gd_contour", trace=SCRUBBED_TRACE, moves=DRAG_MOVES)
-            drag_ms += result["step_ms"]
-            drag["moves"] += DRAG_MOVES
-            drag["reruns"] += result["reruns"]
-    ref, _ = summarize(ref_ms)
-    return [
-        row("descent browser: reference app key→idle", ref_ms, note="the floor, same session"),
-        row("descent browser: learning rate key→idle", page_ms, ratio=_ratio(page_ms, ref),
-            target_ms=1.5 * ref, note="issue 15 target: at most 1.5× the reference"),
-        row("descent browser: replay scrubber drag step", drag_ms, ratio=_ratio(drag_ms, ref),
-            target_ms=0.3 * ref, note=f"mouse move to new chart data; {len(drag_ms)} of "
-            f"{drag['moves']} moves changed it within 2 s, {drag['reruns']} reruns; target 0.3×"),
-    ]
-
-
-def _ratio(samples: list[float], floor: float) -> float | None:
-    median, _ = summarize(samples)
-    return median / floor if samples and floor == floor and floor > 0 else None

@@ -4,9 +4,8 @@ A lesson benchmark is any ``bench/<name>.py`` (other than the infrastructure mod
 that defines ``run(quick: bool) -> list[dict]``. It may also define ``PAGE`` (the page file it
 belongs to, when its name does not say), ``SERVER_TARGET_MS`` (the page's server-time
 target), ``interactions()`` (the scripted widget changes for the server-time figure) and
-``BROWSER_SLIDER`` (the label of the slider to press in the browser figure; ``BROWSER_QUERY``,
-a URL query that shows it when it sits in a folded section) and
-``browser_rows(quick)`` (Chromium rows of its own, run with the browser section). Failures
+``BROWSER_SLIDER`` (the label of the slider to press in the browser figure) and
+``BROWSER_QUERY`` (a URL query that shows it when it sits in a folded section). Failures
 are rows in the table, never a crash: the benchmark reports and does not fail.
 
 The modules in ``ON_DEMAND`` take too long for every run (the load test holds a class for
@@ -148,29 +147,10 @@ def browser_rows(quick: bool, only: list[str], section_only: list[str], pages: l
         rows.extend({"section": "browser", **r}
                     for r in browser_time.measure(chosen, quick, {k: v for k, v in hints.items() if v},
                                                   queries={k: v for k, v in queries.items() if v}))
-        rows.extend(lesson_browser_rows(modules, section_only, quick))
     if not only or "paint" in only or "browser" in only or section_only:
         from bench import first_paint
 
         rows.extend({"section": "paint", **r} for r in first_paint.measure(chosen, quick))
-    return rows
-
-
-def lesson_browser_rows(modules: dict[str, ModuleType], only: list[str], quick: bool) -> list[dict]:
-    """Rows of the lesson modules that define ``browser_rows(quick)``; exceptions become rows.
-
-    Such a module runs Chromium on its own, e.g. a scrubber's drag step against the
-    reference app in the same session.
-    """
-    rows: list[dict] = []
-    for name, module in modules.items():
-        extra = getattr(module, "browser_rows", None)
-        if not callable(extra) or (only and not selected(name, only)):
-            continue
-        try:
-            rows.extend({"section": "browser", **r} for r in extra(quick))
-        except Exception as exc:
-            rows.append({**_failure_row(name, f"browser_rows() raised {exc!r}"), "section": "browser"})
     return rows
 
 
