@@ -3,6 +3,13 @@
 Idea in one paragraph → interactive explorer → what to notice → formulas → quiz. Presenter mode
 is the client view: it hides what to notice, the formulas and the quiz, and puts the plain
 explanation first. Charts go through :func:`chart` so presenter mode can enlarge them.
+
+Each helper that differs between the views puts exactly one element on the page in both (a
+container, or an empty placeholder where a part is hidden), so that everything after it keeps
+its place when presenter mode is switched. In Streamlit 1.67 a widget whose place changes is
+mounted again, and when the old instance is removed after the new one is mounted, its clean-up
+unregisters the URL binding the new one just registered: the control then stops writing to the
+address bar, and a link copied in a client meeting loses it.
 """
 
 from __future__ import annotations
@@ -56,9 +63,19 @@ def later(title: str, key: str, body: Callable[[], None], summary: str = "",
             body()
 
 
+def learner_only(body: Callable[[], None]) -> None:
+    """Run ``body`` in the learner's view only: one element in both views (module docstring)."""
+    if is_presenter():
+        st.empty()
+        return
+    with st.container():
+        body()
+
+
 def formulas(*blocks: str, title: str = "The mathematics") -> None:
     """Derivations and formulas (Markdown with LaTeX); hidden in presenter mode."""
     if is_presenter():
+        st.empty()  # one element in both views (module docstring)
         return
     with st.expander(title, expanded=False):
         for block in blocks:
@@ -68,8 +85,9 @@ def formulas(*blocks: str, title: str = "The mathematics") -> None:
 def client_explanation(text: str, title: str = "In plain words") -> None:
     """A plain-language explanation; emphasised in presenter mode."""
     if is_presenter():
-        st.subheader(title)
-        st.info(text)
+        with st.container():  # one element in both views (module docstring)
+            st.subheader(title)
+            st.info(text)
     else:
         with st.expander(title, expanded=False):
             st.markdown(text)
@@ -78,9 +96,11 @@ def client_explanation(text: str, title: str = "In plain words") -> None:
 def what_to_notice(points: Sequence[str]) -> None:
     """The handful of observations the learner should take away; hidden in presenter mode."""
     if is_presenter():
+        st.empty()  # one element in both views (module docstring)
         return
-    st.subheader("What to notice")
-    st.markdown("\n".join(f"- {point}" for point in points))
+    with st.container():
+        st.subheader("What to notice")
+        st.markdown("\n".join(f"- {point}" for point in points))
 
 
 def markdown_table(rows: Sequence[Mapping[str, object]]) -> str:
@@ -101,7 +121,6 @@ def table(rows: Sequence[Mapping[str, object]]) -> None:
     """A table of text rows, drawn as HTML (Markdown).
 
     Lighter in the browser than a data grid, and it grows with presenter mode's font, where a
-    grid (a canvas) does not. (Not ``st.table``: in presenter mode on the media-mix page it
-    kept the fragment's URL-bound widgets out of the address bar, in Streamlit 1.67.)
+    grid (a canvas) does not.
     """
     st.markdown(markdown_table(rows))

@@ -49,8 +49,7 @@ def render(presenter: bool) -> None:
         title="For the client: what this map does and does not say",
     )
     completeness(ex, choice)
-    if not presenter:
-        captum_note(ex, choice)
+    lesson.learner_only(lambda: captum_note(ex, choice))
     # Further sections are folded (they run only when opened), so the map paints first.
     lesson.later("Methods against the truth", MORE_TRUTH, lambda: against_truth(choice),
                  "how much of each method's map lands on what truly drives the CTR")

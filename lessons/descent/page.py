@@ -27,9 +27,10 @@ def render(presenter: bool) -> None:
     explorer()
     lesson.client_explanation(PLAIN_WORDS)
     # Further sections are folded (they run only when opened), so the explorer paints first.
-    if not presenter:  # the map is for learners: a client needs the explorer's plain picture
-        lesson.later("Momentum, mapped", MORE_MOMENTUM, momentum_section,
-                     "which step size and momentum are fastest, and why", MOMENTUM_KEYS)
+    # The map is for learners: a client needs the explorer's plain picture.
+    lesson.learner_only(lambda: lesson.later(
+        "Momentum, mapped", MORE_MOMENTUM, momentum_section,
+        "which step size and momentum are fastest, and why", MOMENTUM_KEYS))
     lesson.later("Gradient clipping on a cliff", MORE_CLIPPING, sections.clipping_section,
                  "capping the gradient before a step", sections.CLIPPING_KEYS)
     lesson.later("One gradient for all parameters", MORE_COST, sections.gradient_cost_section,

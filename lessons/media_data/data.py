@@ -150,7 +150,8 @@ def role_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 def role_controls(frame: pd.DataFrame) -> dict:
     """The editable role table: date / target / channel / control / ignore for every column."""
-    where = st.expander("Column roles (edit if the guess is wrong)") if is_presenter() else st
+    where = (st.expander("Column roles (edit if the guess is wrong)") if is_presenter()
+             else st.container())  # one element in both views (see ui.lesson)
     where.caption("What each column is for, guessed from its name and values. Change a role in "
                   "the table if the guess is wrong: the model refits at once.")
     table = role_table(frame)

@@ -12,7 +12,6 @@ from core.mmm.report import count, money
 from figures import media_data as figs
 from lessons.media_mix.handoff import DRAWS, SEED
 from ui import lesson
-from ui.page import is_presenter
 
 
 @st.cache_data(show_spinner="Drawing 2,000 versions of the model…", max_entries=16)
@@ -62,13 +61,12 @@ def uncertainty_section(handoff: CurveHandoff | None) -> PlanUncertainty | None:
                  key="md_plan_draws")
     st.dataframe(moves_table(handoff.names, before, after, result), hide_index=True,
                  width="stretch")
-    if not is_presenter():
-        st.caption(
-            "Each draw is one set of model parameters (coefficients, carry-over rates and the "
-            "carry-over running before the data) drawn from the fit's sampling distribution, "
-            "turned into curves calibrated exactly like the ones above. 'Optimum spends less' "
-            "counts the draws whose own optimum for the same budget takes money away from the "
-            "channel.")
+    lesson.learner_only(lambda: st.caption(
+        "Each draw is one set of model parameters (coefficients, carry-over rates and the "
+        "carry-over running before the data) drawn from the fit's sampling distribution, "
+        "turned into curves calibrated exactly like the ones above. 'Optimum spends less' "
+        "counts the draws whose own optimum for the same budget takes money away from the "
+        "channel."))
     return result
 
 

@@ -14,7 +14,6 @@ from core.mmm.report import md_escape
 from figures import media_data as figs
 from lessons.media_mix import handoff as media_mix_handoff
 from ui import lesson
-from ui.page import is_presenter
 
 MEDIA_MIX_PAGE = "pages/4_Media_mix.py"
 #: URL key of the folded diagnostic charts (``=true`` opens them).
@@ -101,8 +100,7 @@ def diagnostics(fit: MediaMixFit, truth: dict | None) -> None:
     lesson.later("More diagnostics", MORE_DIAGNOSTICS, lambda: diagnostic_charts(fit, truth, x),
                  "residuals, what each channel contributed, elasticities and carry-over")
     st.dataframe(estimates_table(fit), hide_index=True, width="stretch")
-    if not is_presenter():
-        st.caption(method_note(fit))
+    lesson.learner_only(lambda: st.caption(method_note(fit)))
     if fit.notes:
         st.info("**Weeks without spend**\n\n" + "\n".join(f"- {n}" for n in fit.notes))
 

@@ -117,6 +117,7 @@ def show(table: Table, cert: Certainty | None, presenter: bool) -> None:
     shown = formatted(gives_rows(cert))  # the app's money format; shares stay words
     if presenter:
         lesson.table(shown)
-    else:
-        st.dataframe(shown, hide_index=True, width="stretch")
-        st.caption(text.CERTAINTY_LEARNER)
+    else:  # one element in both views (see ui.lesson)
+        with st.container():
+            st.dataframe(shown, hide_index=True, width="stretch")
+            st.caption(text.CERTAINTY_LEARNER)

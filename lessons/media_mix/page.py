@@ -57,9 +57,9 @@ def render(presenter: bool) -> None:
     small_and_big_moves(table.channels, presenter)
     lesson.what_to_notice(text.NOTICE)
     lesson.formulas(*text.FORMULAS)
-    if not presenter:
-        lesson.later("Why S-curves need a global optimiser", MORE_S_CURVES, s_curve_trap,
-                     "the split a local solver calls optimal, and the best one")
+    lesson.learner_only(lambda: lesson.later(
+        "Why S-curves need a global optimiser", MORE_S_CURVES, s_curve_trap,
+        "the split a local solver calls optimal, and the best one"))
     quiz("mediamix", text.QUESTIONS)
 
 

@@ -33,6 +33,7 @@ from core.mmm.briefing import fitted_flags
 from core.mmm.link import MAX_LINK_CHARS
 from core.mmm.report import md_escape
 from lessons.media_mix import handoff, text
+from ui import lesson
 
 TABLE_KEY = "mm_rows"  # the table's base data (list of row dicts)
 EDITOR_KEY = "mm_editor"  # the data editor's edits on top of it
@@ -247,6 +248,5 @@ def channel_table(presenter: bool) -> Table | None:
         st.caption(text.table_caption(table.channels, table.fitted, table.fit, example))
         for warning in implausible(table.channels):
             st.warning(md_escape(warning), icon="🔎")
-    if not presenter:
-        st.caption(text.LINK_NOTE)
+    lesson.learner_only(lambda: st.caption(text.LINK_NOTE))
     return table
