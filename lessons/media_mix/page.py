@@ -85,11 +85,12 @@ def plan_settings(table: Table) -> tuple[mm.Analysis, Table]:
         step = state.widget(STEP)
     with c3:
         moved = state.widget(MOVED)
-    target = state.widget(TARGET) if scenario == "Target return" else None
-    good = state.last_good(
-        "mm_analysis",
-        lambda: (mm.analyse(table.channels, step * 1e3, moved * 1e3, target), table),
-    )
+    with st.container():  # the target and any message: one element (see ui.lesson)
+        target = state.widget(TARGET) if scenario == "Target return" else None
+        good = state.last_good(
+            "mm_analysis",
+            lambda: (mm.analyse(table.channels, step * 1e3, moved * 1e3, target), table),
+        )
     if good is None:
         st.stop()
     return good
@@ -108,8 +109,9 @@ def next_thousand(table: Table, presenter: bool) -> None:
         for n, side in zip(channels.names, optimum.binding, strict=True)
         if side
     ]
+    slot = st.empty()  # one element with or without the caption (see ui.lesson)
     if held:
-        st.caption("At the balanced budget, held at a bound: " + "; ".join(held) + ".")
+        slot.caption("At the balanced budget, held at a bound: " + "; ".join(held) + ".")
 
 
 def the_plan(result: mm.Analysis, table: Table, presenter: bool):
@@ -121,7 +123,8 @@ def the_plan(result: mm.Analysis, table: Table, presenter: bool):
     m1.metric("Plan: extra conversions", f"{plan.gain:,.0f}", help="Exact, from the curves.")
     m2.metric("Fully balanced: extra conversions", f"{result.optimum_gain:,.0f}")
     m3.metric("Budget moved by the plan", money(plan.moved))
-    certain = how_sure(result, table, presenter)
+    with st.container():  # with or without fitted curves: one element (see ui.lesson)
+        certain = how_sure(result, table, presenter)
     scenarios = {"Today": spend, "Plan": plan.spend, "Balanced": result.optimum.spend}
     if result.target is not None:
         scenarios["Target return"] = result.target.spend

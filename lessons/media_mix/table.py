@@ -239,14 +239,15 @@ def channel_table(presenter: bool) -> Table | None:
                             column_config=_column_config(), width="stretch", placeholder="")
     rows = _records(edited)
     _fill_defaults(rows)
-    note, noted_rows = st.session_state.get(NOTE_KEY, (None, None))
-    if note and noted_rows == rows:
-        st.info(note)
-    table = _validate(rows)
-    if table is not None:
-        example = table.fit is None and list(table.rows) == example_rows()
-        st.caption(text.table_caption(table.channels, table.fitted, table.fit, example))
-        for warning in implausible(table.channels):
-            st.warning(md_escape(warning), icon="🔎")
-    lesson.learner_only(lambda: st.caption(text.LINK_NOTE))
+    with st.container():  # however many messages: one element, so nothing below moves (ui.lesson)
+        note, noted_rows = st.session_state.get(NOTE_KEY, (None, None))
+        if note and noted_rows == rows:
+            st.info(note)
+        table = _validate(rows)
+        if table is not None:
+            example = table.fit is None and list(table.rows) == example_rows()
+            st.caption(text.table_caption(table.channels, table.fitted, table.fit, example))
+            for warning in implausible(table.channels):
+                st.warning(md_escape(warning), icon="🔎")
+        lesson.learner_only(lambda: st.caption(text.LINK_NOTE))
     return table

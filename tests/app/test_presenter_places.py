@@ -43,3 +43,31 @@ def test_presenter_mode_moves_no_widget(page):
     assert len(both) >= 3  # the page's own controls, not only the sidebar
     moved = {k: (learner[k], client[k]) for k in both if learner[k] != client[k]}
     assert not moved, moved
+
+
+MEDIA_MIX = "pages/4_Media_mix.py"
+EDITOR = "mm_editor"
+
+
+def _edits(edited: dict) -> dict:
+    return {"edited_rows": edited, "added_rows": [], "deleted_rows": []}
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(lambda at: at.radio(key="mm_scenario").set_value("Target return"),
+                 id="the target slider appears"),
+    pytest.param(lambda at: at.session_state.__setitem__(EDITOR, _edits({0: {"Spend ($)": -5.0}})),
+                 id="a typo's error and the last-good note appear"),
+    pytest.param(lambda at: at.session_state.__setitem__(
+        EDITOR, _edits({1: {"Marginal return": 40.0}})), id="a soft warning appears"),
+])
+def test_messages_and_optional_controls_move_no_later_widget(change):
+    """On the client's page, what appears above a control does not move the controls below."""
+    at = run_page(MEDIA_MIX)
+    before = places(at._tree)
+    change(at)
+    at.run()
+    assert not at.exception
+    after = places(at._tree)
+    moved = {k: (before[k], after[k]) for k in set(before) & set(after) if before[k] != after[k]}
+    assert not moved, moved
