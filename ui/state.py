@@ -272,12 +272,16 @@ def last_good(key: str, compute: Callable[[], T], *, errors: tuple[type[Exceptio
     on screen. Returns ``None`` if there has never been a good result.
     """
     store = f"_last_good::{key}"
+    # One element with or without the message, so that the controls below keep their place
+    # (and their URL binding: see ui.lesson).
+    slot = st.empty()
     try:
         result = compute()
     except errors as exc:
-        st.error(f"{exc}", icon="⚠️")
-        if store in st.session_state:
-            st.caption("Showing the last valid result until the input is fixed.")
+        with slot.container():
+            st.error(f"{exc}", icon="⚠️")
+            if store in st.session_state:
+                st.caption("Showing the last valid result until the input is fixed.")
         return st.session_state.get(store)
     st.session_state[store] = result
     return result

@@ -71,3 +71,20 @@ def test_messages_and_optional_controls_move_no_later_widget(change):
     after = places(at._tree)
     moved = {k: (before[k], after[k]) for k in set(before) & set(after) if before[k] != after[k]}
     assert not moved, moved
+
+
+@pytest.mark.parametrize(("page", "choice", "formula"), [
+    ("pages/1_Partial_derivatives.py", "pd_fn", "pd_formula"),
+    ("pages/2_Gradient_descent.py", "gd_surface", "gd_f"),
+])
+def test_a_formula_typo_moves_no_control(page, choice, formula):
+    """A trainer's typo shows its error (state.last_good) without moving the point's controls."""
+    at = run_page(page)
+    picker = at.selectbox(key=choice)
+    picker.set_value(next(o for o in picker.options if "own" in o or "Custom" in o)).run()
+    before = places(at._tree)
+    at.text_input(key=formula).set_value("x**").run()
+    assert at.error and not at.exception  # the typo is named ...
+    after = places(at._tree)
+    moved = {k: (before[k], after[k]) for k in set(before) & set(after) if before[k] != after[k]}
+    assert not moved, moved  # ... and every control stays where it was
