@@ -74,12 +74,13 @@ def learner_only(body: Callable[[], None]) -> None:
 
 def formulas(*blocks: str, title: str = "The mathematics") -> None:
     """Derivations and formulas (Markdown with LaTeX); hidden in presenter mode."""
-    if is_presenter():
-        st.empty()  # one element in both views (module docstring)
-        return
-    with st.expander(title, expanded=False):
-        for block in blocks:
-            st.markdown(block)
+
+    def body() -> None:
+        with st.expander(title, expanded=False):
+            for block in blocks:
+                st.markdown(block)
+
+    learner_only(body)
 
 
 def client_explanation(text: str, title: str = "In plain words") -> None:
@@ -95,12 +96,12 @@ def client_explanation(text: str, title: str = "In plain words") -> None:
 
 def what_to_notice(points: Sequence[str]) -> None:
     """The handful of observations the learner should take away; hidden in presenter mode."""
-    if is_presenter():
-        st.empty()  # one element in both views (module docstring)
-        return
-    with st.container():
+
+    def body() -> None:
         st.subheader("What to notice")
         st.markdown("\n".join(f"- {point}" for point in points))
+
+    learner_only(body)
 
 
 def markdown_table(rows: Sequence[Mapping[str, object]]) -> str:
