@@ -104,6 +104,17 @@ def step_equation(graph: Graph, step: Step | None) -> str:
             f"{parts} = <b>{fmt(step.grad)}</b>")
 
 
+def _segments(pos: np.ndarray, edges, gap: bool = True) -> dict:
+    """``x`` and ``y`` from each edge's input to the operation that uses it, edge after edge.
+
+    With ``gap``, a break follows each edge (line segments); without, they are the (input,
+    operation) pairs an arrow-head marker trace needs.
+    """
+    tail = [None] if gap else []
+    return {axis: [v for e in edges for v in (float(pos[e.child, k]), float(pos[e.parent, k]), *tail)]
+            for k, axis in enumerate("xy")}
+
+
 def _arrows(graph: Graph, pos: np.ndarray) -> list[dict]:
     """Grey arrows from each input to the operation that uses it (two traces that never change).
 
@@ -112,15 +123,11 @@ def _arrows(graph: Graph, pos: np.ndarray) -> list[dict]:
     point before it (``angleref="previous"``, in screen space), and ``standoff`` holds the
     head off the operation's centre by the node's radius. The input's own marker has size 0.
     """
-    tail, head = pos[[e.child for e in graph.edges]], pos[[e.parent for e in graph.edges]]
-    nan = np.full((len(graph.edges), 1), None)
-    lines = np.hstack([tail, head, nan, nan]).reshape(-1, 2, order="C")
-    pairs = np.hstack([tail, head]).reshape(-1, 2)
     grey = "#9AA0A6"
     return [
-        {"type": "scatter", "x": lines[:, 0].tolist(), "y": lines[:, 1].tolist(), "mode": "lines", "name": "arrows",
+        {"type": "scatter", **_segments(pos, graph.edges), "mode": "lines", "name": "arrows",
          "hoverinfo": "skip", "line": {"color": grey, "width": 1.6}},
-        {"type": "scatter", "x": pairs[:, 0].tolist(), "y": pairs[:, 1].tolist(), "mode": "markers",
+        {"type": "scatter", **_segments(pos, graph.edges, gap=False), "mode": "markers",
          "name": "arrow heads", "hoverinfo": "skip",
          "marker": {"symbol": "arrow", "size": [0, ARROW_SIZE] * len(graph.edges),
                     "angleref": "previous", "standoff": NODE_SIZE / 2 + 1, "color": grey}},
@@ -144,10 +151,8 @@ def _state(graph: Graph, pos: np.ndarray, steps: list[Step], k: int) -> list[dic
     colours = [HIDDEN if n.id not in revealed else COLORS["vermillion"] if n.grad > 0
                else COLORS["blue"] for n in graph.nodes]
     hot = [e for e in graph.edges if current and e.child == current.node]
-    ex = [v for e in hot for v in (pos[e.child, 0], pos[e.parent, 0], None)]
-    ey = [v for e in hot for v in (pos[e.child, 1], pos[e.parent, 1], None)]
     return [
-        {"x": ex, "y": ey},
+        _segments(pos, hot),
         {"marker": {"color": fill, "line": {"color": line, "width": width}}},
         {"textfont": {"color": colours}},
         {"x": [0.5 * (pos[e.child, 0] + pos[e.parent, 0]) for e in hot],
