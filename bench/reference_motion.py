@@ -30,9 +30,10 @@ def spec() -> dict:
 
 
 frames = [frame(f"f{i}", [{"x": [float(s)], "y": [float(s * s)]}], [1]) for i, s in enumerate(STOPS)]
-st.plotly_chart(animated(spec(), frames, active=15), key="reference_animate")
+motion = animated(spec(), frames, active=15)
+st.plotly_chart(motion, key="reference_animate")
 
-restyled = animated(spec(), frames, active=15).to_dict()
+restyled = motion.to_dict()  # a copy of data and layout; the frames are dropped from it
 restyled.pop("frames")
 for step, s in zip(restyled["layout"]["sliders"][0]["steps"], STOPS, strict=True):
     step["method"], step["args"] = "restyle", [{"x": [[float(s)]], "y": [[float(s * s)]]}, [1]]

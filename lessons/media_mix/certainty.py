@@ -66,7 +66,7 @@ def plan_spread(fitted: CurveHandoff, before: tuple, after: tuple) -> GainSpread
     return draws_of(fitted).spread(before, after, LEVEL)
 
 
-@st.cache_data(max_entries=8, show_spinner="Re-optimising 500 versions of the fitted model…")
+@st.cache_data(max_entries=8, show_spinner="Asking 2,000 versions of the fitted model who gives…")
 def optimum_spread(fitted: CurveHandoff, before: tuple, after: tuple, lower: tuple,
                    upper: tuple) -> PlanUncertainty:
     """The fully balanced budget over the same draws, and each draw's own optimum: who gives."""

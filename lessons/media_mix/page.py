@@ -49,7 +49,7 @@ def render(presenter: bool) -> None:
     state.accept_old_keys(RENAMED)
     lesson.idea(text.IDEA_CLIENT if presenter else text.IDEA)
     lesson.section("1. The channels")
-    table = channel_table(presenter)
+    table = channel_table()
     if table is None:
         st.stop()
     next_thousand(table, presenter)

@@ -222,7 +222,7 @@ def _validate(rows: list[dict]) -> Table | None:
     return good
 
 
-def channel_table(presenter: bool) -> Table | None:
+def channel_table() -> Table | None:
     """Render the editable channel table; return the last valid table (or None)."""
     if TABLE_KEY not in st.session_state:
         _from_link()
