@@ -10,6 +10,8 @@ installed: Streamlit depends on it) and asyncio hold forty connections in one th
 The run, on a freshly started ``streamlit run app.py``:
 
 1. every page is opened once (imports and caches warm, as after the trainer's own check);
+   then ``crowd`` learners open one lesson at the same moment, as a room does when the trainer
+   says "open the link": the time each waits for its first run to finish;
 2. **one learner**: each lesson alone, ``BASELINE_RERUNS`` changes from the interaction
    table, with the server's CPU time per rerun (``/proc/<pid>/stat``): the single-learner
    rerun times every level is compared with, and the CPU per rerun per lesson;
@@ -48,6 +50,7 @@ WARMUP_S = 20
 SOAK_AT, SOAK_S = 30, 600
 BASELINE_RERUNS = 20
 MEMORY_EVERY_S = 10
+CROWD, CROWD_LESSON = 30, "Partial_derivatives"
 
 
 @dataclass(frozen=True)
@@ -60,12 +63,14 @@ class Plan:
     soak_at: int = SOAK_AT
     soak_s: float = SOAK_S
     baseline_reruns: int = BASELINE_RERUNS
+    crowd: int = CROWD
     seed: int = 0
 
     @classmethod
     def quick(cls) -> Plan:
         """The smoke size: five learners for twenty seconds, no soak."""
-        return cls(levels=(5,), hold_s=20, warmup_s=8, soak_at=0, soak_s=0, baseline_reruns=2)
+        return cls(levels=(5,), hold_s=20, warmup_s=8, soak_at=0, soak_s=0, baseline_reruns=2,
+                   crowd=5)
 
     def from_environment(self) -> Plan:
         env = os.environ
@@ -118,6 +123,7 @@ def in_own_thread(coroutine: Any) -> Any:
 async def measure(url: str, server: Server, plan: Plan) -> dict:
     """Warm the server, time one learner per lesson, then hold each level; one result dict."""
     opened = await warm(url)
+    crowd = await crowd_open(url, plan.crowd)
     baseline = await single_learner(url, server, plan.baseline_reruns, plan.seed)
     room = Classroom(url, seed=plan.seed)
     levels, soak = [], None
@@ -135,7 +141,8 @@ async def measure(url: str, server: Server, plan: Plan) -> dict:
                         **summary(room.window(memory[0][0], memory[-1][0]))}
     finally:
         await room.close()
-    return {"plan": plan.__dict__, "url": url, "first_visits_ms": opened, "idle_rss_mb": idle_rss,
+    return {"plan": plan.__dict__, "url": url, "first_visits_ms": opened, "crowd": crowd,
+            "idle_rss_mb": idle_rss,
             "baseline": baseline, "levels": levels, "soak": soak,
             "lessons": list(LESSONS), "cpus": os.cpu_count(), "loadavg_end": os.getloadavg()}
 
@@ -151,6 +158,22 @@ async def warm(url: str) -> dict[str, float]:
         if run.failed:
             raise RuntimeError(f"/{path} failed on its first visit: {run.status} {run.exceptions}")
     return times
+
+
+async def crowd_open(url: str, size: int, path: str = CROWD_LESSON) -> dict:
+    """``size`` learners open ``path`` at the same moment; their first runs, summarised."""
+    tabs = [Tab(url, path) for _ in range(size)]
+    try:
+        runs = await asyncio.gather(*(tab.open() for tab in tabs))
+    finally:
+        for tab in tabs:
+            await tab.close()
+    ms = [r.ms for r in runs if not r.failed]
+    return {"learners": size, "path": path, "failed": len(runs) - len(ms),
+            "median_ms": float(np.median(ms)) if ms else None,
+            "p95_ms": float(np.percentile(ms, 95)) if ms else None,
+            "max_ms": max(ms, default=None),
+            "errors": sorted({e for r in runs for e in (*r.exceptions, *r.error_messages)})}
 
 
 async def single_learner(url: str, server: Server, reruns: int, seed: int) -> dict[str, dict]:

@@ -113,6 +113,11 @@ def rows(result: dict) -> list[dict]:
                     "note": f"server CPU {_fmt(b['cpu_ms_per_rerun'])} ms per rerun; "
                             f"{_fmt(b['kb_per_rerun'])} KB sent; "
                             f"{_fmt(100 * (b['fragment_share'] or 0))} % fragment reruns"})
+    crowd = result.get("crowd")
+    if crowd:
+        out.append({"what": f"load: {crowd['learners']} open /{crowd['path']} at once",
+                    "median_ms": crowd["median_ms"], "p95_ms": crowd["p95_ms"],
+                    "target_ms": None, "note": _crowd_note(crowd)})
     target = TARGET_RATIO * ref["p95_ms"] if ref["p95_ms"] else None
     for lv in result["levels"]:
         out += _level_rows(lv, ref, result["baseline"], target)
@@ -130,6 +135,12 @@ def rows(result: dict) -> list[dict]:
     out.append({"what": "load: server log", "median_ms": None, "p95_ms": None, "target_ms": None,
                 "note": f"{result.get('server_tracebacks', 0)} tracebacks in the server's log"})
     return out
+
+
+def _crowd_note(crowd: dict) -> str:
+    return (f"{crowd['learners']} learners open /{crowd['path']} at the same moment: first run "
+            f"median {_fmt(crowd['median_ms'])} ms, p95 {_fmt(crowd['p95_ms'])} ms, slowest "
+            f"{_fmt(crowd['max_ms'])} ms, {crowd['failed']} failed")
 
 
 def markdown(result: dict) -> str:
@@ -156,6 +167,8 @@ def markdown(result: dict) -> str:
                      f"{_fmt(b['median_ms'])} / "
                      f"{_fmt(b['p95_ms'])} ms | " + " | ".join(cells) + " |")
     soak = soak_slope(result["soak"])
+    if result.get("crowd"):
+        lines += ["", _crowd_note(result["crowd"]) + "."]
     lines += ["", knee(result) + ".",
               f"Memory per session: {_fmt(memory_per_session(result), 1)} MB."]
     if soak:

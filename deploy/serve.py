@@ -58,7 +58,7 @@ def streamlit_command(port: int, extra: tuple[str, ...] = REPLICA_OPTIONS) -> li
     """One replica: ``streamlit run app.py`` on localhost only (nginx is its front door)."""
     return [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
             "--server.address", "127.0.0.1", "--server.port", str(port),
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra]
+            "--browser.gatherUsageStats", "false", *extra]
 
 
 def healthy(url: str, timeout: float = 2.0) -> bool:

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from bench import load, runner
+from bench import load_report as report
 from bench.classroom import Classroom, Server
 from bench.learner import Tab, with_param
 from bench.load_mix import LESSONS, next_value
@@ -106,6 +107,17 @@ def test_five_learners_over_every_lesson_for_thirty_seconds_see_no_error(server)
     assert len(reruns) >= 2 * 5 * 4, f"only {len(reruns)} reruns in 30 s"
     assert all(s.status in ("ok", "fragment") and s.ms > 0 for s in reruns)
     assert Server(proc.pid).rss_mb() >= memory_before * 0.5  # the probe reads a live process
+
+
+def test_a_crowd_opening_one_lesson_at_once_all_get_their_first_run(server):
+    _, url = server
+    crowd = run(load.crowd_open(url, 4))
+    assert crowd["learners"] == 4 and crowd["failed"] == 0 and not crowd["errors"], crowd
+    assert 0 < crowd["median_ms"] <= crowd["max_ms"]
+    (row,) = [r for r in report.rows({"crowd": crowd, "baseline": {}, "levels": [],
+                                      "soak": None, "idle_rss_mb": 1.0})
+              if "at once" in r["what"]]
+    assert row["median_ms"] == crowd["median_ms"] and "0 failed" in row["note"]
 
 
 def test_with_param_writes_values_as_streamlit_does():

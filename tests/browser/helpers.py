@@ -52,7 +52,7 @@ def start_server(
     command = [
         sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
         "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra,
+        "--browser.gatherUsageStats", "false", *extra,
     ]
     if stderr is None:
         ARTIFACTS.mkdir(exist_ok=True)

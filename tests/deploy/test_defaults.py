@@ -49,6 +49,15 @@ def test_replicas_listen_on_localhost_only():
     assert command[command.index("--server.address") + 1] == "127.0.0.1"
 
 
+def test_the_shipped_configuration_runs_without_the_source_watcher():
+    # With Streamlit's default watcher every new session resolves ~2,000 module paths on the
+    # server's event loop: a class opening a lesson at once waited 7x longer (README).
+    # make run, make serve, the tests and the benchmark all read this file.
+    streamlit = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert streamlit["server"]["fileWatcherType"] == "none"
+    assert not any("fileWatcherType" in part for part in streamlit_command(8601))
+
+
 def test_nginx_takes_the_rendered_configuration_with_the_apps_upload_cap(tmp_path):
     config = render_config("127.0.0.1:8600", [8601, 8602, 8603], tmp_path)
     assert config.count("server 127.0.0.1:86") == 3 and "${" not in config
