@@ -8,7 +8,7 @@ REPLICAS ?= 3
 
 run:
 	bash scripts/setup.sh requirements.txt
-	.venv/bin/python -m streamlit run app.py --server.address $(HOST) --server.port $(or $(PORT),8501)
+	.venv/bin/python -m deploy.launch app.py --server.address $(HOST) --server.port $(or $(PORT),8501)
 
 # REPLICAS copies of the app behind nginx on HOST:PORT, until Ctrl-C (deploy/serve.py).
 serve:

@@ -5,8 +5,9 @@ downloads and compiles Streamlit's plotly.js chunk (4.7 MB) like a learner's fir
 The time is measured inside the page, from the start of navigation (``performance``'s time
 origin) to the first animation frame in which a Plotly chart holds its data: the frame in
 which the chart is painted. A *warm* server has served the page before (modules imported,
-``st.cache_*`` filled); a *cold* one was started just before, so the visitor pays the imports
-and every cache miss. The floor is the one-chart reference app (``bench/reference_app.py``)
+``st.cache_*`` filled); a *cold* one was started just before, as ``make run`` starts it
+(``deploy.launch``: the lessons are imported before the server listens), so the visitor pays
+every cache miss. The floor is the one-chart reference app (``bench/reference_app.py``)
 visited in the same way in the same run: on a warm server every page sample is paired with a
 reference sample taken right before it, and the ratio is to the median of those; on a cold
 server each page gets one reference first visit of its own, and the ratio is to the median of

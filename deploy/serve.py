@@ -55,8 +55,12 @@ REPLICA_OPTIONS = ("--server.enableWebsocketCompression", "true")
 
 
 def streamlit_command(port: int, extra: tuple[str, ...] = REPLICA_OPTIONS) -> list[str]:
-    """One replica: ``streamlit run app.py`` on localhost only (nginx is its front door)."""
-    return [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    """One replica: ``streamlit run app.py`` on localhost only (nginx is its front door).
+
+    Started through :mod:`deploy.launch`, so a replica listens only once every lesson is
+    imported: a replica started or restarted mid-class serves its first learner at once.
+    """
+    return [sys.executable, "-m", "deploy.launch", "app.py", "--server.headless", "true",
             "--server.address", "127.0.0.1", "--server.port", str(port),
             "--browser.gatherUsageStats", "false", *extra]
 

@@ -40,17 +40,22 @@ def free_port() -> int:
 
 def start_server(
     script: str = "app.py", cwd: Path = ROOT, stderr: int | None = None,
-    port: int | None = None, extra: tuple[str, ...] = (),
+    port: int | None = None, extra: tuple[str, ...] = (), preload: bool | None = None,
 ) -> tuple[subprocess.Popen, str]:
     """Start ``streamlit run`` bound to localhost; return the process and its base URL.
 
     The server's log goes to ``test-artifacts/streamlit-<port>.log`` unless ``stderr``
     says otherwise (a pipe must then be drained by the caller). ``port`` defaults to a free
     one; ``extra`` adds Streamlit options (``("--runner.postScriptGC", "false")``).
+    ``preload`` starts the app as ``make run`` does, through :mod:`deploy.launch` (the
+    lessons imported before the server listens); it defaults to true for ``app.py``. False
+    is a plain ``streamlit run``, as Community Cloud starts it.
     """
     port = port or free_port()
+    preload = script == "app.py" if preload is None else preload
+    runner = ["deploy.launch"] if preload else ["streamlit", "run"]
     command = [
-        sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
+        sys.executable, "-m", *runner, script, "--server.headless", "true",
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", *extra,
     ]

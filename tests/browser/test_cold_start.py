@@ -1,6 +1,7 @@
 """A class opening a freshly started server at the same moment sees no traceback.
 
-Each trial starts a new ``streamlit run app.py`` (nothing imported yet) and opens the home
+Each trial starts a new plain ``streamlit run app.py`` (nothing imported yet, as Community
+Cloud starts the app; ``make run`` imports the lessons first, see ``deploy/launch.py``) and opens the home
 page and every lesson in separate browser contexts at once, as a room does when the trainer
 says "open the link". Each page script runs in its own server thread, so their first imports
 race; before ``lessons/__init__.py`` serialised them, two or three of the six lessons showed
@@ -72,7 +73,7 @@ def test_a_class_opening_a_cold_server_at_once_sees_no_traceback(trial):
     executable = chromium_path()
     if executable is None and os.environ.get("CI") != "true":
         pytest.skip("no Chromium")
-    proc, url = start_server()
+    proc, url = start_server(preload=False)  # plain streamlit run: the lessons' import lock
     try:
         errors = _run_in_own_thread(_open_all(url, executable))
     finally:
