@@ -99,3 +99,20 @@ def assert_finite_figures(at: AppTest, allow_nan_keys: tuple[str, ...] = ()) -> 
 def assert_no_exception(at: AppTest) -> None:
     """The page ran without an uncaught exception."""
     assert not at.exception, [e.value for e in at.exception]
+
+
+def bound_places(node: Any, prefix: tuple[int, ...] = ()) -> dict[str, tuple[int, ...]]:
+    """Where each URL-bound control sits: its URL key → the indices from the page's root.
+
+    A bound control whose place changes between two runs is mounted again in Streamlit 1.67,
+    and can lose its URL binding (``tests/app/test_presenter_places.py`` says how).
+    """
+    out: dict[str, tuple[int, ...]] = {}
+    for index, child in getattr(node, "children", {}).items():
+        place = prefix + (index,)
+        proto = getattr(child, "proto", None)
+        url_key = getattr(proto, "query_param_key", "") if proto is not None else ""
+        if url_key:
+            out[url_key] = place
+        out.update(bound_places(child, place))
+    return out

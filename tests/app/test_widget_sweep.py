@@ -2,7 +2,8 @@
 
 One control at a time (the others at their defaults), then all controls together. After each
 rerun: no exception, no NaN or inf in any figure's data, no error element other than the
-page's intended validation messages. Controls that appear only in some state (a slider shown
+page's intended validation messages, and no URL-bound control moved from where it was (a
+moved control can stop writing to the address bar, so a shared link would lose it). Controls that appear only in some state (a slider shown
 for one method) are swept in that state, as soon as they appear.
 
 Cost control (the whole sweep must stay near 3 minutes on 2 cores): one AppTest per page,
@@ -25,7 +26,7 @@ import numpy as np
 import pytest
 
 from bench import widgets as W
-from tests.app.helpers import ROOT, numeric_arrays, plotly_specs, run_page
+from tests.app.helpers import ROOT, bound_places, numeric_arrays, plotly_specs, run_page
 
 SKELETON = "tests/app/scripts/skeleton_page.py"
 FULL = os.environ.get("SWEEP_FULL") == "1"
@@ -82,6 +83,7 @@ class Sweep:
     failures: dict[str, str] = field(default_factory=dict)
     seen: dict[str, W.Control] = field(default_factory=dict)
     pending_reset: dict[str, Any] = field(default_factory=dict)
+    places: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def stem(self) -> str:
@@ -136,6 +138,11 @@ class Sweep:
                 if bad:
                     name = f"chart {index} ({chart_title(spec)!r})"
                     self.fail(label, f"{name} has {bad} non-finite values at data{path}")
+        places = bound_places(self.at._tree)
+        for key in sorted(set(places) & set(self.places)):
+            if places[key] != self.places[key]:
+                self.fail(label, f"URL-bound {key} moved {self.places[key]} → {places[key]}")
+        self.places = places
 
     def fail(self, label: str, problem: str) -> None:
         self.failures.setdefault(problem, label)
