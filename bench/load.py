@@ -7,7 +7,7 @@ Locust: Locust has no websocket user; its gevent workers would wrap the same pro
 in greenlets and add a web UI and a second event system, while ``websockets`` (already
 installed: Streamlit depends on it) and asyncio hold forty connections in one thread.
 
-The run, on a freshly started ``streamlit run app.py``:
+The run, on a freshly started server (``app.py`` started as ``make run`` starts it):
 
 1. every page is opened once (imports and caches warm, as after the trainer's own check);
    then ``crowd`` learners open one lesson at the same moment, as a room does when the trainer
