@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -101,18 +101,34 @@ def assert_no_exception(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
-def bound_places(node: Any, prefix: tuple[int, ...] = ()) -> dict[str, tuple[int, ...]]:
+def _user_key(element: Any) -> str | None:
+    return getattr(element, "key", None)
+
+
+def _url_key(element: Any) -> str | None:
+    return getattr(getattr(element, "proto", None), "query_param_key", None) or None
+
+
+def places(node: Any, name: Callable[[Any], str | None] = _user_key,
+           prefix: tuple[int, ...] = ()) -> dict[str, tuple[int, ...]]:
+    """Where each named element sits: its name → the indices from the page's root down to it.
+
+    ``name`` gives an element's name, or None to leave it out (default: its widget key).
+    """
+    out: dict[str, tuple[int, ...]] = {}
+    for index, child in getattr(node, "children", {}).items():
+        place = prefix + (index,)
+        named = name(child)
+        if named:
+            out[named] = place
+        out.update(places(child, name, place))
+    return out
+
+
+def bound_places(node: Any) -> dict[str, tuple[int, ...]]:
     """Where each URL-bound control sits: its URL key → the indices from the page's root.
 
     A bound control whose place changes between two runs is mounted again in Streamlit 1.67,
     and can lose its URL binding (``tests/app/test_presenter_places.py`` says how).
     """
-    out: dict[str, tuple[int, ...]] = {}
-    for index, child in getattr(node, "children", {}).items():
-        place = prefix + (index,)
-        proto = getattr(child, "proto", None)
-        url_key = getattr(proto, "query_param_key", "") if proto is not None else ""
-        if url_key:
-            out[url_key] = place
-        out.update(bound_places(child, place))
-    return out
+    return places(node, _url_key)

@@ -13,23 +13,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.helpers import run_page
+from tests.app.helpers import places, run_page
 
 PAGES = ["app.py", "pages/1_Partial_derivatives.py", "pages/2_Gradient_descent.py",
          "pages/3_Backpropagation.py", "pages/4_Media_mix.py", "pages/5_Your_media_data.py",
          "pages/6_Attribution.py"]
-
-
-def places(node, prefix: tuple[int, ...] = ()) -> dict[str, tuple[int, ...]]:
-    """Every keyed element's place: the indices from the page's root down to it."""
-    out: dict[str, tuple[int, ...]] = {}
-    for index, child in getattr(node, "children", {}).items():
-        place = prefix + (index,)
-        key = getattr(child, "key", None)
-        if key:
-            out[key] = place
-        out.update(places(child, place))
-    return out
 
 
 @pytest.mark.parametrize("page", PAGES)
