@@ -43,6 +43,12 @@ class Sample:
     def failed(self) -> bool:
         return bool(self.exceptions) or self.status not in ("ok", "fragment")
 
+    @classmethod
+    def of(cls, run: Run, lesson: str, control: str) -> Sample:
+        """The sample of one run a tab saw, finished now."""
+        return cls(time.monotonic(), lesson, control, run.ms, run.status, run.exceptions,
+                   len(run.error_messages), run.bytes)
+
 
 class Server:
     """The resident memory and CPU time of one server process, from ``/proc/<pid>``."""
@@ -111,8 +117,7 @@ class Learner:
         await self._open()
 
     def _sample(self, run: Run, control: str) -> Sample:
-        sample = Sample(time.monotonic(), self.path, control, run.ms, run.status,
-                        run.exceptions, len(run.error_messages), run.bytes)
+        sample = Sample.of(run, self.path, control)
         self.record(sample)
         return sample
 

@@ -168,12 +168,10 @@ async def crowd_open(url: str, size: int, path: str = CROWD_LESSON) -> dict:
     finally:
         for tab in tabs:
             await tab.close()
-    ms = [r.ms for r in runs if not r.failed]
-    return {"learners": size, "path": path, "failed": len(runs) - len(ms),
-            "median_ms": float(np.median(ms)) if ms else None,
-            "p95_ms": float(np.percentile(ms, 95)) if ms else None,
-            "max_ms": max(ms, default=None),
-            "errors": sorted({e for r in runs for e in (*r.exceptions, *r.error_messages)})}
+    samples = [Sample.of(run, path, "(open)") for run in runs]
+    return {"learners": size, "path": path, **summary(samples),
+            "max_ms": max((s.ms for s in samples if not s.failed), default=None),
+            "errors": sorted({e for run in runs for e in (*run.exceptions, *run.error_messages)})}
 
 
 async def single_learner(url: str, server: Server, reruns: int, seed: int) -> dict[str, dict]:
