@@ -116,22 +116,23 @@ def attribution_map(ex: ua.Explanation, choice: dict) -> None:
     truth = ex.truth if choice["truth"] else None
     lesson.chart(figs.creative_panels(ex.image, heat, sign, truth, title, unit),
                  key="attribution_panels")
-    if method == "smooth_ig" and choice["steps"] > ua.SMOOTH_IG_MAX_STEPS:
-        st.caption(f"SmoothGrad + IG uses {ua.SMOOTH_IG_MAX_STEPS} path steps per noisy copy to "
-                   "stay interactive.")
     pred, base_pred = 100 * ex.ig.f_x, 100 * ex.ig.f_baseline
     total = 100 * float(ex.attributions.sum())
     if uses_path:
-        st.caption(
+        text = (
             f"Integrated Gradients: the predicted CTR moves from {base_pred:.2f} % (baseline) to "
             f"{pred:.2f} % (this ad), a change of {pred - base_pred:+.3f} points; the pixel "
             f"scores add up to {total:+.3f} points."
         )
     else:
-        st.caption(
-            "Saliency, SmoothGrad and gradient × input are *local*: they describe the slope at "
-            "this ad and need not add up to any change in CTR."
-        )
+        text = ("Saliency, SmoothGrad and gradient × input are *local*: they describe the slope "
+                "at this ad and need not add up to any change in CTR.")
+    if method == "smooth_ig" and choice["steps"] > ua.SMOOTH_IG_MAX_STEPS:
+        text += (f" SmoothGrad + IG uses {ua.SMOOTH_IG_MAX_STEPS} path steps per noisy copy to "
+                 "stay interactive.")
+    # One caption whatever the method: a note that came and went would move every control below
+    # it, and a moved URL-bound control can lose its place in the address bar.
+    st.caption(text)
 
 
 def completeness(ex: ua.Explanation, choice: dict) -> None:
