@@ -23,6 +23,7 @@ SWEPT_KINDS = (
     "number_input", "multiselect", "segmented_control", "pills",
 )
 SKIPPED_KEY_PREFIXES = ("quiz_",)
+FEW_OPTIONS = 8  # a single choice with this many options or fewer is swept through all of them
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,12 @@ def _options(node: Any) -> list[str]:
 
 
 def extremes(node: Any) -> list[Any]:
-    """The minimum and maximum a user can set (first and last option for choices)."""
+    """The minimum and maximum a user can set.
+
+    A choice with at most ``FEW_OPTIONS`` options gives every option: each can change what the
+    page shows (a method with its own note), and there is no order that makes the ends enough.
+    Longer choices give their first and last option.
+    """
     kind = _kind(node)
     if kind == "slider":
         lo, hi, _, is_int = _slider_grid(node)
@@ -127,7 +133,7 @@ def extremes(node: Any) -> list[Any]:
         return [[], options[:limit]]
     if kind == "select_slider" and len(node.proto.default) == 2:
         return [[options[0], options[0]], [options[-1], options[-1]], [options[0], options[-1]]]
-    return _dedupe([options[0], options[-1]])
+    return _dedupe(options if len(options) <= FEW_OPTIONS else [options[0], options[-1]])
 
 
 def _number_extremes(node: Any) -> list[Any]:

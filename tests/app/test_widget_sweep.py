@@ -159,7 +159,7 @@ class Sweep:
         node = W.find(self.at, control.id)
         if node is None:
             return
-        rng = np.random.default_rng(W.seed_for(self.page, control.id))
+        rng = np.random.default_rng(W.seed_for(self.page, control.name))
         values = W._dedupe(W.extremes(node) + W.random_values(node, rng, randoms))
         where = f" (with {context})" if context else ""
         for value in values:
@@ -187,7 +187,7 @@ class Sweep:
             node = W.find(self.at, control.id)
             if node is None:
                 continue
-            rng = np.random.default_rng(W.seed_for(self.page, control.id))
+            rng = np.random.default_rng(W.seed_for(self.page, control.name))
             extremes = W.extremes(node)
             for value in W.random_values(node, rng, self.random_count):
                 if value not in extremes:
