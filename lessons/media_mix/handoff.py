@@ -41,7 +41,10 @@ def open_optimizer(handoff: CurveHandoff) -> None:
     offer(handoff)
     st.session_state[ARRIVING] = True
     with contextlib.suppress(StreamlitAPIException):
-        st.switch_page(PAGE)
+        # An explicit (empty) address: with the default, Streamlit 1.67 refuses to clear the
+        # parameters of this page's URL-bound controls (an uploaded file's "md_data=Upload a
+        # CSV", an opened fold), raises, and the click would stay here.
+        st.switch_page(PAGE, query_params={})
 
 
 def arriving() -> bool:
