@@ -113,8 +113,7 @@ class CurveDraws:
                   - self.bank.response(np.tile(start, self.count)))
         return change.reshape(self.count, self.channels).sum(axis=1)
 
-    def gives(self, before, total: float, lower=None, upper=None,
-              count: int | None = None) -> np.ndarray:
+    def gives(self, before, total: float, lower=None, upper=None) -> np.ndarray:
         r"""Per channel, the share of draws whose optimum for the budget spends less than today.
 
         For concave curves no optimisation is needed. At the optimum every channel sits at
@@ -137,22 +136,19 @@ class CurveDraws:
             The budget :math:`T` the optimum spends.
         lower, upper : array_like, optional
             Spend bounds, as for :func:`core.mmm.optimize_budget`.
-        count : int, optional
-            Use the first ``count`` draws (default: all).
 
         Returns
         -------
         numpy.ndarray
-            Shape ``(C,)``: the share of those draws whose optimum gives money away from
+            Shape ``(C,)``: the share of draws whose optimum gives money away from
             each channel.
         """
         start = self._spend(before, "before")
         lo, hi = resolve_bounds(self.channels, total, lower, upper)
-        draws = self.count if count is None else int(np.clip(count, 1, self.count))
         levels = self.bank.marginal(np.tile(start, self.count)).reshape(self.count, self.channels)
         # Row i holds, for every draw's every curve, that draw's level R_i'(b_i).
         spends = self.bank.inverse_marginal(np.repeat(levels.T, self.channels, axis=1))
-        spends = spends.reshape(self.channels, self.count, self.channels)[:, :draws]
+        spends = spends.reshape(self.channels, self.count, self.channels)
         demand = np.clip(spends, lo, hi).sum(axis=2)  # S(R_i'(b_i)), per channel i and draw
         below = ((demand > total) & (start > lo)[:, None]) | (start > hi)[:, None]
         return below.mean(axis=1)

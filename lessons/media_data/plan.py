@@ -40,7 +40,7 @@ def moves_table(names, before, after, result: PlanUncertainty) -> pd.DataFrame:
         "optimum": [money(a) for a in after],
         "change": [("+" if a >= b else "") + money(a - b) for a, b in zip(after, before,
                                                                           strict=True)],
-        "optimum spends less in": [f"{100 * g:.0f} % of {result.optimum_draws:,} draws"
+        "optimum spends less in": [f"{100 * g:.0f} % of {result.draws:,} draws"
                                    for g in result.gives],
     })
 

@@ -97,7 +97,7 @@ def certainty(table: Table, plan_spend: np.ndarray, plan_gain: float,
 
 def gives_rows(cert: Certainty) -> list[dict]:
     """Per channel: the fully balanced budget's change and how often its draws give instead."""
-    heading = f"Would rather give budget (share of {cert.optimum.optimum_draws:,} draws)"
+    heading = f"Would rather give budget (share of {cert.optimum.draws:,} draws)"
     return [
         {"Channel": name, "Change in the fully balanced budget ($)": change,
          heading: text.share(gives)}

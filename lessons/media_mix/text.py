@@ -171,5 +171,5 @@ def certainty_sentence(cert) -> str:
         f"between {count(low)} and {count(high)} extra conversions 9 times in 10, and it gains "
         f"at all in {share(cert.plan.probability_gain)} of them. In the fully balanced budget, "
         f"each channel would rather give budget than receive it in this share of "
-        f"{cert.optimum.optimum_draws:,} versions: {gives}."
+        f"{cert.optimum.draws:,} versions: {gives}."
     )

@@ -39,8 +39,7 @@ class PlanUncertainty:
     ``mean`` and ``interval`` (the central ``level`` share of the draws) describe the draws,
     ``probability_gain`` is the share of draws in which the plan gains at all, and ``gives``
     per channel the share of draws whose own optimum, for the plan's total budget, spends less
-    on the channel than ``before``: how often the channel would rather give than receive
-    (out of the first ``optimum_draws`` draws).
+    on the channel than ``before``: how often the channel would rather give than receive.
     """
 
     names: tuple[str, ...]
@@ -51,7 +50,6 @@ class PlanUncertainty:
     interval: tuple[float, float]
     probability_gain: float
     gives: tuple[float, ...]
-    optimum_draws: int  # how many draws say who ``gives``
     samples: np.ndarray = field(compare=False, repr=False)  # extra conversions per draw
 
 
@@ -156,7 +154,6 @@ def plan_uncertainty(
     level: float = 0.90,
     lower=None,
     upper=None,
-    optimum_draws: int | None = None,
 ) -> PlanUncertainty:
     r"""Extra conversions of a plan with an interval, its chance to gain, and who gives.
 
@@ -175,9 +172,6 @@ def plan_uncertainty(
         Probability covered by ``interval``.
     lower, upper : array_like, optional
         Spend bounds for each draw's optimum (as for :func:`core.mmm.optimize_budget`).
-    optimum_draws : int or None, default None
-        How many of the draws (the first ones) say who ``gives``; None uses all. (Once one
-        optimisation per draw; now one vectorised evaluation, so all draws cost milliseconds.)
 
     Returns
     -------
@@ -198,8 +192,7 @@ def plan_uncertainty(
     start, end = _spends(handoff, before, "before"), _spends(handoff, after, "after")
     drawn = draw_bank(handoff, draws, rng)
     spread = drawn.spread(start, end, level)  # one vectorised evaluation
-    chosen = min(optimum_draws or draws, draws)
-    gives = drawn.gives(start, float(end.sum()), lower, upper, count=chosen)
+    gives = drawn.gives(start, float(end.sum()), lower, upper)
     return PlanUncertainty(
         names=tuple(handoff.names),
         draws=draws,
@@ -209,7 +202,6 @@ def plan_uncertainty(
         interval=spread.interval,
         probability_gain=spread.probability_gain,
         gives=tuple(float(g) for g in gives),
-        optimum_draws=chosen,
         samples=spread.samples,
     )
 

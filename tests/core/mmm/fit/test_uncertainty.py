@@ -128,17 +128,6 @@ def test_the_summary_is_consistent(fitted):
     assert same.point == 0 and same.probability_gain == 0 and same.interval == (0.0, 0.0)
 
 
-def test_fewer_reoptimised_draws_count_the_first_ones(fitted):
-    _, handoff, before, after = fitted
-    full = plan_uncertainty(handoff, before, after, rng=np.random.default_rng(4), draws=200)
-    few = plan_uncertainty(handoff, before, after, rng=np.random.default_rng(4), draws=200,
-                           optimum_draws=50)
-    np.testing.assert_array_equal(full.samples, few.samples)
-    assert (full.optimum_draws, few.optimum_draws) == (200, 50)
-    head = plan_uncertainty(handoff, before, after, rng=np.random.default_rng(4), draws=50)
-    assert few.gives == head.gives  # the same 50 draws, re-optimised
-
-
 def test_renamed_curves_keep_their_distribution(fitted):
     _, handoff, before, after = fitted
     named = handoff.described(tuple(n.upper() for n in handoff.names), "sample")
