@@ -13,15 +13,19 @@ import pandas as pd
 from core.mmm.fit.roles import check_roles, guess_column_roles
 from core.mmm.fit.source import decode_text, read_source_bytes
 from core.mmm.fit.table import parse_weekly_text
+from core.mmm.fit.workbook import is_workbook, workbook_text
 
 
 def read_weekly_csv(source) -> pd.DataFrame:
-    """Read and validate a weekly CSV of spend per channel and conversions.
+    """Read and validate a weekly CSV (or an .xlsx workbook) of spend and conversions.
 
     Parameters
     ----------
     source : str, os.PathLike, bytes or file-like
         A path, raw bytes or an uploaded file (anything with ``getvalue()`` or ``read()``).
+        An .xlsx workbook (recognised by its content, whatever its name) is read from its
+        first sheet with cells, through the same rules as a CSV
+        (:func:`core.mmm.fit.workbook.workbook_text`).
 
     Returns
     -------
@@ -40,7 +44,13 @@ def read_weekly_csv(source) -> pd.DataFrame:
         missing or duplicated header, text/NaN/inf/huge/negative cells, too few rows,
         duplicated or unsorted dates.
     """
-    table = parse_weekly_text(decode_text(read_source_bytes(source)))
+    raw = read_source_bytes(source)
+    sheet_notes: list[str] = []
+    if isinstance(raw, bytes) and is_workbook(raw):
+        text, sheet_notes = workbook_text(raw)
+    else:
+        text = decode_text(raw)
+    table = parse_weekly_text(text)
     data = {}
     for name in table.columns:
         if name == table.date_column:
@@ -48,7 +58,7 @@ def read_weekly_csv(source) -> pd.DataFrame:
         else:
             data[name] = table.values[name]
     frame = pd.DataFrame(data)
-    frame.attrs["notes"] = list(table.notes)
+    frame.attrs["notes"] = [*sheet_notes, *table.notes]
     frame.attrs["date_column"] = table.date_column
     frame.attrs["first_row"] = table.first_row
     return frame

@@ -1,4 +1,4 @@
-"""Raw bytes of a weekly CSV: size limit, spreadsheets and UTF-16 in disguise, UTF-8 decoding.
+"""Raw bytes of a weekly CSV: size limit, old workbooks and UTF-16 in disguise, UTF-8 decoding.
 
 Stdlib only. Messages name the row and column where the bytes go wrong.
 """
@@ -79,16 +79,12 @@ def decode_text(data: bytes | str) -> str:
 
 
 def _check_magic(data: bytes) -> None:
-    """Recognise spreadsheets and UTF-16 text saved under a .csv name."""
-    if data.startswith(b"PK\x03\x04"):
-        raise ValueError(
-            "This is an Excel workbook (.xlsx, a zip archive) saved with a .csv name, not a CSV "
-            "text file. In Excel use File > Save As > 'CSV UTF-8 (comma delimited)'."
-        )
+    """Recognise old workbooks and UTF-16 text (an .xlsx workbook never reaches here)."""
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ValueError(
-            "This is an old Excel workbook (.xls) saved with a .csv name, not a CSV text file. "
-            "In Excel use File > Save As > 'CSV UTF-8 (comma delimited)'."
+            "This is an old Excel workbook (.xls) or a password-protected one, which cannot be "
+            "read here. In Excel use File > Save As > 'Excel Workbook (.xlsx)' without a "
+            "password, or 'CSV UTF-8 (comma delimited)'."
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ValueError(

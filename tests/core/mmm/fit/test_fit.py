@@ -342,7 +342,7 @@ CORPUS = {
     "blank_middle_row.csv": ["Row 8", "empty"],
     "cp1252_bytes.csv": ["Row 4, column 'tv'", "not UTF-8"],
     "utf16.csv": ["UTF-16"],
-    "xlsx_saved_as.csv": ["Excel workbook (.xlsx"],
+    "xlsx_saved_as.csv": ["Excel workbook (.xlsx)", "could not be opened as a workbook"],
     "xls_saved_as.csv": ["Excel workbook (.xls)"],
     "binary_nul.csv": ["binary"],
 }

@@ -1,0 +1,89 @@
+"""Excel workbooks (.xlsx) read through the same rules as a CSV, checked against the CSV itself."""
+
+import io
+import zipfile
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from core.mmm.fit import read_weekly_csv
+from core.mmm.fit.workbook import MAX_ROWS
+from tests.fixtures.workbooks import SAMPLE, client_export, sample_rows, saved
+
+
+def test_a_workbook_reads_as_its_csv():
+    """Same frame as the CSV: dates, every number, the columns; the sheet is named in notes."""
+    from_csv = read_weekly_csv(SAMPLE)
+    from_xlsx = read_weekly_csv(client_export())
+    pd.testing.assert_frame_equal(from_xlsx, from_csv)
+    notes = " ".join(from_xlsx.attrs["notes"])
+    assert "Read sheet 'Weekly' of the workbook. Left out: 'Notes'" in notes
+    assert "Skipped 2 line(s) above the header ('Client X: weekly media report')" in notes
+    assert "(row 160: 'Total')" in notes  # the table reader's own notes, spreadsheet row numbers
+    assert from_xlsx.attrs["date_column"] == "date"
+    assert from_xlsx.attrs["first_row"] == 4  # the spreadsheet's row number of the first week
+
+
+def test_an_upload_is_recognised_by_content_not_name():
+    data = client_export()
+    upload = io.BytesIO(data)
+    upload.name = "weekly.csv"  # a workbook renamed .csv is read too
+    assert len(read_weekly_csv(upload)) == len(sample_rows()) - 1
+
+
+def test_an_empty_first_sheet_is_passed_over():
+    rows = sample_rows()
+    book = Workbook()
+    book.active.title = "Cover"
+    data_sheet = book.create_sheet("Data")
+    for row in rows:
+        data_sheet.append(row)  # dates and numbers stored as text: read like a CSV's
+    frame = read_weekly_csv(saved(book))
+    pd.testing.assert_frame_equal(frame, read_weekly_csv(SAMPLE))
+    assert frame.attrs["notes"][0] == "Read sheet 'Data' of the workbook. Left out: 'Cover' " \
+        "(only one sheet is read)."
+
+
+def test_formulas_without_saved_results_are_named():
+    """openpyxl, like many programs, writes formulas without their results."""
+    rows = sample_rows()[:20]
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.active["C5"] = "=C4*2"
+    book.active["D9"] = "=SUM(D2:D8)"
+    with pytest.raises(ValueError, match=r"2 cells hold formulas whose results were never saved "
+                                         r"\(C5, D9\)"):
+        read_weekly_csv(saved(book))
+
+
+def test_broken_and_empty_workbooks_get_their_own_message():
+    data = client_export()
+    with pytest.raises(ValueError, match="not a complete one"):
+        read_weekly_csv(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="no filled cells"):
+        read_weekly_csv(saved(Workbook()))
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("hello.txt", "not a workbook")
+    with pytest.raises(ValueError, match=r"zip archive, as an Excel workbook \(.xlsx\) is, but it could not be opened"):
+        read_weekly_csv(archive.getvalue())
+
+
+def test_a_small_file_that_unpacks_to_gigabytes_is_refused_unread():
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
+    assert len(archive.getvalue()) < 200_000
+    with pytest.raises(ValueError, match="unpacks to 60 MB; the limit is 50 MB"):
+        read_weekly_csv(archive.getvalue())
+
+
+def test_far_more_rows_than_weekly_data_is_refused():
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Log")
+    for i in range(MAX_ROWS + 1):
+        sheet.append([i])
+    with pytest.raises(ValueError, match=f"more than {MAX_ROWS:,} rows"):
+        read_weekly_csv(saved(book))
