@@ -33,7 +33,8 @@ SAMPLE_OPTION, UPLOAD_OPTION = "Sample client", "Upload a CSV"
 SOURCE = state.Choice(K + "data", "Data", (SAMPLE_OPTION, UPLOAD_OPTION), SAMPLE_OPTION,
                       horizontal=True,
                       help="The sample client is synthetic, made with known elasticities "
-                      "(3 years, 6 channels).")
+                      "(3 years, 6 channels). An upload can be a CSV or an Excel workbook "
+                      "(.xlsx).")
 CARRYOVER = state.Toggle(
     K + "carryover", "Carry-over (adstock)", True,
     help="Search one carry-over rate θ per channel in [0, 0.9]: this week's effect includes "
@@ -109,10 +110,11 @@ def data_input() -> LoadedData | None:
     if source == SAMPLE_OPTION:
         return load_sample()
     uploaded = st.file_uploader(
-        "Weekly CSV (comma-separated, UTF-8, max 5 MB)", type=["csv", "txt", "xlsx", "xls"],
-        key=UPLOAD_KEY,
-        help="Spreadsheets: File › Save As › CSV UTF-8. Row numbers in messages count the "
-        "header as row 1, like a spreadsheet.",
+        "Weekly data: a CSV or an Excel workbook (.xlsx), max 5 MB",
+        type=["csv", "txt", "xlsx", "xls"], key=UPLOAD_KEY,
+        help="A workbook is read from its first sheet with cells; a CSV as comma- or "
+        "semicolon-separated UTF-8. Title lines above the table and a total row below it are "
+        "skipped. Row numbers in messages are the spreadsheet's own.",
     )
     if uploaded is None:
         st.info("Upload a file, or switch to the sample client to see the lesson first.")

@@ -9,6 +9,7 @@ from tests.browser.helpers import (
     save_screenshot,
     wait_idle,
 )
+from tests.fixtures.workbooks import client_export
 
 ROOT = Path(__file__).resolve().parents[2]
 BAD = ROOT / "tests" / "fixtures" / "bad_csv"
@@ -46,7 +47,7 @@ def test_sample_fit_renders_and_hands_curves_to_the_optimizer(page, server):
     page.locator(".js-plotly-plot text", has_text="Radio").first.wait_for()
 
 
-def test_uploads_bad_then_good_file(page, server):
+def test_uploads_bad_then_good_file(page, server, tmp_path):
     _open(page, server, "?md_data=Upload+a+CSV")
     chooser = page.locator('input[type="file"]')
     chooser.set_input_files(str(BAD / "cp1252_bytes.csv"))
@@ -54,16 +55,25 @@ def test_uploads_bad_then_good_file(page, server):
     wait_idle(page, SLOW)
     assert_no_exception(page)
     chooser.set_input_files(str(BAD / "xlsx_saved_as.csv"))
-    page.get_by_text("This is an Excel workbook").wait_for()
+    page.get_by_text("could not be opened as a workbook").wait_for()
     chooser.set_input_files(str(ROOT / "data" / "sample_weekly.csv"))
     page.get_by_text("uploaded file 'sample_weekly.csv'").wait_for()
+    page.wait_for_function(f"{PLOTS} >= 4")
+    wait_idle(page, SLOW)
+    assert_no_exception(page)
+    # The same data as the account team's Excel export: title, total row, a notes sheet.
+    export = tmp_path / "client_export.xlsx"
+    export.write_bytes(client_export())
+    chooser.set_input_files(str(export))
+    page.get_by_text("uploaded file 'client_export.xlsx'").wait_for()
+    page.get_by_text("Read sheet 'Weekly' of the workbook").wait_for()
     page.wait_for_function(f"{PLOTS} >= 4")
     wait_idle(page, SLOW)
     assert_no_exception(page)
     # The analyst's next click: the uploaded file's curves open in the optimizer, one click.
     page.get_by_role("button", name="Plan with these curves in the media-mix optimizer").click()
     page.wait_for_url("**/Media_mix**")
-    page.get_by_text("uploaded file 'sample_weekly.csv'").first.wait_for()
+    page.get_by_text("uploaded file 'client_export.xlsx'").first.wait_for()
     wait_idle(page, SLOW)
     assert_no_exception(page)
 
