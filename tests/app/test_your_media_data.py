@@ -23,6 +23,7 @@ from tests.app.helpers import (
     run_page,
 )
 from tests.core.mmm.fit.test_fit import CORPUS
+from tests.fixtures.workbooks import client_export
 
 PAGE = "pages/5_Your_media_data.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -248,6 +249,16 @@ def test_good_upload_after_bad_ones_fits(upload_at):
     assert not upload_at.error
     assert plotly_spec(upload_at, "md_fit_elasticity")["data"]
     assert any("uploaded file 'history.csv'" in c.value for c in upload_at.caption)
+
+
+def test_an_excel_export_uploads_and_fits(upload_at):
+    upload_at.file_uploader(key="md_upload").set_value(
+        ("client_export.xlsx", client_export(),
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")).run()
+    assert_no_exception(upload_at)
+    assert not upload_at.error
+    assert plotly_spec(upload_at, "md_fit_elasticity")["data"]
+    assert any("Read sheet 'Weekly' of the workbook" in i.value for i in upload_at.info)
 
 
 def test_oversized_upload_is_refused(upload_at):
