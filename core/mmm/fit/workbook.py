@@ -114,7 +114,11 @@ def _check_archive(data: bytes) -> None:
 
 
 def _sheet_rows(sheet, name: str) -> list[list[str]]:
-    """The sheet's cells as text, trailing empty rows and columns dropped."""
+    """The sheet's cells as text, without the empty columns around the table.
+
+    Empty rows after the table are dropped; those above it stay, so that row numbers in
+    messages are the spreadsheet's own.
+    """
     rows: list[list[str]] = []
     for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
         if index > MAX_ROWS:
@@ -127,8 +131,10 @@ def _sheet_rows(sheet, name: str) -> list[list[str]]:
         rows.append(cells)
     while rows and not any(rows[-1]):
         rows.pop()
-    width = max((max((i + 1 for i, c in enumerate(r) if c), default=0) for r in rows), default=0)
-    return [r[:width] + [""] * (width - len(r)) for r in rows] if width else []
+    filled = [[i for i, c in enumerate(r) if c] for r in rows]
+    width = max((f[-1] + 1 for f in filled if f), default=0)
+    lead = min((f[0] for f in filled if f), default=0)  # a table placed from column B or later
+    return [(r + [""] * (width - len(r)))[lead:width] for r in rows] if width else []
 
 
 def _cell_text(value) -> str:
