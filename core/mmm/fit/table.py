@@ -128,7 +128,12 @@ def _typed_columns(header: list[str], cells: list[list[str]], first: int,
     for j, name in enumerate(header):
         col = [r[j] for r in cells]
         numeric = [number(c, decimal) for c in col]
-        if all(isinstance(v, float) for v in numeric):
+        serials = _excel_serials(name, numeric) if date_col is None else None
+        if serials is not None:
+            date_col, dates = name, serials
+            notes.append(f"Column '{name}' holds Excel date serial numbers ({numeric[0]:.0f} = "
+                         f"{serials[0]:%d %b %Y}): read as dates.")
+        elif all(isinstance(v, float) for v in numeric):
             values[name] = np.array(numeric, dtype=float)
             problems += _range_problems(name, values[name], first)
         elif date_col is None and _looks_like_dates(name, col):
@@ -217,6 +222,24 @@ def _problem_list(problems: list[str]) -> str:
     count = f"{len(problems)} problems" if len(problems) > 1 else "1 problem"
     tail = f"\n- ... and {more} more." if more else ""
     return f"The file has {count}:\n{text}{tail}"
+
+
+#: Excel counts days from 30 Dec 1899; serials in this range are 1954-10-03 to 2119-01-08.
+EXCEL_EPOCH, EXCEL_SERIALS = dt.date(1899, 12, 30), (20_000, 80_000)
+
+
+def _excel_serials(name: str, numeric: list) -> list[dt.date] | None:
+    """Dates stored as Excel serial numbers (a date column formatted as a number), else None.
+
+    Only under a date-like name, and only whole numbers in the range above, so that a week
+    index (1, 2, 3, ...) or a spend column is never taken for dates.
+    """
+    if name.lower() not in DATE_NAMES or not numeric:
+        return None
+    lo, hi = EXCEL_SERIALS
+    if not all(isinstance(v, float) and v.is_integer() and lo <= v <= hi for v in numeric):
+        return None
+    return [EXCEL_EPOCH + dt.timedelta(days=int(v)) for v in numeric]
 
 
 def _looks_like_dates(name: str, col: list[str]) -> bool:

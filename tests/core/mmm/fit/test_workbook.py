@@ -1,5 +1,6 @@
 """Excel workbooks (.xlsx) read through the same rules as a CSV, checked against the CSV itself."""
 
+import datetime as dt
 import io
 import zipfile
 
@@ -87,3 +88,39 @@ def test_far_more_rows_than_weekly_data_is_refused():
         sheet.append([i])
     with pytest.raises(ValueError, match=f"more than {MAX_ROWS:,} rows"):
         read_weekly_csv(saved(book))
+
+
+def test_a_table_placed_from_column_b_reads_as_the_csv():
+    book = Workbook()
+    for i, row in enumerate(sample_rows()):
+        for j, value in enumerate(row):
+            book.active.cell(row=3 + i, column=2 + j, value=value)
+    frame = read_weekly_csv(saved(book))
+    pd.testing.assert_frame_equal(frame, read_weekly_csv(SAMPLE))
+    assert frame.attrs["first_row"] == 4  # the spreadsheet's own row numbers
+
+
+def serial_rows(name: str = "date") -> list[list[str]]:
+    """The sample with its dates as Excel writes them in a cell formatted as a number."""
+    rows = sample_rows()
+    epoch = dt.date(1899, 12, 30)  # Excel's day 0 (day 60 is its fictitious 29 Feb 1900)
+    body = [[str((dt.date.fromisoformat(r[0]) - epoch).days), *r[1:]] for r in rows[1:]]
+    return [[name, *rows[0][1:]], *body]
+
+
+def test_excel_date_serials_are_read_as_dates():
+    rows = serial_rows()
+    assert rows[1][0] == "44928"  # =DATEVALUE("2023-01-02") in Excel
+    text = "\n".join(",".join(r) for r in rows)
+    frame = read_weekly_csv(text.encode())
+    pd.testing.assert_frame_equal(frame, read_weekly_csv(SAMPLE))
+    assert "Column 'date' holds Excel date serial numbers (44928 = 02 Jan 2023): read as " \
+        "dates." in frame.attrs["notes"]
+
+
+def test_a_week_index_is_not_taken_for_dates():
+    rows = sample_rows()
+    text = "\n".join(",".join([("week" if i == 0 else str(i)), *r[1:]])
+                     for i, r in enumerate(rows))
+    frame = read_weekly_csv(text.encode())
+    assert frame.attrs["date_column"] is None and frame["week"].iloc[-1] == len(rows) - 1
