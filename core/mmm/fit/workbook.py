@@ -28,7 +28,7 @@ def is_workbook(data: bytes) -> bool:
 
 
 def workbook_text(data: bytes) -> tuple[str, list[str]]:
-    """The first sheet that holds cells, as CSV text, and what was noticed on the way.
+    """The first visible sheet that holds cells, as CSV text, and what was noticed on the way.
 
     Parameters
     ----------
@@ -59,14 +59,15 @@ def workbook_text(data: bytes) -> tuple[str, list[str]]:
         ) from None
     try:
         names = list(book.sheetnames)
-        for name in names:
+        visible = [n for n in names if book[n].sheet_state == "visible"]
+        for name in visible:  # a hidden sheet (a lookup, a pivot cache) is never the table
             rows = _sheet_rows(book[name], name)
             if rows:
                 _check_formulas(data, name, rows)
                 return _as_csv(rows), _sheet_notes(name, names)
     finally:
         book.close()
-    raise ValueError("The workbook has no filled cells in any sheet.")
+    raise ValueError("The workbook has no filled cells in any visible sheet.")
 
 
 def _check_formulas(data: bytes, name: str, rows: list[list[str]]) -> None:

@@ -63,7 +63,7 @@ def test_broken_and_empty_workbooks_get_their_own_message():
     data = client_export()
     with pytest.raises(ValueError, match="not a complete one"):
         read_weekly_csv(data[: len(data) // 2])
-    with pytest.raises(ValueError, match="no filled cells"):
+    with pytest.raises(ValueError, match="no filled cells in any visible sheet"):
         read_weekly_csv(saved(Workbook()))
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:
@@ -124,3 +124,18 @@ def test_a_week_index_is_not_taken_for_dates():
                      for i, r in enumerate(rows))
     frame = read_weekly_csv(text.encode())
     assert frame.attrs["date_column"] is None and frame["week"].iloc[-1] == len(rows) - 1
+
+
+def test_a_hidden_sheet_is_never_the_table():
+    book = Workbook()
+    book.active.title = "Lookup"
+    book.active.append(["code", "value"])
+    book.active.append([1, 2])
+    book.active.sheet_state = "hidden"
+    data = book.create_sheet("Weekly")
+    for row in sample_rows():
+        data.append(row)
+    frame = read_weekly_csv(saved(book))
+    assert frame.attrs["notes"][0].startswith("Read sheet 'Weekly' of the workbook. Left out: "
+                                              "'Lookup'")
+    assert len(frame) == len(sample_rows()) - 1
