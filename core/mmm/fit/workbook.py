@@ -63,35 +63,38 @@ def workbook_text(data: bytes) -> tuple[str, list[str]]:
         for name in visible:  # a hidden sheet (a lookup, a pivot cache) is never the table
             rows = _sheet_rows(book[name], name)
             if rows:
-                _check_formulas(data, name, rows)
+                _check_formulas(data, book[name], rows)
                 return _as_csv(rows), _sheet_notes(name, names)
     finally:
         book.close()
     raise ValueError("The workbook has no filled cells in any visible sheet.")
 
 
-def _check_formulas(data: bytes, name: str, rows: list[list[str]]) -> None:
+def _check_formulas(data: bytes, values, rows: list[list[str]]) -> None:
     """Refuse formulas without a saved result: they would read as empty cells.
 
     A workbook written by a program rather than saved by Excel keeps its formulas but not
-    their results. Only looked for when the sheet has empty cells (a second, formula view).
+    their results. Only looked for when the table has empty cells: a second, formula view of
+    the sheet is read beside the ``values`` one, cell by cell.
     """
     if all(all(row) for row in rows):
         return
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         found = [
-            cell.coordinate
-            for r, row in enumerate(book[name].iter_rows(max_row=len(rows)))
-            for c, cell in enumerate(row[:len(rows[0])])
-            if isinstance(cell.value, str) and cell.value.startswith("=") and not rows[r][c]
+            formula.coordinate
+            for formulas, shown in zip(book[values.title].iter_rows(), values.iter_rows(),
+                                       strict=False)
+            for formula, value in zip(formulas, shown, strict=False)
+            if isinstance(formula.value, str) and formula.value.startswith("=")
+            and value.value is None
         ]
     finally:
         book.close()
     if found:
         shown = ", ".join(found[:3]) + (f" and {len(found) - 3:,} more" if len(found) > 3 else "")
         raise ValueError(
-            f"Sheet '{name}': {len(found):,} cells hold formulas whose results were never saved "
+            f"Sheet '{values.title}': {len(found):,} cells hold formulas whose results were never saved "
             f"({shown}), so they have no value to read. The workbook was probably written by a "
             "program: open it in Excel and save it, or save the sheet as CSV."
         )

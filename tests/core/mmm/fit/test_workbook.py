@@ -59,6 +59,17 @@ def test_formulas_without_saved_results_are_named():
         read_weekly_csv(saved(book))
 
 
+def test_formulas_are_found_in_a_table_placed_from_column_b():
+    book = Workbook()
+    for i, row in enumerate(sample_rows()[:20]):
+        for j, value in enumerate(row):
+            book.active.cell(row=1 + i, column=2 + j, value=value)
+    book.active["D5"] = "=D4*2"
+    with pytest.raises(ValueError, match=r"1 cells hold formulas whose results were never saved "
+                                         r"\(D5\)"):
+        read_weekly_csv(saved(book))
+
+
 def test_broken_and_empty_workbooks_get_their_own_message():
     data = client_export()
     with pytest.raises(ValueError, match="not a complete one"):
@@ -100,12 +111,12 @@ def test_a_table_placed_from_column_b_reads_as_the_csv():
     assert frame.attrs["first_row"] == 4  # the spreadsheet's own row numbers
 
 
-def serial_rows(name: str = "date") -> list[list[str]]:
+def serial_rows() -> list[list[str]]:
     """The sample with its dates as Excel writes them in a cell formatted as a number."""
     rows = sample_rows()
     epoch = dt.date(1899, 12, 30)  # Excel's day 0 (day 60 is its fictitious 29 Feb 1900)
     body = [[str((dt.date.fromisoformat(r[0]) - epoch).days), *r[1:]] for r in rows[1:]]
-    return [[name, *rows[0][1:]], *body]
+    return [rows[0], *body]
 
 
 def test_excel_date_serials_are_read_as_dates():
