@@ -112,7 +112,7 @@ def data_input() -> LoadedData | None:
     uploaded = st.file_uploader(
         "Weekly data: a CSV or an Excel workbook (.xlsx), max 5 MB",
         type=["csv", "txt", "xlsx", "xls"], key=UPLOAD_KEY,
-        help="A workbook is read from its first sheet with cells; a CSV as comma- or "
+        help="A workbook is read from its first visible sheet with cells; a CSV as comma- or "
         "semicolon-separated UTF-8. Title lines above the table and a total row below it are "
         "skipped. Row numbers in messages are the spreadsheet's own.",
     )

@@ -24,7 +24,7 @@ def read_weekly_csv(source) -> pd.DataFrame:
     source : str, os.PathLike, bytes or file-like
         A path, raw bytes or an uploaded file (anything with ``getvalue()`` or ``read()``).
         An .xlsx workbook (recognised by its content, whatever its name) is read from its
-        first sheet with cells, through the same rules as a CSV
+        first visible sheet with cells, through the same rules as a CSV
         (:func:`core.mmm.fit.workbook.workbook_text`).
 
     Returns
